@@ -1,0 +1,1 @@
+//! Generic discrete-event core.

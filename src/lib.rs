@@ -1,0 +1,12 @@
+//! sresim: a discrete-event simulator of SRE team scaling.
+//!
+//! Layers, top to bottom: [`scenario`] (TOML → validated [`model::ScenarioConfig`]),
+//! [`sweep`] (runs replications in parallel), [`engine`] (generic event queue, clock and
+//! random streams), [`model`] (the SRE domain, pure), [`report`] (CSV and manifest).
+//! The binary's command-line layer lives in `cli`.
+
+pub mod engine;
+pub mod model;
+pub mod report;
+pub mod scenario;
+pub mod sweep;

@@ -1,0 +1,248 @@
+//! Validated model inputs.
+//!
+//! These types are what the `scenario` layer produces after parsing and validating a
+//! scenario file; every value here has already been checked (rates are non-negative,
+//! SLO targets lie in (0, 1), shifts divide a week, names resolve to indices), so the
+//! model can use them without further checks.
+
+use serde::Serialize;
+
+/// Hours in one week.
+pub const HOURS_PER_WEEK: f64 = 168.0;
+
+/// The seven lifecycle phases of a service, in the order a service goes through them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Architecture and design: SRE consults, nothing in production.
+    Design,
+    /// Active development: productionizing, production readiness review.
+    ActiveDevelopment,
+    /// Limited availability (beta): real users, the team is still learning the service.
+    LimitedAvailability,
+    /// General availability: the service is fully in production.
+    GeneralAvailability,
+    /// Deprecation: the old system runs while users move to its replacement.
+    Deprecation,
+    /// Abandoned: developers own operations; SRE only best-effort.
+    Abandoned,
+    /// Unsupported: configuration and documentation are being removed.
+    Unsupported,
+}
+
+impl Phase {
+    /// All phases in lifecycle order.
+    pub const ALL: [Phase; 7] = [
+        Phase::Design,
+        Phase::ActiveDevelopment,
+        Phase::LimitedAvailability,
+        Phase::GeneralAvailability,
+        Phase::Deprecation,
+        Phase::Abandoned,
+        Phase::Unsupported,
+    ];
+
+    /// The snake_case name used in scenario files and CSV output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Design => "design",
+            Phase::ActiveDevelopment => "active_development",
+            Phase::LimitedAvailability => "limited_availability",
+            Phase::GeneralAvailability => "general_availability",
+            Phase::Deprecation => "deprecation",
+            Phase::Abandoned => "abandoned",
+            Phase::Unsupported => "unsupported",
+        }
+    }
+
+    /// Whether the service has users in this phase (limited availability up to and
+    /// including abandoned), so that its SLO is evaluated.
+    pub fn is_serving(self) -> bool {
+        matches!(
+            self,
+            Phase::LimitedAvailability
+                | Phase::GeneralAvailability
+                | Phase::Deprecation
+                | Phase::Abandoned
+        )
+    }
+}
+
+/// A non-negative duration distribution, in hours.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Duration {
+    /// Always zero.
+    Zero,
+    /// Always the same number of hours.
+    Fixed {
+        /// The duration in hours (≥ 0).
+        hours: f64,
+    },
+    /// Exponential with the given mean (> 0).
+    Exponential {
+        /// Mean in hours.
+        mean_hours: f64,
+    },
+    /// Log-normal given by its median and 90th percentile (0 < median < p90).
+    LogNormal {
+        /// Median in hours.
+        median_hours: f64,
+        /// 90th percentile in hours.
+        p90_hours: f64,
+    },
+}
+
+impl Duration {
+    /// The distribution's mean in hours.
+    pub fn mean_hours(&self) -> f64 {
+        match *self {
+            Duration::Zero => 0.0,
+            Duration::Fixed { hours } => hours,
+            Duration::Exponential { mean_hours } => mean_hours,
+            Duration::LogNormal {
+                median_hours,
+                p90_hours,
+            } => {
+                let sigma = lognormal_sigma(median_hours, p90_hours);
+                median_hours * (sigma * sigma / 2.0).exp()
+            }
+        }
+    }
+}
+
+/// The standard normal quantile at 0.9, used to turn a p90 into a log-normal σ.
+pub const Z90: f64 = 1.281_551_565_544_600_5;
+
+/// σ of a log-normal with the given median and 90th percentile.
+pub fn lognormal_sigma(median_hours: f64, p90_hours: f64) -> f64 {
+    (p90_hours / median_hours).ln() / Z90
+}
+
+/// A site: a place where engineers work, with its offset from UTC.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Site {
+    /// Unique site name.
+    pub name: String,
+    /// Local time minus UTC, in hours (e.g. −8 for US Pacific standard time).
+    pub utc_offset_hours: f64,
+}
+
+/// A validated SRE team and its on-call rotation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TeamConfig {
+    /// Unique team name.
+    pub name: String,
+    /// Members per site: (index into `ScenarioConfig::sites`, head count), in the order
+    /// the scenario lists them; at least one count is positive.
+    pub members: Vec<(usize, u32)>,
+    /// Shift length; divides 168.
+    pub shift_hours: f64,
+    /// Shift boundaries fall at this UTC hour plus multiples of `shift_hours` (0 ≤ h < 24).
+    pub handoff_utc_hour: f64,
+    /// Responders per shift: primary, secondary, … (≥ 1).
+    pub responders_per_shift: u32,
+    /// Pages per shift above which a shift counts as over budget.
+    pub pager_budget_per_shift: u32,
+    /// Working hours per engineer and week (capacity).
+    pub hours_per_week: f64,
+    /// Acknowledge delay when the page reaches the responder in their working time.
+    pub ack_business_hours: Duration,
+    /// Acknowledge delay when the page reaches the responder off-hours.
+    pub ack_off_hours: Duration,
+    /// Follow-up work (postmortem, fixes) queued as ops hours per incident.
+    pub followup_hours_per_incident: f64,
+    /// Extra context-switch hours each page costs on top of handling.
+    pub interrupt_overhead_hours: f64,
+}
+
+impl TeamConfig {
+    /// Total head count over all sites.
+    pub fn headcount(&self) -> u32 {
+        self.members.iter().map(|&(_, n)| n).sum()
+    }
+}
+
+/// One severity level of a service's incidents.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Severity {
+    /// Label, e.g. "sev1".
+    pub name: String,
+    /// Share of the service's incidents at this severity; shares sum to 1.
+    pub share: f64,
+    /// Fraction of users affected while the incident is open, in [0, 1].
+    pub impact_fraction: f64,
+    /// Time from the start of handling (after acknowledgement) to mitigation.
+    pub time_to_mitigate: Duration,
+}
+
+/// A validated service (one copy after `count` stamping).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceConfig {
+    /// Unique service name (`name-k` for stamped copies).
+    pub name: String,
+    /// The block name in the scenario file this service came from.
+    pub block: String,
+    /// Product the service belongs to.
+    pub product: String,
+    /// Technology stack.
+    pub stack: String,
+    /// Criticality tier (1 is most critical).
+    pub tier: u32,
+    /// Index into `ScenarioConfig::teams` of the team holding the pager.
+    pub team: usize,
+    /// Index into `ScenarioConfig::sites` whose local time shapes the load profile.
+    pub site: usize,
+    /// Week the service enters its first phase (design).
+    pub launch_week: f64,
+    /// Duration of each phase in weeks, in `Phase::ALL` order; after the last the
+    /// service is retired. May be infinite.
+    pub phase_weeks: [f64; 7],
+    /// Page-rate multiplier for each phase, in `Phase::ALL` order.
+    pub page_multiplier: [f64; 7],
+    /// Base incident (page) rate per week at multiplier 1.
+    pub page_rate_per_week: f64,
+    /// Relative load during the service site's working time (weekdays 07:00–22:00).
+    pub business_hours_multiplier: f64,
+    /// Relative load outside working time. Both multipliers are normalised so the
+    /// weekly average rate is unchanged.
+    pub off_hours_multiplier: f64,
+    /// Severity mix; at least one entry.
+    pub severities: Vec<Severity>,
+    /// Non-paging tickets per week (scaled by the phase multiplier).
+    pub tickets_per_week: f64,
+    /// Hours of work per ticket.
+    pub hours_per_ticket: f64,
+    /// SLO target, in (0, 1).
+    pub slo_target: f64,
+    /// SLO window in weeks (> 0).
+    pub slo_window_weeks: f64,
+}
+
+/// Run-level settings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimulationConfig {
+    /// Simulated time in weeks (> 0).
+    pub horizon_weeks: f64,
+    /// Statistics ignore everything before this week (0 ≤ warmup < horizon).
+    pub warmup_weeks: f64,
+    /// Independent replications to run (≥ 1).
+    pub replications: u32,
+    /// Base seed from which every random stream is derived.
+    pub seed: u64,
+}
+
+/// A fully validated scenario, ready to simulate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScenarioConfig {
+    /// Scenario name (used for the default output folder).
+    pub name: String,
+    /// Run-level settings.
+    pub simulation: SimulationConfig,
+    /// Sites, in file order.
+    pub sites: Vec<Site>,
+    /// SRE teams, in file order.
+    pub teams: Vec<TeamConfig>,
+    /// Services after `count` stamping, in file order.
+    pub services: Vec<ServiceConfig>,
+}
