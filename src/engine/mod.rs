@@ -1,1 +1,26 @@
-//! Generic discrete-event core.
+//! Generic discrete-event core: an event queue ordered by (time, sequence number), a
+//! clock, seeded random streams and calendar arithmetic.
+//!
+//! Nothing here knows about SRE. A domain defines its own closed event enum and drives
+//! the loop:
+//!
+//! ```
+//! use sresim::engine::Simulation;
+//! #[derive(Debug, Clone, Copy, PartialEq)]
+//! enum Ev { Ping(u32) }
+//! let mut sim = Simulation::new();
+//! sim.schedule(2.0, Ev::Ping(2));
+//! sim.schedule(1.0, Ev::Ping(1));
+//! let mut seen = vec![];
+//! while let Some((t, ev)) = sim.next_until(10.0) {
+//!     seen.push((t, ev));
+//! }
+//! assert_eq!(seen, vec![(1.0, Ev::Ping(1)), (2.0, Ev::Ping(2))]);
+//! ```
+
+pub mod calendar;
+mod queue;
+pub mod rng;
+
+pub use queue::{EventQueue, Simulation};
+pub use rng::{stream_rng, stream_seed, SimRng};
