@@ -6,7 +6,6 @@
 //! draws, whatever else differs between them (common random numbers), and whatever
 //! thread runs them.
 
-use rand::SeedableRng;
 
 /// The one generator type used everywhere: PCG-64 (MCG variant), portable and fast.
 pub type SimRng = rand_pcg::Pcg64Mcg;
