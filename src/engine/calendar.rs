@@ -8,10 +8,30 @@ pub const HOURS_PER_DAY: f64 = 24.0;
 /// Hours in a week.
 pub const HOURS_PER_WEEK: f64 = 168.0;
 
+/// `x.floor()` for finite values within ±2⁶³, without a library call on targets
+/// that lack a rounding instruction (the event loop calls it per incident).
+#[inline]
+pub fn fast_floor(x: f64) -> f64 {
+    let i = x as i64;
+    let f = i as f64;
+    if f > x {
+        f - 1.0
+    } else {
+        f
+    }
+}
+
 /// Local hour of the week in [0, 168): 0 is Monday 00:00 local time.
 #[inline]
 pub fn local_hour_of_week(t: f64, utc_offset_hours: f64) -> f64 {
-    (t + utc_offset_hours).rem_euclid(HOURS_PER_WEEK)
+    let x = t + utc_offset_hours;
+    let h = x - fast_floor(x / HOURS_PER_WEEK) * HOURS_PER_WEEK;
+    // Rounding can land exactly on the upper bound.
+    if h >= HOURS_PER_WEEK {
+        0.0
+    } else {
+        h
+    }
 }
 
 /// Local day of the week, 0 = Monday … 6 = Sunday.
@@ -23,7 +43,13 @@ pub fn local_day_of_week(t: f64, utc_offset_hours: f64) -> u32 {
 /// Local hour of the day in [0, 24).
 #[inline]
 pub fn local_hour_of_day(t: f64, utc_offset_hours: f64) -> f64 {
-    (t + utc_offset_hours).rem_euclid(HOURS_PER_DAY)
+    let x = t + utc_offset_hours;
+    let h = x - fast_floor(x / HOURS_PER_DAY) * HOURS_PER_DAY;
+    if h >= HOURS_PER_DAY {
+        0.0
+    } else {
+        h
+    }
 }
 
 /// A daily window of local time, `[from_hour, to_hour)`, on every day or on weekdays
@@ -55,8 +81,8 @@ impl DailyWindow {
         }
         let a = start + utc_offset_hours;
         let b = end + utc_offset_hours;
-        let first_day = (a / HOURS_PER_DAY).floor() as i64;
-        let last_day = (b / HOURS_PER_DAY).floor() as i64;
+        let first_day = fast_floor(a / HOURS_PER_DAY) as i64;
+        let last_day = fast_floor(b / HOURS_PER_DAY) as i64;
         let mut total = 0.0;
         for day in first_day..=last_day {
             if self.weekdays_only && day.rem_euclid(7) >= 5 {
@@ -95,6 +121,19 @@ mod tests {
         assert_eq!(local_day_of_week(0.0, -8.0), 6); // Sunday 16:00 in UTC−8
         assert_eq!(local_hour_of_day(0.0, -8.0), 16.0);
         assert_eq!(local_day_of_week(5.0 * 24.0, 0.0), 5);
+    }
+
+    #[test]
+    fn fast_floor_matches_floor() {
+        for x in [-3.5, -3.0, -0.1, 0.0, 0.1, 2.0, 2.9999, 1e12 + 0.5, -1e12 - 0.5] {
+            assert_eq!(fast_floor(x), x.floor(), "{x}");
+        }
+    }
+
+    #[test]
+    fn local_hour_of_week_wraps_negative_times() {
+        assert_eq!(local_hour_of_week(-1.0, 0.0), 167.0);
+        assert_eq!(local_hour_of_week(168.0 * 5.0 + 3.0, -8.0), 163.0);
     }
 
     #[test]

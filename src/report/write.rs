@@ -1,0 +1,233 @@
+//! Writers for the files of a run.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::ci::MeanCi;
+use crate::model::{RunResult, Summary};
+
+/// A failure to write an output file.
+#[derive(Debug)]
+pub enum ReportError {
+    /// Creating, writing or renaming a file failed.
+    Io {
+        /// The file or folder concerned.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// Encoding rows failed.
+    Encode {
+        /// The file concerned.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl std::fmt::Display for ReportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReportError::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            ReportError::Encode { path, message } => write!(f, "{}: {message}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for ReportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ReportError::Io { source, .. } => Some(source),
+            ReportError::Encode { .. } => None,
+        }
+    }
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ReportError + '_ {
+    move |source| ReportError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed
+/// and synced, then renamed over the destination.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if let Some(dir) = dir {
+        fs::create_dir_all(dir).map_err(io_err(dir))?;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = fs::File::create(&tmp).map_err(io_err(&tmp))?;
+        f.write_all(bytes).map_err(io_err(&tmp))?;
+        f.sync_all().map_err(io_err(&tmp))?;
+        fs::rename(&tmp, path).map_err(io_err(path))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Serialises `rows` as CSV (header from the row struct's field names) and writes the
+/// file atomically.
+pub fn write_csv<T: Serialize>(
+    path: &Path,
+    rows: impl IntoIterator<Item = T>,
+) -> Result<(), ReportError> {
+    let encode = |e: csv::Error| ReportError::Encode {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        w.serialize(row).map_err(encode)?;
+    }
+    let bytes = w.into_inner().map_err(|e| ReportError::Encode {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    write_atomic(path, &bytes)
+}
+
+/// What `manifest.json` records about a run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest<'a, S: Serialize> {
+    /// sresim version.
+    pub version: &'a str,
+    /// The command line as given.
+    pub command_line: Vec<String>,
+    /// Where the scenario came from (a path, or the bundled baseline).
+    pub scenario_origin: &'a str,
+    /// `--set` overrides, in order.
+    pub overrides: Vec<String>,
+    /// The scenario after overrides, validation and defaults.
+    pub resolved_scenario: &'a S,
+    /// Base seed.
+    pub seed: u64,
+    /// Replications run.
+    pub replications: u64,
+    /// How each replication's streams were seeded.
+    pub seed_derivation: &'a str,
+    /// Worker threads used.
+    pub threads: usize,
+    /// Wall time of the simulation, seconds.
+    pub wall_time_seconds: f64,
+    /// Files written beside the manifest.
+    pub files: Vec<String>,
+}
+
+/// Writes `summary.csv`, `teams.csv`, `services.csv`, `weekly.csv` and, when
+/// `trace`, `incidents.csv` into `dir`. Returns the file names written.
+pub fn write_run(dir: &Path, runs: &[RunResult], trace: bool) -> Result<Vec<String>, ReportError> {
+    let mut files = Vec::new();
+    let mut put = |name: &str| {
+        files.push(name.to_string());
+        dir.join(name)
+    };
+    write_csv(&put("summary.csv"), runs.iter().map(|r| &r.summary))?;
+    write_csv(&put("teams.csv"), runs.iter().flat_map(|r| &r.teams))?;
+    write_csv(&put("services.csv"), runs.iter().flat_map(|r| &r.services))?;
+    write_csv(&put("weekly.csv"), runs.iter().flat_map(|r| &r.weekly))?;
+    if trace {
+        write_csv(&put("incidents.csv"), runs.iter().flat_map(|r| &r.incidents))?;
+    }
+    Ok(files)
+}
+
+/// The metrics shown in the terminal table: (column, label, read from a summary).
+pub const HEADLINE_METRICS: &[(&str, &str, fn(&Summary) -> f64)] = &[
+    ("incidents", "incidents", |s| s.incidents as f64),
+    ("pages_per_shift_mean", "pages per shift", |s| s.pages_per_shift_mean),
+    ("pages_per_shift_p95", "pages per shift, p95", |s| s.pages_per_shift_p95),
+    ("shifts_over_budget_frac", "shifts over budget", |s| s.shifts_over_budget_frac),
+    ("wait_hours_mean", "wait for responder, h", |s| s.wait_hours_mean),
+    ("ttm_hours_mean", "time to mitigate, h", |s| s.ttm_hours_mean),
+    ("ttm_hours_p90", "time to mitigate p90, h", |s| s.ttm_hours_p90),
+    ("responder_busy_frac", "responder busy", |s| s.responder_busy_frac),
+    ("oncall_time_frac", "on-call share (≤ 0.25)", |s| s.oncall_time_frac),
+    ("ops_load_frac", "ops load (≤ 0.50)", |s| s.ops_load_frac),
+    ("ops_load_max_frac", "worst weekly ops load", |s| s.ops_load_max_frac),
+    ("project_hours_per_engineer_week", "project h / engineer-week", |s| {
+        s.project_hours_per_engineer_week
+    }),
+    ("offhours_pages_per_engineer_month", "off-hours pages / eng-month", |s| {
+        s.offhours_pages_per_engineer_month
+    }),
+    ("slo_met_frac", "SLO windows met", |s| s.slo_met_frac),
+    ("error_budget_spent_frac", "error budget spent", |s| s.error_budget_spent_frac),
+];
+
+fn fmt_num(x: f64) -> String {
+    if !x.is_finite() {
+        return "–".into();
+    }
+    let a = x.abs();
+    if a >= 1000.0 {
+        format!("{x:.0}")
+    } else if a >= 10.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+/// A plain-text table of the headline metrics: mean and 95% CI across replications.
+pub fn headline_table(summaries: &[&Summary]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<30} {:>10} {:>22}   (n = {})",
+        "metric",
+        "mean",
+        "95% CI",
+        summaries.len()
+    );
+    for (_, label, get) in HEADLINE_METRICS {
+        let ci = MeanCi::of(summaries.iter().map(|s| get(s)));
+        let interval = if ci.half_width.is_finite() {
+            format!("[{}, {}]", fmt_num(ci.low()), fmt_num(ci.high()))
+        } else {
+            "–".into()
+        };
+        let _ = writeln!(out, "{:<30} {:>10} {:>22}", label, fmt_num(ci.mean), interval);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_leaves_no_temporary_file() {
+        let dir = std::env::temp_dir().join(format!("sresim-aw-{}", std::process::id()));
+        let path = dir.join("x.csv");
+        write_atomic(&path, b"a,b\n1,2\n").unwrap();
+        write_atomic(&path, b"a,b\n3,4\n").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "a,b\n3,4\n");
+        let names: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn write_into_a_file_path_reports_the_path() {
+        let dir = std::env::temp_dir().join(format!("sresim-aw2-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let blocker = dir.join("file");
+        fs::write(&blocker, "x").unwrap();
+        let err = write_atomic(&blocker.join("y.csv"), b"1").unwrap_err();
+        assert!(err.to_string().contains("file"), "{err}");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
