@@ -16,7 +16,7 @@ use super::results::{
     IncidentRecord, RunResult, ServiceResult, Summary, TeamResult, WeeklyRow,
 };
 use super::stats::{CountHistogram, LogHistogram, Mean};
-use crate::engine::calendar::DailyWindow;
+use crate::engine::calendar::{fast_floor, DailyWindow};
 use crate::engine::{stream_rng, SimRng, Simulation};
 
 /// An engineer's working time: weekdays 07:00–22:00 local. Everything else (nights
@@ -230,9 +230,10 @@ struct Service {
     /// Phase i spans `[phase_start[i], phase_start[i + 1])`; retired after the last.
     phase_start: [f64; 8],
     multiplier: [f64; 7],
+    /// `multiplier / max(multiplier)` per phase: the thinning acceptance before profile.
+    accept_ratio: [f64; 7],
     /// Peak rate per hour used for thinning (0: no arrivals at all).
     peak_rate_per_hour: f64,
-    max_multiplier: f64,
     /// Normalised profile factors relative to their maximum (1 = no thinning needed).
     working_factor: f64,
     off_factor: f64,
@@ -292,7 +293,7 @@ impl Service {
     /// Whether the candidate at `t` is a real arrival (thinning).
     #[inline]
     fn accept(&mut self, t: f64, phase: usize) -> bool {
-        let mut ratio = self.multiplier[phase] / self.max_multiplier;
+        let mut ratio = self.accept_ratio[phase];
         if self.working_factor != self.off_factor {
             ratio *= if WORKING_TIME.contains(t, self.utc_offset_hours) {
                 self.working_factor
@@ -503,10 +504,16 @@ impl<'a> Model<'a> {
                 tickets: stream(STREAM_TICKETS),
                 phase_start,
                 multiplier: sc.page_multiplier,
+                accept_ratio: sc.page_multiplier.map(|m| {
+                    if max_multiplier > 0.0 {
+                        m / max_multiplier
+                    } else {
+                        0.0
+                    }
+                }),
                 peak_rate_per_hour: sc.page_rate_per_week / HOURS_PER_WEEK
                     * max_multiplier
                     * peak_factor,
-                max_multiplier,
                 working_factor: if max_profile > 0.0 {
                     sc.business_hours_multiplier / max_profile
                 } else {
@@ -614,7 +621,7 @@ impl<'a> Model<'a> {
         let ti = svc.team as usize;
         if in_window {
             svc.incidents += 1;
-            let w = (t / svc.slo.window_hours).floor() as u64;
+            let w = fast_floor(t / svc.slo.window_hours) as u64;
             let slo = &mut svc.slo;
             let idx = (w - slo.front) as usize;
             if idx >= slo.spent.len() {
@@ -741,7 +748,7 @@ impl<'a> Model<'a> {
     }
 
     fn book_downtime(slo: &mut SloTracker, paged_at: f64, hours: f64, closes: bool) {
-        let w = (paged_at / slo.window_hours).floor() as u64;
+        let w = fast_floor(paged_at / slo.window_hours) as u64;
         let idx = (w - slo.front) as usize;
         slo.spent[idx] += hours;
         if closes {

@@ -1,0 +1,49 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+
+use sresim::model::{RunResult, ScenarioConfig, Summary};
+use sresim::report::ci::MeanCi;
+use sresim::scenario::{Override, ScenarioSource};
+use sresim::sweep::run_replications;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Loads `scenarios/<rel>` with `--set`-style overrides.
+pub fn load(rel: &str, sets: &[&str]) -> ScenarioConfig {
+    let path = root().join("scenarios").join(rel);
+    let source = ScenarioSource::from_file(&path).expect("bundled scenario loads");
+    let overrides: Vec<Override> = sets
+        .iter()
+        .map(|s| Override::parse(s).expect("override parses"))
+        .collect();
+    source
+        .resolve(&overrides)
+        .unwrap_or_else(|e| panic!("{rel} with {sets:?} is invalid:\n{e}"))
+}
+
+/// Runs every replication of `cfg` on two threads.
+pub fn run(cfg: &ScenarioConfig) -> Vec<RunResult> {
+    run_replications(cfg, 0, false, 2).expect("thread pool")
+}
+
+/// Mean and 95% CI of one summary metric across replications.
+pub fn ci(runs: &[RunResult], metric: impl Fn(&Summary) -> f64) -> MeanCi {
+    MeanCi::of(runs.iter().map(|r| metric(&r.summary)))
+}
+
+/// A fresh, empty temporary folder for one test.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sresim-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Reads a file to a string, naming it on failure.
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
