@@ -125,7 +125,17 @@ mod tests {
 
     #[test]
     fn fast_floor_matches_floor() {
-        for x in [-3.5, -3.0, -0.1, 0.0, 0.1, 2.0, 2.9999, 1e12 + 0.5, -1e12 - 0.5] {
+        for x in [
+            -3.5,
+            -3.0,
+            -0.1,
+            0.0,
+            0.1,
+            2.0,
+            2.9999,
+            1e12 + 0.5,
+            -1e12 - 0.5,
+        ] {
             assert_eq!(fast_floor(x), x.floor(), "{x}");
         }
     }

@@ -1,42 +1,31 @@
 //! The event queue and the simulation clock.
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+/// Sort key: the time's bits mapped so that unsigned order is `f64::total_cmp` order,
+/// then the sequence number. One integer comparison orders two events.
+#[inline]
+fn key(time: f64, seq: u64) -> u128 {
+    let bits = time.to_bits();
+    let ordered = if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    };
+    (u128::from(ordered) << 64) | u128::from(seq)
+}
 
-struct Scheduled<E> {
+struct Entry<E> {
+    key: u128,
     time: f64,
-    seq: u64,
     event: E,
-}
-
-impl<E> PartialEq for Scheduled<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl<E> Eq for Scheduled<E> {}
-
-impl<E> PartialOrd for Scheduled<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl<E> Ord for Scheduled<E> {
-    // Reversed so that the max-heap pops the earliest (time, seq) first.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .time
-            .total_cmp(&self.time)
-            .then_with(|| other.seq.cmp(&self.seq))
-    }
 }
 
 /// A priority queue of events ordered by time, then by the order they were pushed, so
 /// that events at the same time run in the order they were scheduled.
+///
+/// A binary min-heap over one combined integer key; pushing and popping never
+/// allocate once the heap has grown to its working size.
 pub struct EventQueue<E> {
-    heap: BinaryHeap<Scheduled<E>>,
+    heap: Vec<Entry<E>>,
     next_seq: u64,
 }
 
@@ -50,7 +39,7 @@ impl<E> EventQueue<E> {
     /// An empty queue.
     pub fn new() -> Self {
         Self {
-            heap: BinaryHeap::new(),
+            heap: Vec::new(),
             next_seq: 0,
         }
     }
@@ -58,21 +47,59 @@ impl<E> EventQueue<E> {
     /// Adds an event at `time`.
     #[inline]
     pub fn push(&mut self, time: f64, event: E) {
-        let seq = self.next_seq;
+        let k = key(time, self.next_seq);
         self.next_seq += 1;
-        self.heap.push(Scheduled { time, seq, event });
+        let mut i = self.heap.len();
+        self.heap.push(Entry {
+            key: k,
+            time,
+            event,
+        });
+        while i > 0 {
+            let parent = (i - 1) / 2;
+            if self.heap[parent].key <= k {
+                break;
+            }
+            self.heap.swap(i, parent);
+            i = parent;
+        }
     }
 
     /// Removes and returns the earliest event.
     #[inline]
     pub fn pop(&mut self) -> Option<(f64, E)> {
-        self.heap.pop().map(|s| (s.time, s.event))
+        let last = self.heap.pop()?;
+        if self.heap.is_empty() {
+            return Some((last.time, last.event));
+        }
+        let top = std::mem::replace(&mut self.heap[0], last);
+        let n = self.heap.len();
+        let k = self.heap[0].key;
+        let mut i = 0;
+        loop {
+            let left = 2 * i + 1;
+            if left >= n {
+                break;
+            }
+            let right = left + 1;
+            let child = if right < n && self.heap[right].key < self.heap[left].key {
+                right
+            } else {
+                left
+            };
+            if self.heap[child].key >= k {
+                break;
+            }
+            self.heap.swap(i, child);
+            i = child;
+        }
+        Some((top.time, top.event))
     }
 
     /// Time of the earliest event, if any.
     #[inline]
     pub fn peek_time(&self) -> Option<f64> {
-        self.heap.peek().map(|s| s.time)
+        self.heap.first().map(|e| e.time)
     }
 
     /// Number of pending events.
@@ -199,17 +226,38 @@ mod tests {
     }
 
     #[test]
+    fn negative_and_positive_times_order_correctly() {
+        let mut q = EventQueue::new();
+        for (i, t) in [3.0, -2.0, 0.0, -0.5, 1e300, -1e300, 0.25]
+            .into_iter()
+            .enumerate()
+        {
+            q.push(t, i);
+        }
+        let times: Vec<f64> = std::iter::from_fn(|| q.pop().map(|(t, _)| t)).collect();
+        assert_eq!(times, vec![-1e300, -2.0, -0.5, 0.0, 0.25, 3.0, 1e300]);
+    }
+
+    #[test]
     fn pops_in_time_order_after_random_pushes() {
         let mut q = EventQueue::new();
         let mut x: u64 = 12345;
         for i in 0..1000u32 {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             q.push((x >> 40) as f64, i);
         }
-        let mut last = f64::NEG_INFINITY;
-        while let Some((t, _)) = q.pop() {
-            assert!(t >= last);
-            last = t;
+        let mut last = (f64::NEG_INFINITY, 0);
+        let mut n = 0;
+        while let Some((t, i)) = q.pop() {
+            assert!(
+                t > last.0 || (t == last.0 && i > last.1),
+                "{t} {i} after {last:?}"
+            );
+            last = (t, i);
+            n += 1;
         }
+        assert_eq!(n, 1000);
     }
 }

@@ -6,7 +6,6 @@
 //! draws, whatever else differs between them (common random numbers), and whatever
 //! thread runs them.
 
-
 /// The one generator type used everywhere: PCG-64 (MCG variant), portable and fast.
 pub type SimRng = rand_pcg::Pcg64Mcg;
 
@@ -69,18 +68,24 @@ mod tests {
 
     #[test]
     fn streams_are_reproducible_and_differ() {
-        let a: Vec<u64> = (0..4).map({
-            let mut r = stream_rng(9, 0, 1, 2);
-            move |_| r.random()
-        }).collect();
-        let b: Vec<u64> = (0..4).map({
-            let mut r = stream_rng(9, 0, 1, 2);
-            move |_| r.random()
-        }).collect();
-        let c: Vec<u64> = (0..4).map({
-            let mut r = stream_rng(9, 0, 1, 3);
-            move |_| r.random()
-        }).collect();
+        let a: Vec<u64> = (0..4)
+            .map({
+                let mut r = stream_rng(9, 0, 1, 2);
+                move |_| r.random()
+            })
+            .collect();
+        let b: Vec<u64> = (0..4)
+            .map({
+                let mut r = stream_rng(9, 0, 1, 2);
+                move |_| r.random()
+            })
+            .collect();
+        let c: Vec<u64> = (0..4)
+            .map({
+                let mut r = stream_rng(9, 0, 1, 3);
+                move |_| r.random()
+            })
+            .collect();
         assert_eq!(a, b);
         assert_ne!(a, c);
     }

@@ -154,6 +154,9 @@ pub struct TeamConfig {
     pub followup_hours_per_incident: f64,
     /// Extra context-switch hours each page costs on top of handling.
     pub interrupt_overhead_hours: f64,
+    /// Week from which the members may be put on call (a new team still ramping up
+    /// has no eligible responder before it: its pages wait and count as uncovered).
+    pub on_call_from_week: f64,
 }
 
 impl TeamConfig {

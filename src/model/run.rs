@@ -12,9 +12,7 @@ use rand::Rng;
 use rand_distr::{Distribution, Exp1, Poisson, StandardNormal};
 
 use super::config::{lognormal_sigma, Duration, Phase, ScenarioConfig, HOURS_PER_WEEK};
-use super::results::{
-    IncidentRecord, RunResult, ServiceResult, Summary, TeamResult, WeeklyRow,
-};
+use super::results::{IncidentRecord, RunResult, ServiceResult, Summary, TeamResult, WeeklyRow};
 use super::stats::{CountHistogram, LogHistogram, Mean};
 use crate::engine::calendar::{fast_floor, DailyWindow};
 use crate::engine::{stream_rng, SimRng, Simulation};
@@ -230,9 +228,8 @@ struct Service {
     /// Phase i spans `[phase_start[i], phase_start[i + 1])`; retired after the last.
     phase_start: [f64; 8],
     multiplier: [f64; 7],
-    /// `multiplier / max(multiplier)` per phase: the thinning acceptance before profile.
-    accept_ratio: [f64; 7],
-    /// Peak rate per hour used for thinning (0: no arrivals at all).
+    /// Base rate per hour × the load profile's peak factor (0: no arrivals at all);
+    /// candidates arrive at this times the phase multiplier.
     peak_rate_per_hour: f64,
     /// Normalised profile factors relative to their maximum (1 = no thinning needed).
     working_factor: f64,
@@ -269,40 +266,44 @@ impl Service {
             .sum()
     }
 
-    /// Next candidate arrival after `from`, skipping phases with a zero multiplier (the
-    /// candidate process is memoryless, so restarting it at the phase end is exact).
+    /// Next candidate arrival after `from`. Candidates arrive at the peak rate of the
+    /// current phase (base rate × phase multiplier × the load profile's peak factor);
+    /// when a draw crosses a phase boundary the process restarts there at the next
+    /// phase's rate, which is exact because the exponential is memoryless.
     fn next_candidate(&mut self, mut from: f64, horizon: f64) -> Option<f64> {
         if self.peak_rate_per_hour <= 0.0 {
             return None;
         }
         from = from.max(self.phase_start[0]);
         loop {
-            let e: f64 = Exp1.sample(&mut self.arrivals);
-            let t = from + e / self.peak_rate_per_hour;
-            if t >= horizon {
+            if from >= horizon {
                 return None;
             }
-            let phase = self.phase_at(t)?;
-            if self.multiplier[phase] > 0.0 {
-                return Some(t);
+            let phase = self.phase_at(from)?;
+            let end = self.phase_start[phase + 1];
+            let rate = self.peak_rate_per_hour * self.multiplier[phase];
+            if rate > 0.0 {
+                let e: f64 = Exp1.sample(&mut self.arrivals);
+                let t = from + e / rate;
+                if t < end {
+                    return (t < horizon).then_some(t);
+                }
             }
-            from = self.phase_start[phase + 1];
+            from = end;
         }
     }
 
     /// Whether the candidate at `t` is a real arrival (thinning).
     #[inline]
-    fn accept(&mut self, t: f64, phase: usize) -> bool {
-        let mut ratio = self.accept_ratio[phase];
-        if self.working_factor != self.off_factor {
-            ratio *= if WORKING_TIME.contains(t, self.utc_offset_hours) {
-                self.working_factor
-            } else {
-                self.off_factor
-            };
-        } else {
-            ratio *= self.working_factor;
+    fn accept(&mut self, t: f64) -> bool {
+        if self.working_factor == self.off_factor {
+            return true;
         }
+        let ratio = if WORKING_TIME.contains(t, self.utc_offset_hours) {
+            self.working_factor
+        } else {
+            self.off_factor
+        };
         ratio >= 1.0 || self.arrivals.random::<f64>() < ratio
     }
 
@@ -401,7 +402,7 @@ impl<'a> Model<'a> {
                             name: format!("{}-{}-{}", tc.name, s.name, k + 1),
                             team: ti as u32,
                             utc_offset_hours: s.utc_offset_hours,
-                            on_call_from: 0.0,
+                            on_call_from: tc.on_call_from_week * HOURS_PER_WEEK,
                             left_at: f64::INFINITY,
                             busy: false,
                             on_shift: false,
@@ -470,7 +471,6 @@ impl<'a> Model<'a> {
             for i in 0..7 {
                 phase_start[i + 1] = phase_start[i] + sc.phase_weeks[i] * HOURS_PER_WEEK;
             }
-            let max_multiplier = sc.page_multiplier.iter().copied().fold(0.0, f64::max);
             let working_share = WORKING_TIME.hours_per_week() / HOURS_PER_WEEK;
             let mean_profile = working_share * sc.business_hours_multiplier
                 + (1.0 - working_share) * sc.off_hours_multiplier;
@@ -504,16 +504,7 @@ impl<'a> Model<'a> {
                 tickets: stream(STREAM_TICKETS),
                 phase_start,
                 multiplier: sc.page_multiplier,
-                accept_ratio: sc.page_multiplier.map(|m| {
-                    if max_multiplier > 0.0 {
-                        m / max_multiplier
-                    } else {
-                        0.0
-                    }
-                }),
-                peak_rate_per_hour: sc.page_rate_per_week / HOURS_PER_WEEK
-                    * max_multiplier
-                    * peak_factor,
+                peak_rate_per_hour: sc.page_rate_per_week / HOURS_PER_WEEK * peak_factor,
                 working_factor: if max_profile > 0.0 {
                     sc.business_hours_multiplier / max_profile
                 } else {
@@ -567,7 +558,8 @@ impl<'a> Model<'a> {
     fn run(&mut self) {
         for si in 0..self.services.len() {
             if let Some(t) = self.services[si].next_candidate(0.0, self.horizon) {
-                self.sim.schedule(t, Event::ArrivalDue { service: si as u32 });
+                self.sim
+                    .schedule(t, Event::ArrivalDue { service: si as u32 });
             }
         }
         for ti in 0..self.teams.len() {
@@ -605,9 +597,10 @@ impl<'a> Model<'a> {
         let Some(phase) = svc.phase_at(t) else {
             return;
         };
-        let accepted = svc.accept(t, phase);
+        let accepted = svc.accept(t);
         if let Some(next) = svc.next_candidate(t, self.horizon) {
-            self.sim.schedule(next, Event::ArrivalDue { service: si as u32 });
+            self.sim
+                .schedule(next, Event::ArrivalDue { service: si as u32 });
         }
         if accepted {
             self.page(si, phase, t);
@@ -995,7 +988,12 @@ impl<'a> Model<'a> {
             open_at_end += 1;
             let svc = &mut self.services[inc.service as usize];
             let impact = svc.severities[inc.severity as usize].impact;
-            Self::book_downtime(&mut svc.slo, inc.paged_at, (horizon - inc.paged_at) * impact, false);
+            Self::book_downtime(
+                &mut svc.slo,
+                inc.paged_at,
+                (horizon - inc.paged_at) * impact,
+                false,
+            );
             if self.opts.trace {
                 self.record(&inc, None);
             }
@@ -1117,7 +1115,8 @@ impl<'a> Model<'a> {
             arrivals_per_hour: ratio(incidents as f64, window_hours),
             engineers_mean: ratio(eng_weeks * HOURS_PER_WEEK, window_hours),
         };
-        self.trace.sort_by(|a, b| a.paged_at_hours.total_cmp(&b.paged_at_hours));
+        self.trace
+            .sort_by(|a, b| a.paged_at_hours.total_cmp(&b.paged_at_hours));
         RunResult {
             summary,
             teams,

@@ -8,5 +8,6 @@ pub mod ci;
 mod write;
 
 pub use write::{
-    headline_table, write_atomic, write_csv, write_run, Manifest, ReportError, HEADLINE_METRICS,
+    headline_table, write_atomic, write_csv, write_run, Manifest, MetricFn, ReportError,
+    HEADLINE_METRICS,
 };

@@ -139,32 +139,62 @@ pub fn write_run(dir: &Path, runs: &[RunResult], trace: bool) -> Result<Vec<Stri
     write_csv(&put("services.csv"), runs.iter().flat_map(|r| &r.services))?;
     write_csv(&put("weekly.csv"), runs.iter().flat_map(|r| &r.weekly))?;
     if trace {
-        write_csv(&put("incidents.csv"), runs.iter().flat_map(|r| &r.incidents))?;
+        write_csv(
+            &put("incidents.csv"),
+            runs.iter().flat_map(|r| &r.incidents),
+        )?;
     }
     Ok(files)
 }
 
+/// Reads one metric from a summary row.
+pub type MetricFn = fn(&Summary) -> f64;
+
 /// The metrics shown in the terminal table: (column, label, read from a summary).
-pub const HEADLINE_METRICS: &[(&str, &str, fn(&Summary) -> f64)] = &[
+pub const HEADLINE_METRICS: &[(&str, &str, MetricFn)] = &[
     ("incidents", "incidents", |s| s.incidents as f64),
-    ("pages_per_shift_mean", "pages per shift", |s| s.pages_per_shift_mean),
-    ("pages_per_shift_p95", "pages per shift, p95", |s| s.pages_per_shift_p95),
-    ("shifts_over_budget_frac", "shifts over budget", |s| s.shifts_over_budget_frac),
-    ("wait_hours_mean", "wait for responder, h", |s| s.wait_hours_mean),
-    ("ttm_hours_mean", "time to mitigate, h", |s| s.ttm_hours_mean),
-    ("ttm_hours_p90", "time to mitigate p90, h", |s| s.ttm_hours_p90),
-    ("responder_busy_frac", "responder busy", |s| s.responder_busy_frac),
-    ("oncall_time_frac", "on-call share (≤ 0.25)", |s| s.oncall_time_frac),
+    ("pages_per_shift_mean", "pages per shift", |s| {
+        s.pages_per_shift_mean
+    }),
+    ("pages_per_shift_p95", "pages per shift, p95", |s| {
+        s.pages_per_shift_p95
+    }),
+    ("shifts_over_budget_frac", "shifts over budget", |s| {
+        s.shifts_over_budget_frac
+    }),
+    ("wait_hours_mean", "wait for responder, h", |s| {
+        s.wait_hours_mean
+    }),
+    ("ttm_hours_mean", "time to mitigate, h", |s| {
+        s.ttm_hours_mean
+    }),
+    ("ttm_hours_p90", "time to mitigate p90, h", |s| {
+        s.ttm_hours_p90
+    }),
+    ("responder_busy_frac", "responder busy", |s| {
+        s.responder_busy_frac
+    }),
+    ("oncall_time_frac", "on-call share (≤ 0.25)", |s| {
+        s.oncall_time_frac
+    }),
     ("ops_load_frac", "ops load (≤ 0.50)", |s| s.ops_load_frac),
-    ("ops_load_max_frac", "worst weekly ops load", |s| s.ops_load_max_frac),
-    ("project_hours_per_engineer_week", "project h / engineer-week", |s| {
-        s.project_hours_per_engineer_week
+    ("ops_load_max_frac", "worst weekly ops load", |s| {
+        s.ops_load_max_frac
     }),
-    ("offhours_pages_per_engineer_month", "off-hours pages / eng-month", |s| {
-        s.offhours_pages_per_engineer_month
-    }),
+    (
+        "project_hours_per_engineer_week",
+        "project h / engineer-week",
+        |s| s.project_hours_per_engineer_week,
+    ),
+    (
+        "offhours_pages_per_engineer_month",
+        "off-hours pages / eng-month",
+        |s| s.offhours_pages_per_engineer_month,
+    ),
     ("slo_met_frac", "SLO windows met", |s| s.slo_met_frac),
-    ("error_budget_spent_frac", "error budget spent", |s| s.error_budget_spent_frac),
+    ("error_budget_spent_frac", "error budget spent", |s| {
+        s.error_budget_spent_frac
+    }),
 ];
 
 fn fmt_num(x: f64) -> String {
@@ -199,7 +229,13 @@ pub fn headline_table(summaries: &[&Summary]) -> String {
         } else {
             "–".into()
         };
-        let _ = writeln!(out, "{:<30} {:>10} {:>22}", label, fmt_num(ci.mean), interval);
+        let _ = writeln!(
+            out,
+            "{:<30} {:>10} {:>22}",
+            label,
+            fmt_num(ci.mean),
+            interval
+        );
     }
     out
 }
@@ -215,7 +251,10 @@ mod tests {
         write_atomic(&path, b"a,b\n1,2\n").unwrap();
         write_atomic(&path, b"a,b\n3,4\n").unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "a,b\n3,4\n");
-        let names: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names.len(), 1, "{names:?}");
         fs::remove_dir_all(&dir).unwrap();
     }

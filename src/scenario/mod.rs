@@ -1,1 +1,227 @@
-//! Scenario files.
+//! Scenario files: TOML text → validated [`ScenarioConfig`].
+//!
+//! A [`ScenarioSource`] keeps the parsed text so that `--set` overrides and sweep points
+//! can be applied again and again; [`ScenarioSource::resolve`] reports every problem at
+//! once, each with `file:line:col`, the key path and, where one is involved, the override.
+//! The accepted schema (version 1, with defaults) is documented in `src/scenario/raw.rs`.
+//!
+//! ```
+//! use sresim::scenario::{Override, ScenarioSource};
+//!
+//! let source = ScenarioSource::baseline();
+//! let shorter = Override::parse("simulation.horizon_weeks=52").unwrap();
+//! let config = source.resolve(&[shorter]).unwrap();
+//! assert_eq!(config.simulation.horizon_weeks, 52.0);
+//! ```
+
+mod error;
+mod overrides;
+mod path;
+mod raw;
+mod suggest;
+mod validate;
+
+use std::path::Path;
+
+pub use error::{Problem, ScenarioError};
+pub use overrides::Override;
+
+use crate::model::ScenarioConfig;
+use path::KeyPath;
+use validate::RawProblem;
+
+/// The bundled baseline scenario text (include_str! of scenarios/baseline.toml).
+pub const BASELINE_TOML: &str = include_str!("../../scenarios/baseline.toml");
+
+/// A parsed scenario source, kept so that overrides (and later, sweep points) can be
+/// applied repeatedly.
+#[derive(Debug, Clone)]
+pub struct ScenarioSource {
+    /// What problems print as the file.
+    origin: String,
+    /// Scenario name when `[simulation]` has no `name`.
+    default_name: String,
+    /// The document as plain TOML values.
+    table: toml::Table,
+    /// The same document with spans, to locate keys (owns the text).
+    doc: toml_edit::ImDocument<String>,
+}
+
+/// An override that was applied, and where it wrote.
+struct Applied {
+    text: String,
+    path: KeyPath,
+}
+
+impl ScenarioSource {
+    /// Parse text. `origin` is what error messages print as the file (e.g.
+    /// "scenarios/baseline.toml"); `default_name` is the scenario name when
+    /// `[simulation]` has no `name` (the file stem). TOML syntax errors →
+    /// [`ScenarioError::Invalid`] with one [`Problem`] carrying line:col.
+    pub fn parse(text: &str, origin: &str, default_name: &str) -> Result<Self, ScenarioError> {
+        let syntax = |span: Option<std::ops::Range<usize>>, message: &str| {
+            let (line, column) = match span {
+                Some(span) => {
+                    let (l, c) = path::line_col(text, span.start);
+                    (Some(l), Some(c))
+                }
+                None => (None, None),
+            };
+            let message = message.trim().replace('\n', "; ");
+            ScenarioError::Invalid(vec![Problem {
+                origin: origin.to_owned(),
+                line,
+                column,
+                key_path: String::new(),
+                message: format!("TOML syntax error: {message}"),
+                set_by: None,
+            }])
+        };
+        let doc = toml_edit::ImDocument::parse(text.to_owned())
+            .map_err(|e| syntax(e.span(), e.message()))?;
+        let table: toml::Table = toml::from_str(text).map_err(|e| syntax(e.span(), e.message()))?;
+        Ok(ScenarioSource {
+            origin: origin.to_owned(),
+            default_name: default_name.to_owned(),
+            table,
+            doc,
+        })
+    }
+
+    /// Read and parse a file (I/O error → [`ScenarioError::Io`] naming the path). The
+    /// origin is the path as given; the default name is the file stem.
+    pub fn from_file(path: &Path) -> Result<Self, ScenarioError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "scenario".to_owned());
+        Self::parse(&text, &path.display().to_string(), &stem)
+    }
+
+    /// The bundled baseline (origin `<bundled baseline.toml>`, name `baseline`).
+    ///
+    /// # Panics
+    /// Only if the bundled file is not valid TOML, which a test rules out.
+    pub fn baseline() -> Self {
+        match Self::parse(BASELINE_TOML, "<bundled baseline.toml>", "baseline") {
+            Ok(source) => source,
+            Err(e) => panic!("the bundled baseline.toml does not parse: {e}"),
+        }
+    }
+
+    /// Apply overrides (in order) to a copy of the table, then deserialize and validate.
+    /// Every problem is reported, in file order.
+    pub fn resolve(&self, overrides: &[Override]) -> Result<ScenarioConfig, ScenarioError> {
+        let (table, applied, mut problems) = self.apply(overrides);
+        let key_order = |p: &[path::Seg]| path::key_order(&self.doc, p);
+        match validate::validate(&table, &self.default_name, &key_order) {
+            Ok(config) if problems.is_empty() => Ok(config),
+            Ok(_) => Err(self.invalid(problems, &table, &applied, overrides)),
+            Err(more) => {
+                problems.extend(more);
+                Err(self.invalid(problems, &table, &applied, overrides))
+            }
+        }
+    }
+
+    /// The table after overrides (for the run manifest). Fails only when an override
+    /// cannot be applied; the result is not validated.
+    pub fn resolved_table(&self, overrides: &[Override]) -> Result<toml::Table, ScenarioError> {
+        let (table, applied, problems) = self.apply(overrides);
+        if problems.is_empty() {
+            Ok(table)
+        } else {
+            Err(self.invalid(problems, &table, &applied, overrides))
+        }
+    }
+
+    /// What problems print as the file.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// The scenario text as read.
+    pub fn text(&self) -> &str {
+        self.doc.raw()
+    }
+
+    fn apply(&self, overrides: &[Override]) -> (toml::Table, Vec<Applied>, Vec<RawProblem>) {
+        let mut table = self.table.clone();
+        let mut applied = Vec::new();
+        let mut problems = Vec::new();
+        for o in overrides {
+            match o.apply(&mut table) {
+                Ok(path) => applied.push(Applied {
+                    text: o.text().to_owned(),
+                    path,
+                }),
+                Err(p) => problems.push(p),
+            }
+        }
+        (table, applied, problems)
+    }
+
+    /// Render raw problems: key paths by name, file positions, and the override that set
+    /// the value (then without a position) or took part in the problem.
+    fn invalid(
+        &self,
+        raw: Vec<RawProblem>,
+        table: &toml::Table,
+        applied: &[Applied],
+        overrides: &[Override],
+    ) -> ScenarioError {
+        let text = self.doc.raw();
+        let mut problems: Vec<Problem> = raw
+            .into_iter()
+            .map(|rp| {
+                // The last override that wrote the offending value (then the file
+                // position would point at the replaced value), else the last one that
+                // wrote inside the offending entry or table (then both are shown).
+                let (set_by, in_file) = if rp.set_by.is_some() {
+                    (rp.set_by.clone(), false)
+                } else if let Some(a) = applied
+                    .iter()
+                    .rev()
+                    .find(|a| path::starts_with(&rp.path, &a.path))
+                {
+                    (Some(a.text.clone()), false)
+                } else if let Some(a) = applied
+                    .iter()
+                    .rev()
+                    .find(|a| !rp.path.is_empty() && path::starts_with(&a.path, &rp.path))
+                {
+                    (Some(a.text.clone()), true)
+                } else {
+                    (None, true)
+                };
+                let position = if in_file {
+                    path::locate(&self.doc, &rp.path).map(|span| path::line_col(text, span.start))
+                } else {
+                    None
+                };
+                Problem {
+                    origin: self.origin.clone(),
+                    line: position.map(|(l, _)| l),
+                    column: position.map(|(_, c)| c),
+                    key_path: path::display(table, &rp.path),
+                    message: rp.message,
+                    set_by,
+                }
+            })
+            .collect();
+        // File order first; problems outside the file in the order of the overrides.
+        let set_order = |p: &Problem| {
+            overrides
+                .iter()
+                .position(|o| p.set_by.as_deref() == Some(o.text()))
+                .unwrap_or(usize::MAX)
+        };
+        problems.sort_by_key(|p| (p.line.is_none(), p.line, p.column, set_order(p)));
+        problems.dedup();
+        ScenarioError::Invalid(problems)
+    }
+}

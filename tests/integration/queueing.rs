@@ -37,6 +37,11 @@ fn erlang_c_formula_matches_known_values() {
     assert!((mmc_wq(1, 0.85, 1.0) - 0.85 / 0.15).abs() < 1e-12);
 }
 
+/// Runs the validation scenario at `c` responders and load `rho` with its 100
+/// replications. (With 20, the first block of seed 12 at c = 4, rho = 0.85 fell 2.9
+/// standard errors below Erlang C; 400 replications at another seed gave
+/// Wq = 1.1485 ± 0.0043 h against 1.1489 h and utilisation 0.8497 ± 0.0003: no
+/// bias, so the scenario files now carry enough replications to detect a 1% one.)
 fn check_mmc(c: u32, rho: f64) {
     let mean_service = 1.0;
     let lambda = rho * f64::from(c) / mean_service;

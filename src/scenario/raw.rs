@@ -1,0 +1,296 @@
+//! Raw serde mirrors of the scenario TOML, before validation.
+//!
+//! Every field is optional here (required keys are checked during validation, so that a
+//! missing key never hides other problems) and every struct denies unknown keys.
+//! Durations are kept as TOML values and parsed by the validator for clearer messages.
+//!
+//! # Schema, version 1
+//!
+//! ```toml
+//! version = 1                          # required; only 1 is accepted
+//!
+//! [simulation]                         # required
+//! name = "baseline"                    # default: the file stem
+//! horizon_weeks = 104                  # required; > 0
+//! warmup_weeks = 4                     # default 0; 0 <= warmup < horizon
+//! replications = 20                    # default 10; >= 1
+//! seed = 7                             # default 1; 0 ..= 2^63-1 (a TOML integer)
+//!
+//! [[sites]]                            # at least one; unique names
+//! name = "london"                      # required
+//! utc_offset_hours = 0.0               # required; -12 ..= 14
+//!
+//! [[teams]]                            # at least one; unique names
+//! name = "core"                        # required
+//! members = { london = 6 }             # required; site -> head count; known sites; some > 0
+//! shift_hours = 12                     # default 12; > 0 and divides 168
+//! handoff_utc_hour = 7                 # default 0; 0 <= h < 24
+//! responders_per_shift = 2             # default 2; >= 1 and <= head count
+//! pager_budget_per_shift = 2           # default 2; >= 0
+//! hours_per_week = 40                  # default 40; 0 < h <= 168
+//! followup_hours_per_incident = 2.0    # default 0; >= 0
+//! interrupt_overhead_hours = 1.7       # default 0; >= 0
+//! on_call_from_week = 0                # default 0; >= 0: members join the rotation then
+//! ack_business_hours = "zero"          # default "zero"; a duration (below)
+//! ack_off_hours = "zero"               # default "zero"; a duration
+//!
+//! [[services]]                         # at least one; unique names after stamping
+//! name = "checkout"                    # required
+//! product = "shop"                     # required
+//! stack = "jvm"                        # required
+//! tier = 1                             # default 2; >= 1
+//! count = 1                            # default 1; 1 ..= 10000; > 1 stamps checkout-1 ..
+//! team = "core"                        # required; a team name
+//! site = "london"                      # default: the first site; a site name
+//! launch_week = 0                      # default 0; >= 0
+//! page_rate_per_week = 1.5             # required; >= 0
+//! tickets_per_week = 2                 # default 0; >= 0
+//! hours_per_ticket = 0.5               # default 0; >= 0
+//! slo_target = 0.999                   # required; 0 < target < 1
+//! slo_window_weeks = 4                 # default 4; > 0
+//! phase_weeks = { general_availability = inf }   # per phase, >= 0, inf allowed;
+//!                                      # default 0 except general_availability = inf
+//! page_multiplier = { limited_availability = 1.5 } # per phase, >= 0, finite; defaults
+//!                                      # 0, 0, 1.5, 1, 1.2, 1, 0 in lifecycle order
+//! load_profile = { business_hours_multiplier = 1.5, off_hours_multiplier = 0.7 }
+//!                                      # both default 1; >= 0; not both 0
+//!
+//! [[services.severities]]              # at least one; unique names; shares sum to 1
+//! name = "sev1"                        # required
+//! share = 0.07                         # required; 0 ..= 1
+//! impact_fraction = 1.0                # required; 0 ..= 1
+//! time_to_mitigate = { lognormal = { median_hours = 1.1, p90_hours = 5.5 } }  # required
+//! ```
+//!
+//! A duration is `"zero"`, `{ fixed = { hours = H } }` (H >= 0),
+//! `{ exponential = { mean_hours = M } }` (M > 0) or
+//! `{ lognormal = { median_hours = A, p90_hours = B } }` (0 < A < B), all finite.
+//! Every number field accepts integers and floats; phases are `design`,
+//! `active_development`, `limited_availability`, `general_availability`, `deprecation`,
+//! `abandoned`, `unsupported`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+
+/// A number field: accepts TOML integers and floats.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct F64(pub f64);
+
+impl<'de> Deserialize<'de> for F64 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = F64;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<F64, E> {
+                Ok(F64(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<F64, E> {
+                Ok(F64(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<F64, E> {
+                Ok(F64(v as f64))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+/// A count field: a non-negative TOML integer that fits in `u32`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct U32(pub u32);
+
+impl<'de> Deserialize<'de> for U32 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = U32;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a non-negative integer")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<U32, E> {
+                if v < 0 {
+                    return Err(E::custom(format!(
+                        "expected a non-negative integer, got {v}"
+                    )));
+                }
+                self.visit_u64(v.unsigned_abs())
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<U32, E> {
+                u32::try_from(v).map(U32).map_err(|_| {
+                    E::custom(format!(
+                        "expected an integer no larger than {}, got {v}",
+                        u32::MAX
+                    ))
+                })
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+/// A seed: a non-negative TOML integer (TOML integers are signed 64-bit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct U64(pub u64);
+
+impl<'de> Deserialize<'de> for U64 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = U64;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a non-negative integer")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<U64, E> {
+                u64::try_from(v)
+                    .map(U64)
+                    .map_err(|_| E::custom(format!("expected a non-negative integer, got {v}")))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<U64, E> {
+                Ok(U64(v))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+/// `[simulation]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a table")]
+pub(crate) struct RawSimulation {
+    pub name: Option<String>,
+    pub horizon_weeks: Option<F64>,
+    pub warmup_weeks: Option<F64>,
+    pub replications: Option<U32>,
+    pub seed: Option<U64>,
+}
+
+/// One `[[sites]]` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a table")]
+pub(crate) struct RawSite {
+    pub name: Option<String>,
+    pub utc_offset_hours: Option<F64>,
+}
+
+/// One `[[teams]]` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a table")]
+pub(crate) struct RawTeam {
+    pub name: Option<String>,
+    pub members: Option<BTreeMap<String, U32>>,
+    pub shift_hours: Option<F64>,
+    pub handoff_utc_hour: Option<F64>,
+    pub responders_per_shift: Option<U32>,
+    pub pager_budget_per_shift: Option<U32>,
+    pub hours_per_week: Option<F64>,
+    pub followup_hours_per_incident: Option<F64>,
+    pub interrupt_overhead_hours: Option<F64>,
+    pub on_call_from_week: Option<F64>,
+    pub ack_business_hours: Option<toml::Value>,
+    pub ack_off_hours: Option<toml::Value>,
+}
+
+/// A per-phase table (`phase_weeks`, `page_multiplier`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a table of phase names to numbers")]
+pub(crate) struct RawPhases {
+    pub design: Option<F64>,
+    pub active_development: Option<F64>,
+    pub limited_availability: Option<F64>,
+    pub general_availability: Option<F64>,
+    pub deprecation: Option<F64>,
+    pub abandoned: Option<F64>,
+    pub unsupported: Option<F64>,
+}
+
+impl RawPhases {
+    /// The values in `Phase::ALL` order.
+    pub fn in_order(&self) -> [Option<F64>; 7] {
+        [
+            self.design,
+            self.active_development,
+            self.limited_availability,
+            self.general_availability,
+            self.deprecation,
+            self.abandoned,
+            self.unsupported,
+        ]
+    }
+}
+
+/// `load_profile` of a service.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a table")]
+pub(crate) struct RawLoadProfile {
+    pub business_hours_multiplier: Option<F64>,
+    pub off_hours_multiplier: Option<F64>,
+}
+
+/// One `[[services]]` entry (a block, before `count` stamping). `severities` entries
+/// are deserialized one by one so that each reports its own problems.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a table")]
+pub(crate) struct RawService {
+    pub name: Option<String>,
+    pub product: Option<String>,
+    pub stack: Option<String>,
+    pub tier: Option<U32>,
+    pub count: Option<U32>,
+    pub team: Option<String>,
+    pub site: Option<String>,
+    pub launch_week: Option<F64>,
+    pub page_rate_per_week: Option<F64>,
+    pub tickets_per_week: Option<F64>,
+    pub hours_per_ticket: Option<F64>,
+    pub slo_target: Option<F64>,
+    pub slo_window_weeks: Option<F64>,
+    pub phase_weeks: Option<RawPhases>,
+    pub page_multiplier: Option<RawPhases>,
+    pub load_profile: Option<RawLoadProfile>,
+    pub severities: Option<toml::Value>,
+}
+
+/// One `[[services.severities]]` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a table")]
+pub(crate) struct RawSeverity {
+    pub name: Option<String>,
+    pub share: Option<F64>,
+    pub impact_fraction: Option<F64>,
+    pub time_to_mitigate: Option<toml::Value>,
+}
+
+/// `{ fixed = { … } }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a table")]
+pub(crate) struct RawFixed {
+    pub hours: Option<F64>,
+}
+
+/// `{ exponential = { … } }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a table")]
+pub(crate) struct RawExponential {
+    pub mean_hours: Option<F64>,
+}
+
+/// `{ lognormal = { … } }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a table")]
+pub(crate) struct RawLogNormal {
+    pub median_hours: Option<F64>,
+    pub p90_hours: Option<F64>,
+}
+
+/// Keys allowed at the top level of a scenario file.
+pub(crate) const TOP_LEVEL_KEYS: [&str; 5] =
+    ["version", "simulation", "sites", "teams", "services"];
+
+/// The supported scenario format version.
+pub(crate) const VERSION: i64 = 1;

@@ -1,0 +1,1155 @@
+//! Raw TOML table → validated [`ScenarioConfig`], collecting every problem.
+//!
+//! The document is deserialized section by section and entry by entry; when an entry has
+//! a bad key, the key is reported, dropped, and the entry deserialized again, so one
+//! mistake never hides the next. What did deserialize is then checked for ranges and
+//! cross-references. A configuration is returned only when nothing at all is wrong.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::de::DeserializeOwned;
+
+use super::path::{self, KeyPath, Seg};
+use super::raw::{
+    RawExponential, RawFixed, RawLoadProfile, RawLogNormal, RawPhases, RawService, RawSeverity,
+    RawSimulation, RawSite, RawTeam, F64, TOP_LEVEL_KEYS, U32, VERSION,
+};
+use super::suggest;
+use crate::model::{
+    Duration, Phase, ScenarioConfig, ServiceConfig, Severity, SimulationConfig, Site, TeamConfig,
+    HOURS_PER_WEEK,
+};
+
+/// A problem before it is rendered: where (as a path) and what.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RawProblem {
+    /// Where the problem is, from the document root.
+    pub path: KeyPath,
+    /// What is wrong.
+    pub message: String,
+    /// The override text, when the problem is about applying an override itself.
+    pub set_by: Option<String>,
+}
+
+/// Largest `count` a service block may stamp (keeps a typo from allocating millions).
+pub(crate) const MAX_COUNT: u32 = 10_000;
+/// Default replications when `[simulation]` has none.
+pub(crate) const DEFAULT_REPLICATIONS: u32 = 10;
+/// Default seed when `[simulation]` has none.
+pub(crate) const DEFAULT_SEED: u64 = 1;
+/// Tolerance on the sum of severity shares.
+pub(crate) const SHARE_SUM_TOLERANCE: f64 = 1e-6;
+/// Default `phase_weeks`: everything zero except general availability, which lasts forever.
+pub(crate) const DEFAULT_PHASE_WEEKS: [f64; 7] = [0.0, 0.0, 0.0, f64::INFINITY, 0.0, 0.0, 0.0];
+/// Default `page_multiplier` per phase, in `Phase::ALL` order.
+pub(crate) const DEFAULT_PAGE_MULTIPLIER: [f64; 7] = [0.0, 0.0, 1.5, 1.0, 1.2, 1.0, 0.0];
+
+/// Bound on re-deserializing one entry after dropping a bad key.
+const MAX_ATTEMPTS: usize = 64;
+const DURATION_KINDS: [&str; 4] = ["zero", "fixed", "exponential", "lognormal"];
+const DURATION_HINT: &str = "\"zero\", { fixed = { hours = H } }, { exponential = { mean_hours = M } } or { lognormal = { median_hours = A, p90_hours = B } }";
+
+/// Validate a scenario table. `default_name` names the scenario when `[simulation]` has
+/// no `name`; `key_order` gives the document order of a table's keys (for `members`).
+pub(crate) fn validate(
+    root: &toml::Table,
+    default_name: &str,
+    key_order: &dyn Fn(&[Seg]) -> Vec<String>,
+) -> Result<ScenarioConfig, Vec<RawProblem>> {
+    let mut v = Validator {
+        problems: Vec::new(),
+        dropped: Vec::new(),
+        key_order,
+    };
+    for k in root.keys() {
+        if !TOP_LEVEL_KEYS.contains(&k.as_str()) {
+            let message = unknown_key_message(k, &TOP_LEVEL_KEYS);
+            v.problem(vec![Seg::Key(k.clone())], message);
+        }
+    }
+    v.version(root.get("version"));
+    let simulation = v.simulation(root.get("simulation"), default_name);
+    let site_names = raw_names(root.get("sites"));
+    let team_names = raw_names(root.get("teams"));
+    let sites = v.sites(root.get("sites"));
+    let teams = v.teams(root.get("teams"), &site_names);
+    let services = v.services(root.get("services"), &site_names, &team_names);
+
+    match (simulation, sites, teams, services) {
+        (Some((name, simulation)), Some(sites), Some(teams), Some(services))
+            if v.problems.is_empty() =>
+        {
+            Ok(ScenarioConfig {
+                name,
+                simulation,
+                sites,
+                teams,
+                services,
+            })
+        }
+        _ => {
+            if v.problems.is_empty() {
+                // Every `None` above comes with a problem; this is a guard, not a path.
+                v.problem(Vec::new(), "scenario is incomplete".to_owned());
+            }
+            Err(v.problems)
+        }
+    }
+}
+
+/// The `name` of each entry of an array of tables, as written (for cross-references that
+/// should work even when the entry has other problems).
+fn raw_names(value: Option<&toml::Value>) -> Vec<Option<String>> {
+    value
+        .and_then(|v| v.as_array())
+        .map(|entries| {
+            entries
+                .iter()
+                .map(|e| e.get("name").and_then(|n| n.as_str()).map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The distinct names, comma-separated, for "known: …" lists.
+fn known_list(names: &[Option<String>]) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for n in names.iter().flatten() {
+        if !seen.contains(&n.as_str()) {
+            seen.push(n);
+        }
+    }
+    if seen.is_empty() {
+        "(none)".to_owned()
+    } else {
+        seen.join(", ")
+    }
+}
+
+/// "unknown key `x`; did you mean `y`?" or "unknown key `x`; expected one of: …".
+pub(crate) fn unknown_key_message(key: &str, known: &[&str]) -> String {
+    match suggest::closest(key, known) {
+        Some(s) => format!("unknown key `{key}`; did you mean `{s}`?"),
+        None if known.is_empty() => format!("unknown key `{key}`; this table takes no keys"),
+        None => format!("unknown key `{key}`; expected one of: {}", known.join(", ")),
+    }
+}
+
+/// A reference to an unknown name, with a suggestion when one is close.
+fn unknown_name_message(kind: &str, name: &str, known: &[Option<String>]) -> String {
+    let candidates: Vec<&str> = known.iter().flatten().map(String::as_str).collect();
+    let hint = suggest::closest(name, &candidates)
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
+    format!(
+        "unknown {kind} '{name}'{hint}; known {kind}s: {}",
+        known_list(known)
+    )
+}
+
+/// A TOML value as a phrase: `the string "x"`, `the integer 3`, `a table`, …
+pub(crate) fn describe_value(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => format!("the string {s:?}"),
+        toml::Value::Integer(i) => format!("the integer {i}"),
+        toml::Value::Float(f) => format!("the float {f}"),
+        toml::Value::Boolean(b) => format!("the boolean {b}"),
+        toml::Value::Datetime(d) => format!("the date-time {d}"),
+        toml::Value::Array(_) => "an array".to_owned(),
+        toml::Value::Table(_) => "a table".to_owned(),
+    }
+}
+
+/// The value at `rel` below `value`, if there is one.
+fn value_at<'a>(value: &'a toml::Value, rel: &[Seg]) -> Option<&'a toml::Value> {
+    rel.iter().try_fold(value, |cur, seg| match seg {
+        Seg::Key(k) => cur.as_table().and_then(|t| t.get(k)),
+        Seg::Index(i) => cur.as_array().and_then(|a| a.get(*i)),
+    })
+}
+
+/// Remove the value at `rel` below `value`; false if there is nothing removable there.
+fn remove_at(value: &mut toml::Value, rel: &[Seg]) -> bool {
+    let Some((last, parent)) = rel.split_last() else {
+        return false;
+    };
+    let mut cur = value;
+    for seg in parent {
+        let next = match seg {
+            Seg::Key(k) => cur.as_table_mut().and_then(|t| t.get_mut(k)),
+            Seg::Index(i) => cur.as_array_mut().and_then(|a| a.get_mut(*i)),
+        };
+        match next {
+            Some(n) => cur = n,
+            None => return false,
+        }
+    }
+    match last {
+        Seg::Key(k) => cur
+            .as_table_mut()
+            .is_some_and(|t| t.remove(k.as_str()).is_some()),
+        Seg::Index(_) => false,
+    }
+}
+
+/// Turn serde's message about `value` (at `rel` below the entry) into ours; returns an
+/// extra path segment when the message names a key that is not in the path yet.
+fn describe_error(message: &str, value: &toml::Value, rel: &[Seg]) -> (Option<String>, String) {
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let names = suggest::backticked(message);
+        let key = rest.split('`').next().unwrap_or_default().to_owned();
+        let known: Vec<&str> = names.iter().skip(1).copied().collect();
+        let text = unknown_key_message(&key, &known);
+        return (Some(key), text);
+    }
+    if let Some(field) = message.strip_prefix("missing field `") {
+        let key = field.split('`').next().unwrap_or_default().to_owned();
+        let text = format!("missing required key `{key}`");
+        return (Some(key), text);
+    }
+    for prefix in ["invalid type: ", "invalid value: ", "invalid length "] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            if let Some(at) = rest.rfind(", expected ") {
+                let expected = match &rest[at + ", expected ".len()..] {
+                    "a map" => "a table",
+                    "a sequence" => "an array",
+                    other => other,
+                };
+                let got = value_at(value, rel)
+                    .map(describe_value)
+                    .unwrap_or_else(|| rest[..at].to_owned());
+                return (None, format!("expected {expected}, got {got}"));
+            }
+        }
+    }
+    (None, message.to_owned())
+}
+
+/// The last key of a path, for messages that name the field.
+fn field_name(path: &[Seg]) -> &str {
+    path.iter()
+        .rev()
+        .find_map(|s| match s {
+            Seg::Key(k) => Some(k.as_str()),
+            Seg::Index(_) => None,
+        })
+        .unwrap_or("value")
+}
+
+struct Validator<'a> {
+    problems: Vec<RawProblem>,
+    /// Keys dropped after a type error, so they are not also reported as missing.
+    dropped: Vec<KeyPath>,
+    key_order: &'a dyn Fn(&[Seg]) -> Vec<String>,
+}
+
+impl Validator<'_> {
+    fn problem(&mut self, path: KeyPath, message: String) {
+        self.problems.push(RawProblem {
+            path,
+            message,
+            set_by: None,
+        });
+    }
+
+    /// Deserialize `value` as `T`, reporting and dropping bad keys until it succeeds (or
+    /// the problem cannot be dropped, e.g. the value is not a table at all).
+    fn lenient<T: DeserializeOwned>(&mut self, value: &toml::Value, base: &[Seg]) -> Option<T> {
+        let mut value = value.clone();
+        for _ in 0..MAX_ATTEMPTS {
+            let err = match serde_path_to_error::deserialize::<_, T>(value.clone()) {
+                Ok(t) => return Some(t),
+                Err(err) => err,
+            };
+            let mut rel: KeyPath = err
+                .path()
+                .iter()
+                .filter_map(|s| match s {
+                    serde_path_to_error::Segment::Seq { index } => Some(Seg::Index(*index)),
+                    serde_path_to_error::Segment::Map { key } => Some(Seg::Key(key.clone())),
+                    serde_path_to_error::Segment::Enum { variant } => {
+                        Some(Seg::Key(variant.clone()))
+                    }
+                    serde_path_to_error::Segment::Unknown => None,
+                })
+                .collect();
+            let (extra, message) = describe_error(err.inner().message(), &value, &rel);
+            // serde_path_to_error already has the key for unknown fields, not for
+            // missing ones; add it only where it is not there yet.
+            if let Some(k) = extra {
+                if rel.last() != Some(&Seg::Key(k.clone())) {
+                    rel.push(Seg::Key(k));
+                }
+            }
+            let mut full = base.to_vec();
+            full.extend(rel.iter().cloned());
+            self.problem(full.clone(), message);
+            if !remove_at(&mut value, &rel) {
+                return None;
+            }
+            self.dropped.push(full);
+        }
+        None
+    }
+
+    /// `Some(v)` as is; `None` reported as a missing required key (unless the key was
+    /// dropped after a type error, which is reported already).
+    fn required<T>(&mut self, path: KeyPath, v: Option<T>) -> Option<T> {
+        if v.is_none() && !self.dropped.contains(&path) {
+            let message = format!("missing required key `{}`", field_name(&path));
+            self.problem(path, message);
+        }
+        v
+    }
+
+    /// A required, non-empty name.
+    fn name(&mut self, base: &[Seg], v: Option<String>) -> Option<String> {
+        let p = path::key(base, "name");
+        let name = self.required(p.clone(), v)?;
+        if name.trim().is_empty() {
+            self.problem(p, "name must not be empty".to_owned());
+            return None;
+        }
+        Some(name)
+    }
+
+    /// A required, non-empty string field.
+    fn text(&mut self, base: &[Seg], k: &str, v: Option<String>) -> Option<String> {
+        let p = path::key(base, k);
+        let s = self.required(p.clone(), v)?;
+        if s.trim().is_empty() {
+            self.problem(p, format!("{k} must not be empty"));
+            return None;
+        }
+        Some(s)
+    }
+
+    /// The index of the entry called `name` among `known` (the names as written); an
+    /// unknown name is reported, unless there are no entries or some entry has no usable
+    /// name: both are reported already, and the reference may well be right.
+    fn reference(
+        &mut self,
+        p: KeyPath,
+        kind: &str,
+        name: &str,
+        known: &[Option<String>],
+    ) -> Option<usize> {
+        let found = known.iter().position(|n| n.as_deref() == Some(name));
+        if found.is_none() && !known.is_empty() && known.iter().all(Option::is_some) {
+            self.problem(p, unknown_name_message(kind, name, known));
+        }
+        found
+    }
+
+    /// Report `message` at `path` unless `ok`; returns `ok`.
+    fn check(&mut self, path: &[Seg], ok: bool, message: impl FnOnce() -> String) -> bool {
+        if !ok {
+            self.problem(path.to_vec(), message());
+        }
+        ok
+    }
+
+    /// A number that must be finite (the first check of every range).
+    fn finite(&mut self, path: &[Seg], v: f64) -> bool {
+        let name = field_name(path);
+        if v.is_nan() {
+            return self.check(path, false, || format!("{name} must be a number; got nan"));
+        }
+        self.check(path, v.is_finite(), || {
+            format!("{name} must be finite; got {v}")
+        })
+    }
+
+    /// A finite number >= 0.
+    fn non_negative(&mut self, path: &[Seg], v: f64) -> bool {
+        let name = field_name(path);
+        self.finite(path, v)
+            && self.check(path, v >= 0.0, || format!("{name} must be >= 0; got {v}"))
+    }
+
+    /// A finite number > 0.
+    fn positive(&mut self, path: &[Seg], v: f64) -> bool {
+        let name = field_name(path);
+        self.finite(path, v) && self.check(path, v > 0.0, || format!("{name} must be > 0; got {v}"))
+    }
+
+    /// Optional number with a default, checked by `rule`; returns the value even when
+    /// the check fails (the problem is recorded).
+    fn number(
+        &mut self,
+        base: &[Seg],
+        k: &str,
+        v: Option<F64>,
+        default: Option<f64>,
+        rule: fn(&mut Self, &[Seg], f64) -> bool,
+    ) -> Option<f64> {
+        let p = path::key(base, k);
+        let x = match (v, default) {
+            (Some(F64(x)), _) => x,
+            (None, Some(d)) => return Some(d),
+            (None, None) => {
+                self.required(p, None::<f64>);
+                return None;
+            }
+        };
+        rule(self, &p, x);
+        Some(x)
+    }
+
+    fn version(&mut self, v: Option<&toml::Value>) {
+        let p = vec![Seg::Key("version".to_owned())];
+        match v {
+            None => self.problem(
+                p,
+                format!("missing required key `version`; add `version = {VERSION}` at the top"),
+            ),
+            Some(toml::Value::Integer(VERSION)) => {}
+            Some(toml::Value::Integer(n)) => self.problem(
+                p,
+                format!("unsupported scenario version {n}; this sresim reads version {VERSION}"),
+            ),
+            Some(other) => self.problem(
+                p,
+                format!("expected an integer, got {}", describe_value(other)),
+            ),
+        }
+    }
+
+    fn simulation(
+        &mut self,
+        v: Option<&toml::Value>,
+        default_name: &str,
+    ) -> Option<(String, SimulationConfig)> {
+        let base = vec![Seg::Key("simulation".to_owned())];
+        let Some(v) = v else {
+            self.problem(base, "missing required table [simulation]".to_owned());
+            return None;
+        };
+        let raw: RawSimulation = self.lenient(v, &base)?;
+        let name = match raw.name {
+            Some(n) if n.trim().is_empty() => {
+                self.problem(
+                    path::key(&base, "name"),
+                    "name must not be empty".to_owned(),
+                );
+                None
+            }
+            Some(n) => Some(n),
+            None => Some(default_name.to_owned()),
+        };
+        let horizon = self.number(
+            &base,
+            "horizon_weeks",
+            raw.horizon_weeks,
+            None,
+            Self::positive,
+        );
+        let warmup = self.number(
+            &base,
+            "warmup_weeks",
+            raw.warmup_weeks,
+            Some(0.0),
+            Self::non_negative,
+        );
+        if let (Some(h), Some(w)) = (horizon, warmup) {
+            if h.is_finite() && h > 0.0 && w.is_finite() && w >= 0.0 {
+                self.check(&path::key(&base, "warmup_weeks"), w < h, || {
+                    format!("warmup_weeks must be less than horizon_weeks ({h}); got {w}")
+                });
+            }
+        }
+        let replications = raw.replications.map_or(DEFAULT_REPLICATIONS, |U32(r)| r);
+        self.check(&path::key(&base, "replications"), replications >= 1, || {
+            format!("replications must be at least 1; got {replications}")
+        });
+        let seed = raw.seed.map_or(DEFAULT_SEED, |s| s.0);
+        Some((
+            name?,
+            SimulationConfig {
+                horizon_weeks: horizon?,
+                warmup_weeks: warmup?,
+                replications,
+                seed,
+            },
+        ))
+    }
+
+    /// The entries of a required, non-empty array of tables, each with its path.
+    fn entries<'v>(
+        &mut self,
+        v: Option<&'v toml::Value>,
+        base: &[Seg],
+        header: &str,
+    ) -> Option<Vec<(KeyPath, &'v toml::Value)>> {
+        let entries = match v {
+            None => None,
+            Some(toml::Value::Array(a)) if a.is_empty() => None,
+            Some(toml::Value::Array(a)) => Some(a),
+            Some(other) => {
+                self.problem(
+                    base.to_vec(),
+                    format!(
+                        "expected an array of tables ([[{header}]]), got {}",
+                        describe_value(other)
+                    ),
+                );
+                return None;
+            }
+        };
+        let Some(entries) = entries else {
+            self.problem(
+                base.to_vec(),
+                format!("at least one [[{header}]] entry is required"),
+            );
+            return None;
+        };
+        Some(
+            entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (path::index(base, i), e))
+                .collect(),
+        )
+    }
+
+    /// Report the second and later uses of each name at that entry's `name` key.
+    fn unique_names(&mut self, kind: &str, names: &[(KeyPath, Option<String>)]) {
+        let mut seen: HashSet<&str> = HashSet::new();
+        for (p, name) in names {
+            if let Some(n) = name {
+                if !seen.insert(n) {
+                    self.problem(
+                        path::key(p, "name"),
+                        format!("duplicate {kind} name '{n}'; {kind} names must be unique"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn sites(&mut self, v: Option<&toml::Value>) -> Option<Vec<Site>> {
+        let base = vec![Seg::Key("sites".to_owned())];
+        let entries = self.entries(v, &base, "sites")?;
+        let mut sites = Vec::new();
+        let mut names = Vec::new();
+        let mut complete = true;
+        for (p, e) in entries {
+            let Some(raw) = self.lenient::<RawSite>(e, &p) else {
+                complete = false;
+                continue;
+            };
+            let name = self.name(&p, raw.name);
+            names.push((p.clone(), name.clone()));
+            let offset = self.number(
+                &p,
+                "utc_offset_hours",
+                raw.utc_offset_hours,
+                None,
+                |v, p, x| {
+                    v.finite(p, x)
+                        && v.check(p, (-12.0..=14.0).contains(&x), || {
+                            format!("utc_offset_hours must be between -12 and 14; got {x}")
+                        })
+                },
+            );
+            match (name, offset) {
+                (Some(name), Some(utc_offset_hours)) => sites.push(Site {
+                    name,
+                    utc_offset_hours,
+                }),
+                _ => complete = false,
+            }
+        }
+        self.unique_names("site", &names);
+        complete.then_some(sites)
+    }
+
+    fn teams(
+        &mut self,
+        v: Option<&toml::Value>,
+        site_names: &[Option<String>],
+    ) -> Option<Vec<TeamConfig>> {
+        let base = vec![Seg::Key("teams".to_owned())];
+        let entries = self.entries(v, &base, "teams")?;
+        let mut teams = Vec::new();
+        let mut names = Vec::new();
+        let mut complete = true;
+        for (p, e) in entries {
+            let Some(raw) = self.lenient::<RawTeam>(e, &p) else {
+                complete = false;
+                continue;
+            };
+            let name = self.name(&p, raw.name.clone());
+            names.push((p.clone(), name.clone()));
+            match self.team(&p, raw, site_names) {
+                Some(mut team) => match name {
+                    Some(name) => {
+                        team.name = name;
+                        teams.push(team);
+                    }
+                    None => complete = false,
+                },
+                None => complete = false,
+            }
+        }
+        self.unique_names("team", &names);
+        complete.then_some(teams)
+    }
+
+    /// One team, with an empty name (filled in by the caller).
+    fn team(
+        &mut self,
+        p: &[Seg],
+        raw: RawTeam,
+        site_names: &[Option<String>],
+    ) -> Option<TeamConfig> {
+        let members = self.members(p, raw.members, site_names);
+        let shift = self.number(p, "shift_hours", raw.shift_hours, Some(12.0), |v, p, x| {
+            v.positive(p, x) && {
+                let per_week = HOURS_PER_WEEK / x;
+                v.check(p, (per_week - per_week.round()).abs() < 1e-9, || {
+                    format!("shift_hours must divide 168 (24·7); got {x}")
+                })
+            }
+        });
+        let handoff = self.number(
+            p,
+            "handoff_utc_hour",
+            raw.handoff_utc_hour,
+            Some(0.0),
+            |v, p, x| {
+                v.finite(p, x)
+                    && v.check(p, (0.0..24.0).contains(&x), || {
+                        format!("handoff_utc_hour must be >= 0 and < 24; got {x}")
+                    })
+            },
+        );
+        let responders = raw.responders_per_shift.map_or(2, |U32(r)| r);
+        let responders_path = path::key(p, "responders_per_shift");
+        let responders_ok = self.check(&responders_path, responders >= 1, || {
+            format!("responders_per_shift must be at least 1; got {responders}")
+        });
+        if let Some(members) = &members {
+            let headcount: u64 = members.iter().map(|&(_, n)| u64::from(n)).sum();
+            if responders_ok && headcount > 0 {
+                self.check(&responders_path, u64::from(responders) <= headcount, || {
+                    format!("responders_per_shift ({responders}) exceeds the team's head count ({headcount})")
+                });
+            }
+        }
+        let budget = raw.pager_budget_per_shift.map_or(2, |U32(b)| b);
+        let hours = self.number(
+            p,
+            "hours_per_week",
+            raw.hours_per_week,
+            Some(40.0),
+            |v, p, x| {
+                v.positive(p, x)
+                    && v.check(p, x <= HOURS_PER_WEEK, || {
+                        format!("hours_per_week must be at most 168; got {x}")
+                    })
+            },
+        );
+        let followup = self.number(
+            p,
+            "followup_hours_per_incident",
+            raw.followup_hours_per_incident,
+            Some(0.0),
+            Self::non_negative,
+        );
+        let interrupt = self.number(
+            p,
+            "interrupt_overhead_hours",
+            raw.interrupt_overhead_hours,
+            Some(0.0),
+            Self::non_negative,
+        );
+        let on_call_from = self.number(
+            p,
+            "on_call_from_week",
+            raw.on_call_from_week,
+            Some(0.0),
+            Self::non_negative,
+        );
+        let ack_business = self.duration(
+            &path::key(p, "ack_business_hours"),
+            raw.ack_business_hours.as_ref(),
+            false,
+        );
+        let ack_off = self.duration(
+            &path::key(p, "ack_off_hours"),
+            raw.ack_off_hours.as_ref(),
+            false,
+        );
+        Some(TeamConfig {
+            name: String::new(),
+            members: members?,
+            shift_hours: shift?,
+            handoff_utc_hour: handoff?,
+            responders_per_shift: responders,
+            pager_budget_per_shift: budget,
+            hours_per_week: hours?,
+            ack_business_hours: ack_business?,
+            ack_off_hours: ack_off?,
+            followup_hours_per_incident: followup?,
+            interrupt_overhead_hours: interrupt?,
+            on_call_from_week: on_call_from?,
+        })
+    }
+
+    /// `members`: site → head count, in document order, at known sites, not all zero.
+    fn members(
+        &mut self,
+        p: &[Seg],
+        raw: Option<std::collections::BTreeMap<String, U32>>,
+        site_names: &[Option<String>],
+    ) -> Option<Vec<(usize, u32)>> {
+        let mp = path::key(p, "members");
+        let raw = self.required(mp.clone(), raw)?;
+        let order = (self.key_order)(&mp);
+        let mut entries: Vec<(String, u32)> = raw.into_iter().map(|(k, U32(n))| (k, n)).collect();
+        entries.sort_by_key(|(k, _)| order.iter().position(|o| o == k).unwrap_or(usize::MAX));
+        let mut members = Vec::new();
+        let mut ok = true;
+        for (site, n) in entries {
+            match self.reference(path::key(&mp, &site), "site", &site, site_names) {
+                Some(i) => members.push((i, n)),
+                None => ok = false,
+            }
+        }
+        let any_dropped = self.dropped.iter().any(|d| path::starts_with(d, &mp));
+        if ok && !any_dropped && members.iter().all(|&(_, n)| n == 0) {
+            self.problem(mp, "team has no members on any site".to_owned());
+            return None;
+        }
+        ok.then_some(members)
+    }
+
+    /// A duration: `"zero"` or a one-key table naming the distribution.
+    fn duration(&mut self, p: &[Seg], v: Option<&toml::Value>, required: bool) -> Option<Duration> {
+        let Some(v) = v else {
+            if required {
+                self.required(p.to_vec(), None::<()>);
+                return None;
+            }
+            return Some(Duration::Zero);
+        };
+        match v {
+            toml::Value::String(s) if s == "zero" => Some(Duration::Zero),
+            toml::Value::String(s) if DURATION_KINDS.contains(&s.as_str()) => {
+                self.problem(
+                    p.to_vec(),
+                    format!("`{s}` needs its parameters; expected {DURATION_HINT}"),
+                );
+                None
+            }
+            toml::Value::String(s) => {
+                let message = unknown_duration_message(s);
+                self.problem(p.to_vec(), message);
+                None
+            }
+            toml::Value::Table(t) if t.len() == 1 => {
+                let (kind, inner) = t.iter().next()?;
+                let kp = path::key(p, kind);
+                match kind.as_str() {
+                    "fixed" => {
+                        let raw: RawFixed = self.lenient(inner, &kp)?;
+                        let hours =
+                            self.number(&kp, "hours", raw.hours, None, Self::non_negative)?;
+                        let ok = hours.is_finite() && hours >= 0.0;
+                        ok.then_some(Duration::Fixed { hours })
+                    }
+                    "exponential" => {
+                        let raw: RawExponential = self.lenient(inner, &kp)?;
+                        let mean =
+                            self.number(&kp, "mean_hours", raw.mean_hours, None, Self::positive)?;
+                        let ok = mean.is_finite() && mean > 0.0;
+                        ok.then_some(Duration::Exponential { mean_hours: mean })
+                    }
+                    "lognormal" => {
+                        let raw: RawLogNormal = self.lenient(inner, &kp)?;
+                        let median = self.number(
+                            &kp,
+                            "median_hours",
+                            raw.median_hours,
+                            None,
+                            Self::positive,
+                        );
+                        let p90 =
+                            self.number(&kp, "p90_hours", raw.p90_hours, None, Self::positive);
+                        let (median, p90) = (median?, p90?);
+                        let valid = |x: f64| x.is_finite() && x > 0.0;
+                        if !(valid(median) && valid(p90)) {
+                            return None;
+                        }
+                        let ok = self.check(&path::key(&kp, "p90_hours"), p90 > median, || {
+                            format!(
+                                "p90_hours must be greater than median_hours ({median}); got {p90}"
+                            )
+                        });
+                        ok.then_some(Duration::LogNormal {
+                            median_hours: median,
+                            p90_hours: p90,
+                        })
+                    }
+                    "zero" => {
+                        self.problem(
+                            kp,
+                            "write a zero duration as the string \"zero\"".to_owned(),
+                        );
+                        None
+                    }
+                    other => {
+                        let message = unknown_duration_message(other);
+                        self.problem(kp, message);
+                        None
+                    }
+                }
+            }
+            toml::Value::Table(t) => {
+                let keys: Vec<&str> = t.keys().map(String::as_str).collect();
+                self.problem(
+                    p.to_vec(),
+                    format!(
+                        "a duration table has exactly one key naming the distribution; got {} keys ({}); expected {DURATION_HINT}",
+                        keys.len(),
+                        if keys.is_empty() { "none".to_owned() } else { keys.join(", ") }
+                    ),
+                );
+                None
+            }
+            other => {
+                self.problem(
+                    p.to_vec(),
+                    format!(
+                        "expected a duration ({DURATION_HINT}), got {}",
+                        describe_value(other)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn services(
+        &mut self,
+        v: Option<&toml::Value>,
+        site_names: &[Option<String>],
+        team_names: &[Option<String>],
+    ) -> Option<Vec<ServiceConfig>> {
+        let base = vec![Seg::Key("services".to_owned())];
+        let entries = self.entries(v, &base, "services")?;
+        // (path of the block, block service, count) for each block that validated.
+        let mut blocks: Vec<(KeyPath, ServiceConfig, u32)> = Vec::new();
+        let mut complete = true;
+        // Every block's name and count as written, for collision checks even when other
+        // keys of the block are wrong.
+        let mut stamped_names: Vec<(KeyPath, String, u32)> = Vec::new();
+        for (p, e) in entries {
+            let Some(raw) = self.lenient::<RawService>(e, &p) else {
+                complete = false;
+                continue;
+            };
+            let name = self.name(&p, raw.name.clone());
+            let count = raw.count.map_or(1, |U32(c)| c);
+            let count_ok = self.check(
+                &path::key(&p, "count"),
+                (1..=MAX_COUNT).contains(&count),
+                || format!("count must be between 1 and {MAX_COUNT}; got {count}"),
+            );
+            if let (Some(n), true) = (&name, count_ok) {
+                stamped_names.push((p.clone(), n.clone(), count));
+            }
+            match (
+                self.service(&p, raw, site_names, team_names),
+                name,
+                count_ok,
+            ) {
+                (Some(mut s), Some(name), true) => {
+                    s.name = name.clone();
+                    s.block = name;
+                    blocks.push((p, s, count));
+                }
+                _ => complete = false,
+            }
+        }
+        // Service names must be unique after stamping `count` copies.
+        let mut owner: HashMap<String, String> = HashMap::new();
+        for (p, name, count) in &stamped_names {
+            let copies: Vec<String> = if *count > 1 {
+                (1..=*count).map(|k| format!("{name}-{k}")).collect()
+            } else {
+                vec![name.clone()]
+            };
+            let clash = copies
+                .iter()
+                .find_map(|c| owner.get(c).map(|o| (c.clone(), o.clone())));
+            if let Some((copy, other)) = clash {
+                let message = if *count > 1 {
+                    format!("stamped service name '{copy}' (count = {count}) is already used by service block '{other}'; service names must be unique")
+                } else if other == *name {
+                    format!("duplicate service name '{name}'; service names must be unique")
+                } else {
+                    format!("service name '{name}' is already used by a copy stamped from service block '{other}'; service names must be unique")
+                };
+                self.problem(path::key(p, "name"), message);
+                complete = false;
+            }
+            for c in copies {
+                owner.entry(c).or_insert_with(|| name.clone());
+            }
+        }
+        if !complete {
+            return None;
+        }
+        let mut services = Vec::new();
+        for (_, block, count) in blocks {
+            if count > 1 {
+                for k in 1..=count {
+                    let mut copy = block.clone();
+                    copy.name = format!("{}-{k}", block.name);
+                    services.push(copy);
+                }
+            } else {
+                services.push(block);
+            }
+        }
+        Some(services)
+    }
+
+    /// One service block, with empty name and block (filled in by the caller).
+    fn service(
+        &mut self,
+        p: &[Seg],
+        raw: RawService,
+        site_names: &[Option<String>],
+        team_names: &[Option<String>],
+    ) -> Option<ServiceConfig> {
+        let product = self.text(p, "product", raw.product);
+        let stack = self.text(p, "stack", raw.stack);
+        let tier = raw.tier.map_or(2, |U32(t)| t);
+        self.check(&path::key(p, "tier"), tier >= 1, || {
+            format!("tier must be at least 1 (1 is most critical); got {tier}")
+        });
+        let team = self
+            .required(path::key(p, "team"), raw.team)
+            .and_then(|t| self.reference(path::key(p, "team"), "team", &t, team_names));
+        let site = match raw.site {
+            None => (!site_names.is_empty()).then_some(0),
+            Some(s) => self.reference(path::key(p, "site"), "site", &s, site_names),
+        };
+        let launch = self.number(
+            p,
+            "launch_week",
+            raw.launch_week,
+            Some(0.0),
+            Self::non_negative,
+        );
+        let rate = self.number(
+            p,
+            "page_rate_per_week",
+            raw.page_rate_per_week,
+            None,
+            Self::non_negative,
+        );
+        let tickets = self.number(
+            p,
+            "tickets_per_week",
+            raw.tickets_per_week,
+            Some(0.0),
+            Self::non_negative,
+        );
+        let ticket_hours = self.number(
+            p,
+            "hours_per_ticket",
+            raw.hours_per_ticket,
+            Some(0.0),
+            Self::non_negative,
+        );
+        let slo = self.number(p, "slo_target", raw.slo_target, None, |v, p, x| {
+            v.finite(p, x)
+                && v.check(p, x > 0.0 && x < 1.0, || {
+                    format!("slo_target must be strictly between 0 and 1 (e.g. 0.999); got {x}")
+                })
+        });
+        let window = self.number(
+            p,
+            "slo_window_weeks",
+            raw.slo_window_weeks,
+            Some(4.0),
+            Self::positive,
+        );
+        let phase_weeks = self.phases(
+            p,
+            "phase_weeks",
+            raw.phase_weeks.as_ref(),
+            DEFAULT_PHASE_WEEKS,
+            |v, p, x| {
+                let name = field_name(p).to_owned();
+                v.check(p, !x.is_nan(), || {
+                    format!("{name} must be a number; got nan")
+                }) && v.check(p, x >= 0.0, || format!("{name} must be >= 0; got {x}"))
+            },
+        );
+        let page_multiplier = self.phases(
+            p,
+            "page_multiplier",
+            raw.page_multiplier.as_ref(),
+            DEFAULT_PAGE_MULTIPLIER,
+            Self::non_negative,
+        );
+        let (business, off) = self.load_profile(p, raw.load_profile.as_ref());
+        let severities = self.severities(p, raw.severities.as_ref());
+        Some(ServiceConfig {
+            name: String::new(),
+            block: String::new(),
+            product: product?,
+            stack: stack?,
+            tier,
+            team: team?,
+            site: site?,
+            launch_week: launch?,
+            phase_weeks: phase_weeks?,
+            page_multiplier: page_multiplier?,
+            page_rate_per_week: rate?,
+            business_hours_multiplier: business?,
+            off_hours_multiplier: off?,
+            severities: severities?,
+            tickets_per_week: tickets?,
+            hours_per_ticket: ticket_hours?,
+            slo_target: slo?,
+            slo_window_weeks: window?,
+        })
+    }
+
+    /// A per-phase table with defaults, in `Phase::ALL` order.
+    fn phases(
+        &mut self,
+        p: &[Seg],
+        k: &str,
+        raw: Option<&RawPhases>,
+        defaults: [f64; 7],
+        rule: fn(&mut Self, &[Seg], f64) -> bool,
+    ) -> Option<[f64; 7]> {
+        let mut out = defaults;
+        let Some(raw) = raw else {
+            return Some(out);
+        };
+        let tp = path::key(p, k);
+        for ((slot, value), phase) in out.iter_mut().zip(raw.in_order()).zip(Phase::ALL) {
+            if let Some(F64(x)) = value {
+                rule(self, &path::key(&tp, phase.as_str()), x);
+                *slot = x;
+            }
+        }
+        Some(out)
+    }
+
+    fn load_profile(
+        &mut self,
+        p: &[Seg],
+        raw: Option<&RawLoadProfile>,
+    ) -> (Option<f64>, Option<f64>) {
+        let Some(raw) = raw else {
+            return (Some(1.0), Some(1.0));
+        };
+        let lp = path::key(p, "load_profile");
+        let business = self.number(
+            &lp,
+            "business_hours_multiplier",
+            raw.business_hours_multiplier,
+            Some(1.0),
+            Self::non_negative,
+        );
+        let off = self.number(
+            &lp,
+            "off_hours_multiplier",
+            raw.off_hours_multiplier,
+            Some(1.0),
+            Self::non_negative,
+        );
+        if business == Some(0.0) && off == Some(0.0) {
+            self.problem(
+                lp,
+                "business_hours_multiplier and off_hours_multiplier must not both be 0".to_owned(),
+            );
+        }
+        (business, off)
+    }
+
+    fn severities(&mut self, p: &[Seg], v: Option<&toml::Value>) -> Option<Vec<Severity>> {
+        let sp = path::key(p, "severities");
+        let entries = self.entries(v, &sp, "services.severities")?;
+        let mut severities = Vec::new();
+        let mut names = Vec::new();
+        // (label, share) per entry, for the sum check, which runs whenever every share
+        // is known and in range, even if other keys of the entries are wrong.
+        let mut shares: Vec<(String, Option<f64>)> = Vec::new();
+        let mut complete = true;
+        for (i, (ep, e)) in entries.into_iter().enumerate() {
+            let Some(raw) = self.lenient::<RawSeverity>(e, &ep) else {
+                complete = false;
+                shares.push((format!("#{}", i + 1), None));
+                continue;
+            };
+            let name = self.name(&ep, raw.name);
+            names.push((ep.clone(), name.clone()));
+            let unit = |v: &mut Self, p: &[Seg], x: f64| {
+                let name = field_name(p).to_owned();
+                v.finite(p, x)
+                    && v.check(p, (0.0..=1.0).contains(&x), || {
+                        format!("{name} must be between 0 and 1; got {x}")
+                    })
+            };
+            let share = self.number(&ep, "share", raw.share, None, unit);
+            let label = name.clone().unwrap_or_else(|| format!("#{}", i + 1));
+            shares.push((label, share.filter(|x| (0.0..=1.0).contains(x))));
+            let impact = self.number(&ep, "impact_fraction", raw.impact_fraction, None, unit);
+            let ttm = self.duration(
+                &path::key(&ep, "time_to_mitigate"),
+                raw.time_to_mitigate.as_ref(),
+                true,
+            );
+            match (name, share, impact, ttm) {
+                (Some(name), Some(share), Some(impact_fraction), Some(time_to_mitigate)) => {
+                    severities.push(Severity {
+                        name,
+                        share,
+                        impact_fraction,
+                        time_to_mitigate,
+                    })
+                }
+                _ => complete = false,
+            }
+        }
+        self.unique_names("severity", &names);
+        if shares.iter().all(|(_, s)| s.is_some()) {
+            let sum: f64 = shares.iter().filter_map(|(_, s)| *s).sum();
+            if (sum - 1.0).abs() > SHARE_SUM_TOLERANCE {
+                let parts: Vec<String> = shares
+                    .iter()
+                    .map(|(label, s)| format!("{label} {}", s.unwrap_or(f64::NAN)))
+                    .collect();
+                self.problem(
+                    sp,
+                    format!(
+                        "severity shares must sum to 1; got {sum} ({})",
+                        parts.join(" + ")
+                    ),
+                );
+            }
+        }
+        if !complete {
+            return None;
+        }
+        Some(severities)
+    }
+}
+
+/// "unknown duration kind `x`; did you mean …?"
+fn unknown_duration_message(kind: &str) -> String {
+    let hint = suggest::closest(kind, &DURATION_KINDS)
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
+    format!("unknown duration kind `{kind}`{hint}; expected {DURATION_HINT}")
+}
