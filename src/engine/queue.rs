@@ -13,6 +13,7 @@ fn key(time: f64, seq: u64) -> u128 {
     (u128::from(ordered) << 64) | u128::from(seq)
 }
 
+#[derive(Clone, Copy)]
 struct Entry<E> {
     key: u128,
     time: f64,
@@ -20,7 +21,8 @@ struct Entry<E> {
 }
 
 /// A priority queue of events ordered by time, then by the order they were pushed, so
-/// that events at the same time run in the order they were scheduled.
+/// that events at the same time run in the order they were scheduled. Events are
+/// small `Copy` values (a domain's closed enum of facts).
 ///
 /// A binary min-heap over one combined integer key; pushing and popping never
 /// allocate once the heap has grown to its working size.
@@ -29,13 +31,13 @@ pub struct EventQueue<E> {
     next_seq: u64,
 }
 
-impl<E> Default for EventQueue<E> {
+impl<E: Copy> Default for EventQueue<E> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<E> EventQueue<E> {
+impl<E: Copy> EventQueue<E> {
     /// An empty queue.
     pub fn new() -> Self {
         Self {
@@ -49,32 +51,34 @@ impl<E> EventQueue<E> {
     pub fn push(&mut self, time: f64, event: E) {
         let k = key(time, self.next_seq);
         self.next_seq += 1;
-        let mut i = self.heap.len();
-        self.heap.push(Entry {
+        let entry = Entry {
             key: k,
             time,
             event,
-        });
+        };
+        // Sift up with a hole: parents move down, the new entry is written once.
+        let mut i = self.heap.len();
+        self.heap.push(entry);
         while i > 0 {
             let parent = (i - 1) / 2;
             if self.heap[parent].key <= k {
                 break;
             }
-            self.heap.swap(i, parent);
+            self.heap[i] = self.heap[parent];
             i = parent;
         }
+        self.heap[i] = entry;
     }
 
     /// Removes and returns the earliest event.
     #[inline]
     pub fn pop(&mut self) -> Option<(f64, E)> {
         let last = self.heap.pop()?;
-        if self.heap.is_empty() {
+        let Some(&top) = self.heap.first() else {
             return Some((last.time, last.event));
-        }
-        let top = std::mem::replace(&mut self.heap[0], last);
+        };
+        // Sift the last entry down from the root with a hole.
         let n = self.heap.len();
-        let k = self.heap[0].key;
         let mut i = 0;
         loop {
             let left = 2 * i + 1;
@@ -87,12 +91,13 @@ impl<E> EventQueue<E> {
             } else {
                 left
             };
-            if self.heap[child].key >= k {
+            if self.heap[child].key >= last.key {
                 break;
             }
-            self.heap.swap(i, child);
+            self.heap[i] = self.heap[child];
             i = child;
         }
+        self.heap[i] = last;
         Some((top.time, top.event))
     }
 
@@ -120,13 +125,13 @@ pub struct Simulation<E> {
     queue: EventQueue<E>,
 }
 
-impl<E> Default for Simulation<E> {
+impl<E: Copy> Default for Simulation<E> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<E> Simulation<E> {
+impl<E: Copy> Simulation<E> {
     /// A simulation at time 0 with no events.
     pub fn new() -> Self {
         Self {
