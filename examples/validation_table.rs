@@ -21,7 +21,7 @@ fn runs(file: &str, sets: &[String]) -> Vec<RunResult> {
         .map(|s| Override::parse(s).unwrap_or_else(|e| panic!("{e}")))
         .collect();
     let cfg = source.resolve(&overrides).unwrap_or_else(|e| panic!("{e}"));
-    run_replications(&cfg, 0, false, 0).unwrap_or_else(|e| panic!("{e}"))
+    run_replications(&cfg, false, 0).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn ci(runs: &[RunResult], f: impl Fn(&Summary) -> f64) -> MeanCi {

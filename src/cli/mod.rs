@@ -1,18 +1,16 @@
 //! Command-line interface: argument parsing (clap) and the exit-code policy.
 //!
-//! Exit codes: 0 success; 1 the scenario has problems (every one is listed on stderr);
-//! 2 usage or I/O errors (bad arguments, unreadable files, unwritable output).
+//! Exit codes: 0 success; 1 the scenario (or sweep plan) has problems, every one listed
+//! on stderr; 2 usage or I/O errors (bad arguments, unreadable files, unwritable
+//! output); 130 a sweep stopped by Ctrl-C (complete points kept for `--resume`).
 //! This is the only place that maps errors to exit codes.
 
-use std::path::{Path, PathBuf};
+mod commands;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
-
-use sresim::report::{self, Manifest};
-use sresim::scenario::{Override, ScenarioError, ScenarioSource};
-use sresim::sweep;
 
 /// Discrete-event simulator of SRE team scaling.
 ///
@@ -26,17 +24,26 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run a scenario's replications and write CSV, a manifest and a summary table.
+    /// Run a scenario's replications and write CSV, charts, a manifest and a summary.
     Run(RunArgs),
     /// Check scenario files; list every problem with its file:line:col and key path.
     Validate(ValidateArgs),
+    /// Run a scenario over a grid (or Latin hypercube) of parameter values.
+    Sweep(SweepArgs),
+    /// Compare variants of a scenario with the base on the same seeds (paired).
+    Compare(CompareArgs),
+    /// Redraw the charts of an output folder from its CSV files alone.
+    Plot(PlotArgs),
+    /// Merge shard folders of one sweep into the files an unsharded sweep writes.
+    Merge(MergeArgs),
 }
 
-#[derive(Debug, Args, Default)]
-struct RunArgs {
+/// Options shared by the commands that run simulations.
+#[derive(Debug, Args, Default, Clone)]
+struct Common {
     /// Scenario file (TOML). Without it, the bundled baseline scenario.
     scenario: Option<PathBuf>,
-    /// Output folder [default: output/<scenario name>].
+    /// Output folder [default: output/<scenario name>, -sweep or -compare for those].
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Replications (overrides simulation.replications).
@@ -52,12 +59,21 @@ struct RunArgs {
     /// Worker threads (0 = one per core). Results do not depend on it.
     #[arg(long, default_value_t = 0, value_name = "N")]
     threads: usize,
-    /// Also write incidents.csv, one row per incident.
-    #[arg(long)]
-    trace: bool,
     /// Do not print the summary table.
     #[arg(long, short)]
     quiet: bool,
+    /// Do not draw charts (CSV only).
+    #[arg(long)]
+    no_charts: bool,
+}
+
+#[derive(Debug, Args, Default)]
+struct RunArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Also write incidents.csv, one row per incident.
+    #[arg(long)]
+    trace: bool,
 }
 
 #[derive(Debug, Args)]
@@ -67,150 +83,75 @@ struct ValidateArgs {
     files: Vec<PathBuf>,
 }
 
+#[derive(Debug, Args)]
+struct SweepArgs {
+    #[command(flatten)]
+    common: Common,
+    /// An axis: KEY=V1,V2,... or KEY=START..END:STEP (end included). Repeatable; axes
+    /// combine as a full grid and add to (or replace) those in the file's [sweep].
+    #[arg(long, value_name = "KEY=VALUES")]
+    vary: Vec<String>,
+    /// Draw N points by Latin hypercube (seeded) instead of the full grid.
+    #[arg(long, value_name = "N")]
+    sample: Option<usize>,
+    /// Also write incidents.csv.
+    #[arg(long)]
+    trace: bool,
+    /// Run only shard K of N (1-based): every N-th point, for a job array.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+    /// Continue an interrupted sweep in the same output folder.
+    #[arg(long)]
+    resume: bool,
+    /// Add replications until every headline metric's 95% CI half-width is within
+    /// this fraction of its mean (e.g. 0.05).
+    #[arg(long, value_name = "FRACTION")]
+    ci_target: Option<f64>,
+    /// Upper bound on replications per point with --ci-target.
+    #[arg(long, default_value_t = 200, value_name = "N")]
+    max_replications: u32,
+}
+
+#[derive(Debug, Args)]
+struct CompareArgs {
+    #[command(flatten)]
+    common: Common,
+    /// A variant: "NAME=FILE.toml", "NAME: KEY=VALUE; KEY=VALUE", or "KEY=VALUE".
+    /// Repeatable.
+    #[arg(long, value_name = "SPEC", required = true)]
+    variant: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+struct PlotArgs {
+    /// An output folder of run, sweep, compare or merge.
+    dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+struct MergeArgs {
+    /// Shard folders (each written by `sresim sweep --shard K/N`).
+    #[arg(required = true)]
+    shards: Vec<PathBuf>,
+    /// Folder for the merged files.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Do not draw charts (CSV only).
+    #[arg(long)]
+    no_charts: bool,
+}
+
 /// Parses the command line, runs the command and returns the exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Some(Command::Run(args)) => run(&args),
-        Some(Command::Validate(args)) => validate(&args),
-        None => run(&RunArgs::default()),
+        Some(Command::Run(a)) => commands::run(&a.common, a.trace),
+        Some(Command::Validate(a)) => commands::validate(&a.files),
+        Some(Command::Sweep(a)) => commands::sweep(&a),
+        Some(Command::Compare(a)) => commands::compare(&a.common, &a.variant),
+        Some(Command::Plot(a)) => commands::plot(&a.dir),
+        Some(Command::Merge(a)) => commands::merge(&a.shards, &a.out, a.no_charts),
+        None => commands::run(&Common::default(), false),
     };
     ExitCode::from(code)
-}
-
-fn report_scenario_error(e: &ScenarioError) -> u8 {
-    eprintln!("{e}");
-    if let ScenarioError::Invalid(problems) = e {
-        eprintln!(
-            "{} problem{} found",
-            problems.len(),
-            if problems.len() == 1 { "" } else { "s" }
-        );
-    }
-    e.exit_code() as u8
-}
-
-fn load(path: Option<&Path>) -> Result<ScenarioSource, ScenarioError> {
-    match path {
-        Some(p) => ScenarioSource::from_file(p),
-        None => Ok(ScenarioSource::baseline()),
-    }
-}
-
-fn run(args: &RunArgs) -> u8 {
-    let started = Instant::now();
-    let source = match load(args.scenario.as_deref()) {
-        Ok(s) => s,
-        Err(e) => return report_scenario_error(&e),
-    };
-    let mut overrides = Vec::new();
-    for text in &args.set {
-        match Override::parse(text) {
-            Ok(o) => overrides.push(o),
-            Err(e) => return report_scenario_error(&e),
-        }
-    }
-    if let Some(n) = args.replications {
-        overrides.push(Override::new(
-            "simulation.replications",
-            toml::Value::Integer(i64::from(n)),
-        ));
-    }
-    if let Some(seed) = args.seed {
-        match i64::try_from(seed) {
-            Ok(s) => overrides.push(Override::new("simulation.seed", toml::Value::Integer(s))),
-            Err(_) => {
-                eprintln!("--seed {seed}: seeds above {} are not supported", i64::MAX);
-                return 2;
-            }
-        }
-    }
-    let cfg = match source.resolve(&overrides) {
-        Ok(c) => c,
-        Err(e) => return report_scenario_error(&e),
-    };
-    let threads = if args.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        args.threads
-    };
-    let runs = match sweep::run_replications(&cfg, 0, args.trace, threads) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("{e}");
-            return 2;
-        }
-    };
-    let sim_seconds = started.elapsed().as_secs_f64();
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(&cfg.name));
-    let files = match report::write_run(&out, &runs, args.trace) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("cannot write results: {e}");
-            return 2;
-        }
-    };
-    let manifest = Manifest {
-        version: env!("CARGO_PKG_VERSION"),
-        command_line: std::env::args().collect(),
-        scenario_origin: source.origin(),
-        overrides: overrides.iter().map(|o| o.text().to_string()).collect(),
-        resolved_scenario: &cfg,
-        seed: cfg.simulation.seed,
-        replications: u64::from(cfg.simulation.replications),
-        seed_derivation: "stream seed = stream_seed(seed, point = 0, replication, stream id); \
-                          service i uses stream ids 4i (arrivals), 4i+1 (handling), 4i+2 (tickets)",
-        threads,
-        wall_time_seconds: sim_seconds,
-        files,
-    };
-    let json = match serde_json::to_vec_pretty(&manifest) {
-        Ok(j) => j,
-        Err(e) => {
-            eprintln!("cannot encode manifest: {e}");
-            return 2;
-        }
-    };
-    if let Err(e) = report::write_atomic(&out.join("manifest.json"), &json) {
-        eprintln!("cannot write results: {e}");
-        return 2;
-    }
-    if !args.quiet {
-        let summaries: Vec<_> = runs.iter().map(|r| &r.summary).collect();
-        println!(
-            "{}: {} replications × {} weeks ({} warm-up), seed {}",
-            cfg.name,
-            cfg.simulation.replications,
-            cfg.simulation.horizon_weeks,
-            cfg.simulation.warmup_weeks,
-            cfg.simulation.seed
-        );
-        print!("{}", report::headline_table(&summaries));
-        println!(
-            "wrote {} in {:.2} s",
-            out.display(),
-            started.elapsed().as_secs_f64()
-        );
-    }
-    0
-}
-
-fn validate(args: &ValidateArgs) -> u8 {
-    let mut worst = 0u8;
-    for file in &args.files {
-        match ScenarioSource::from_file(file).and_then(|s| s.resolve(&[])) {
-            Ok(cfg) => println!(
-                "{}: ok ({} sites, {} teams, {} services)",
-                file.display(),
-                cfg.sites.len(),
-                cfg.teams.len(),
-                cfg.services.len()
-            ),
-            Err(e) => worst = worst.max(report_scenario_error(&e)),
-        }
-    }
-    worst
 }

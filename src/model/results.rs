@@ -57,13 +57,72 @@ pub struct Summary {
     pub engineers_mean: f64,
 }
 
+impl Summary {
+    /// Names of the metric columns, in CSV order (every column after `replication`
+    /// and `seed`).
+    pub const METRICS: [&'static str; 21] = [
+        "incidents",
+        "pages_per_shift_mean",
+        "pages_per_shift_p95",
+        "shifts_over_budget_frac",
+        "wait_hours_mean",
+        "ack_hours_mean",
+        "ttm_hours_mean",
+        "ttm_hours_p90",
+        "responder_busy_frac",
+        "oncall_time_frac",
+        "ops_load_frac",
+        "ops_load_max_frac",
+        "project_hours_per_engineer_week",
+        "offhours_pages_per_engineer_month",
+        "slo_met_frac",
+        "error_budget_spent_frac",
+        "uncovered_pages",
+        "incidents_open_at_end",
+        "queue_length_mean",
+        "arrivals_per_hour",
+        "engineers_mean",
+    ];
+
+    /// The metric values, in [`Summary::METRICS`] order.
+    pub fn metric_values(&self) -> [f64; 21] {
+        [
+            self.incidents as f64,
+            self.pages_per_shift_mean,
+            self.pages_per_shift_p95,
+            self.shifts_over_budget_frac,
+            self.wait_hours_mean,
+            self.ack_hours_mean,
+            self.ttm_hours_mean,
+            self.ttm_hours_p90,
+            self.responder_busy_frac,
+            self.oncall_time_frac,
+            self.ops_load_frac,
+            self.ops_load_max_frac,
+            self.project_hours_per_engineer_week,
+            self.offhours_pages_per_engineer_month,
+            self.slo_met_frac,
+            self.error_budget_spent_frac,
+            self.uncovered_pages as f64,
+            self.incidents_open_at_end as f64,
+            self.queue_length_mean,
+            self.arrivals_per_hour,
+            self.engineers_mean,
+        ]
+    }
+}
+
 /// Per team, one replication.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TeamResult {
+    /// Sweep point index (0 for a plain run).
+    pub point: u64,
     /// Replication index.
     pub replication: u64,
     /// Team name.
     pub team: String,
+    /// The team's pager budget per shift (for charts and limits).
+    pub pager_budget_per_shift: u32,
     /// Mean head count over the window.
     pub headcount_mean: f64,
     /// Incidents paged to the team in the window.
@@ -101,6 +160,8 @@ pub struct TeamResult {
 /// Per service, one replication.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ServiceResult {
+    /// Sweep point index (0 for a plain run).
+    pub point: u64,
     /// Replication index.
     pub replication: u64,
     /// Service name.
@@ -132,6 +193,8 @@ pub struct ServiceResult {
 /// One team in one week.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WeeklyRow {
+    /// Sweep point index (0 for a plain run).
+    pub point: u64,
     /// Replication index.
     pub replication: u64,
     /// Team name.
@@ -163,6 +226,8 @@ pub struct WeeklyRow {
 /// One incident (written only with `--trace`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IncidentRecord {
+    /// Sweep point index (0 for a plain run).
+    pub point: u64,
     /// Replication index.
     pub replication: u64,
     /// Service name.

@@ -49,8 +49,12 @@ const WEEKS_PER_MONTH: f64 = 52.0 / 12.0;
 /// Which run of which sweep point this is, and what to record.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RunOptions {
-    /// Sweep point index (0 for a plain run); part of every stream's seed.
+    /// Sweep point index (0 for a plain run); labels the rows.
     pub point: u64,
+    /// Point index mixed into every stream's seed. Sweeps and comparisons pass 0 for
+    /// every point, so that replication r of every point sees the same random streams
+    /// (common random numbers).
+    pub stream_point: u64,
     /// Replication index; part of every stream's seed.
     pub replication: u64,
     /// Record one row per incident.
@@ -461,7 +465,7 @@ impl<'a> Model<'a> {
             let stream = |kind: u64| {
                 stream_rng(
                     seed,
-                    opts.point,
+                    opts.stream_point,
                     opts.replication,
                     si as u64 * STREAMS_PER_SERVICE + kind,
                 )
@@ -754,6 +758,7 @@ impl<'a> Model<'a> {
         let svc = &cfg.services[inc.service as usize];
         let started = inc.started_at.is_finite().then_some(inc.started_at);
         self.trace.push(IncidentRecord {
+            point: self.opts.point,
             replication: self.opts.replication,
             service: svc.name.clone(),
             team: cfg.teams[inc.team as usize].name.clone(),
@@ -906,6 +911,7 @@ impl<'a> Model<'a> {
                 }
             }
             self.weekly.push(WeeklyRow {
+                point: self.opts.point,
                 replication: self.opts.replication,
                 team: self.cfg.teams[ti].name.clone(),
                 week: self.week_index,
@@ -1034,8 +1040,10 @@ impl<'a> Model<'a> {
             uncovered += t.uncovered;
             incidents += t.incidents;
             teams.push(TeamResult {
+                point: self.opts.point,
                 replication: rep,
                 team: cfg.teams[ti].name.clone(),
+                pager_budget_per_shift: team.budget,
                 headcount_mean: ratio(t.engineer_weeks * HOURS_PER_WEEK, window_hours),
                 incidents: t.incidents,
                 shifts: t.shifts.count(),
@@ -1070,6 +1078,7 @@ impl<'a> Model<'a> {
                 slo_met += s.slo.met;
                 spent_sum += s.slo.spent_frac_sum;
                 ServiceResult {
+                    point: self.opts.point,
                     replication: rep,
                     service: sc.name.clone(),
                     product: sc.product.clone(),

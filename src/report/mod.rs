@@ -4,7 +4,9 @@
 //! Every file is written to a temporary name beside its destination and renamed into
 //! place only when complete, so a reader never sees a partial file under a final name.
 
+pub mod charts;
 pub mod ci;
+pub mod sweep;
 mod write;
 
 pub use write::{

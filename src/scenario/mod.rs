@@ -30,6 +30,15 @@ use crate::model::ScenarioConfig;
 use path::KeyPath;
 use validate::RawProblem;
 
+/// One step of a key path given to [`ScenarioSource::problem_at`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathStep<'a> {
+    /// A key of a table.
+    Key(&'a str),
+    /// An entry of an array.
+    Index(usize),
+}
+
 /// The bundled baseline scenario text (include_str! of scenarios/baseline.toml).
 pub const BASELINE_TOML: &str = include_str!("../../scenarios/baseline.toml");
 
@@ -125,6 +134,35 @@ impl ScenarioSource {
                 problems.extend(more);
                 Err(self.invalid(problems, &table, &applied, overrides))
             }
+        }
+    }
+
+    /// The file's `[sweep]` table, if any. The scenario layer only lets it through; the
+    /// sweep layer reads and validates it.
+    pub fn sweep_table(&self) -> Option<&toml::Value> {
+        self.table.get("sweep")
+    }
+
+    /// A problem about the value at `path` in the file (keys, and indices of array
+    /// entries), positioned at that value when it can be found. Used by layers that
+    /// read parts of the file themselves, such as `[sweep]`.
+    pub fn problem_at(&self, path: &[PathStep<'_>], message: impl Into<String>) -> Problem {
+        let segs: Vec<path::Seg> = path
+            .iter()
+            .map(|s| match s {
+                PathStep::Key(k) => path::Seg::Key((*k).to_owned()),
+                PathStep::Index(i) => path::Seg::Index(*i),
+            })
+            .collect();
+        let position =
+            path::locate(&self.doc, &segs).map(|span| path::line_col(self.doc.raw(), span.start));
+        Problem {
+            origin: self.origin.clone(),
+            line: position.map(|(l, _)| l),
+            column: position.map(|(_, c)| c),
+            key_path: path::display(&self.table, &segs),
+            message: message.into(),
+            set_by: None,
         }
     }
 

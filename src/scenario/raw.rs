@@ -288,9 +288,16 @@ pub(crate) struct RawLogNormal {
     pub p90_hours: Option<F64>,
 }
 
-/// Keys allowed at the top level of a scenario file.
-pub(crate) const TOP_LEVEL_KEYS: [&str; 5] =
-    ["version", "simulation", "sites", "teams", "services"];
+/// Keys allowed at the top level of a scenario file. `sweep` is read by the sweep layer
+/// (`crate::sweep`), which validates it; a plain run ignores it.
+pub(crate) const TOP_LEVEL_KEYS: [&str; 6] = [
+    "version",
+    "simulation",
+    "sites",
+    "teams",
+    "services",
+    "sweep",
+];
 
 /// The supported scenario format version.
 pub(crate) const VERSION: i64 = 1;

@@ -1,8 +1,19 @@
-//! Running replications in parallel.
+//! Running many simulations: replications of one scenario, sweeps over a grid or Latin
+//! hypercube of parameter values, and paired comparisons of variants.
 //!
-//! Parallelism is across runs only: each replication is an independent, single-threaded
-//! simulation with its own seeded streams, and results come back in replication order,
-//! so output does not depend on the number of threads.
+//! Parallelism is across runs only: each run is an independent, single-threaded
+//! simulation with its own seeded streams, and results come back in run order, so
+//! output does not depend on the number of threads. Replication r of every sweep point
+//! and every variant uses the same random streams (common random numbers).
+
+pub mod compare;
+mod exec;
+pub mod plan;
+
+pub use exec::{
+    check_plan, execute, meets_ci_target, shard_points, ExecError, Outcome, PointRuns, SweepOptions,
+};
+pub use plan::{parse_vary, Axis, PlanError, SweepPlan};
 
 use rayon::prelude::*;
 
@@ -20,32 +31,51 @@ impl std::fmt::Display for PoolError {
 
 impl std::error::Error for PoolError {}
 
-/// Runs replications `0..cfg.simulation.replications` of sweep point `point`, on
-/// `threads` workers (0 = one per core). Results are in replication order.
-pub fn run_replications(
-    cfg: &ScenarioConfig,
-    point: u64,
+/// Runs replications `0..cfg.simulation.replications` of each configuration, on
+/// `threads` workers (0 = one per core), all on the same streams per replication.
+/// Results are in (configuration, replication) order.
+pub fn run_many(
+    cfgs: &[&ScenarioConfig],
     trace: bool,
     threads: usize,
-) -> Result<Vec<RunResult>, PoolError> {
+) -> Result<Vec<Vec<RunResult>>, PoolError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|e| PoolError(e.to_string()))?;
-    let reps = u64::from(cfg.simulation.replications);
-    Ok(pool.install(|| {
-        (0..reps)
-            .into_par_iter()
-            .map(|replication| {
+    let jobs: Vec<(usize, u64)> = cfgs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, c)| (0..u64::from(c.simulation.replications)).map(move |r| (i, r)))
+        .collect();
+    let flat: Vec<RunResult> = pool.install(|| {
+        jobs.par_iter()
+            .map(|&(i, replication)| {
                 simulate(
-                    cfg,
+                    cfgs[i],
                     RunOptions {
-                        point,
+                        point: i as u64,
+                        stream_point: 0,
                         replication,
                         trace,
                     },
                 )
             })
             .collect()
-    }))
+    });
+    let mut out: Vec<Vec<RunResult>> = vec![Vec::new(); cfgs.len()];
+    for (&(i, _), r) in jobs.iter().zip(flat) {
+        out[i].push(r);
+    }
+    Ok(out)
+}
+
+/// Runs replications `0..cfg.simulation.replications` of one scenario on `threads`
+/// workers (0 = one per core). Results are in replication order.
+pub fn run_replications(
+    cfg: &ScenarioConfig,
+    trace: bool,
+    threads: usize,
+) -> Result<Vec<RunResult>, PoolError> {
+    Ok(run_many(&[cfg], trace, threads)?.pop().unwrap_or_default())
 }

@@ -27,7 +27,7 @@ pub fn load(rel: &str, sets: &[&str]) -> ScenarioConfig {
 
 /// Runs every replication of `cfg` on two threads.
 pub fn run(cfg: &ScenarioConfig) -> Vec<RunResult> {
-    run_replications(cfg, 0, false, 2).expect("thread pool")
+    run_replications(cfg, false, 2).expect("thread pool")
 }
 
 /// Mean and 95% CI of one summary metric across replications.

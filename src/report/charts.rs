@@ -1,0 +1,234 @@
+//! Charts for workshops, drawn from the CSV files of a run, a sweep or a comparison
+//! alone, so that `sresim plot DIR` can redraw them without re-running anything. Each
+//! chart is written as PNG and SVG beside its CSVs, with a bundled font (DejaVu Sans),
+//! large type, thick lines and a colour-blind-safe palette, to be read from the back
+//! of a room.
+//!
+//! ```no_run
+//! # fn main() -> Result<(), sresim::report::charts::ChartError> {
+//! let written = sresim::report::charts::plot_dir(std::path::Path::new("output/baseline"))?;
+//! for path in written {
+//!     println!("{}", path.display());
+//! }
+//! # Ok(())
+//! # }
+//! ```
+
+mod compare;
+mod draw;
+mod run;
+mod style;
+mod sweep;
+mod table;
+
+use std::fmt;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use plotters::prelude::{BitMapBackend, IntoDrawingArea, SVGBackend};
+
+use draw::Chart;
+use table::Table;
+
+const SUMMARY_CSV: &str = "summary.csv";
+const WEEKLY_CSV: &str = "weekly.csv";
+const TEAMS_CSV: &str = "teams.csv";
+const POINTS_CSV: &str = "points.csv";
+const COMPARE_CSV: &str = "compare.csv";
+
+/// Why charts could not be drawn. Every variant names the file or folder concerned;
+/// none is a bug in sresim, and none leaves a partial chart under its final name.
+#[derive(Debug)]
+pub enum ChartError {
+    /// A file or folder could not be read, or a chart could not be written to disk.
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// A CSV file could not be parsed, has no rows, or lacks a column a chart needs.
+    Csv {
+        /// The CSV file.
+        path: PathBuf,
+        /// What is wrong, with the line or column where known.
+        message: String,
+    },
+    /// A chart could not be drawn.
+    Draw {
+        /// The chart file that was being drawn.
+        path: PathBuf,
+        /// What plotters said.
+        message: String,
+    },
+    /// The folder holds none of the CSV files charts are drawn from.
+    Empty {
+        /// The folder.
+        dir: PathBuf,
+    },
+}
+
+impl fmt::Display for ChartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ChartError::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            ChartError::Csv { path, message } => write!(f, "{}: {message}", path.display()),
+            ChartError::Draw { path, message } => {
+                write!(f, "{}: cannot draw the chart: {message}", path.display())
+            }
+            ChartError::Empty { dir } => write!(
+                f,
+                "no {SUMMARY_CSV}, {POINTS_CSV} or {COMPARE_CSV} in {}",
+                dir.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ChartError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ChartError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// Draws every chart that the CSV files in `dir` support, writing PNG and SVG files
+/// next to them, and returns the paths written (PNG then SVG for each chart).
+///
+/// - a run (`weekly.csv`, with `teams.csv` for the pager budgets): `ops_load` and
+///   `pages_per_shift`, week by week per team;
+/// - a sweep (`points.csv`; the run charts are then skipped): `sweep_<metric>` and
+///   `capacity` for one axis, `heatmap_<metric>` for a two-axis grid, and
+///   `scatter_<metric>__<axis>` otherwise;
+/// - a comparison (`compare.csv`): `compare`.
+///
+/// Each file is written under a temporary name in the same folder and renamed into
+/// place when complete.
+pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
+    fs::metadata(dir).map_err(|source| ChartError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let has = |name: &str| dir.join(name).is_file();
+    if ![SUMMARY_CSV, WEEKLY_CSV, POINTS_CSV, COMPARE_CSV]
+        .iter()
+        .any(|f| has(f))
+    {
+        return Err(ChartError::Empty {
+            dir: dir.to_path_buf(),
+        });
+    }
+
+    let mut charts: Vec<(String, Chart)> = Vec::new();
+    if has(POINTS_CSV) {
+        charts.extend(sweep::charts(&Table::read(&dir.join(POINTS_CSV))?)?);
+    } else if has(WEEKLY_CSV) || !has(COMPARE_CSV) {
+        // A run folder; reading weekly.csv names it when only summary.csv is there.
+        let weekly = Table::read(&dir.join(WEEKLY_CSV))?;
+        // A sweep's weekly.csv (with a `point` column) mixes points: not one run.
+        if weekly.column("point").is_none() {
+            let teams = if has(TEAMS_CSV) {
+                Some(Table::read(&dir.join(TEAMS_CSV))?)
+            } else {
+                None
+            };
+            charts.extend(run::charts(&weekly, teams.as_ref())?);
+        }
+    }
+    if has(COMPARE_CSV) {
+        charts.extend(compare::charts(&Table::read(&dir.join(COMPARE_CSV))?)?);
+    }
+
+    let mut written = Vec::with_capacity(2 * charts.len());
+    for (stem, chart) in &charts {
+        written.extend(save(dir, stem, chart)?);
+    }
+    Ok(written)
+}
+
+/// Writes `chart` as `<stem>.png` and `<stem>.svg` in `dir`.
+fn save(dir: &Path, stem: &str, chart: &Chart) -> Result<[PathBuf; 2], ChartError> {
+    let png = dir.join(format!("{stem}.png"));
+    let svg = dir.join(format!("{stem}.svg"));
+    style::ensure_fonts().map_err(|message| ChartError::Draw {
+        path: png.clone(),
+        message,
+    })?;
+    let size = chart.size();
+
+    // The bitmap backend writes its file itself and picks the encoder by extension, so
+    // the temporary name keeps `.png`.
+    let tmp = temp_path(&png);
+    let drawn = {
+        let root = BitMapBackend::new(&tmp, size).into_drawing_area();
+        chart
+            .draw(&root)
+            .and_then(|()| root.present())
+            .map_err(|e| e.to_string())
+    };
+    let renamed = drawn
+        .map_err(|message| ChartError::Draw {
+            path: png.clone(),
+            message,
+        })
+        .and_then(|()| {
+            fs::rename(&tmp, &png).map_err(|source| ChartError::Io {
+                path: png.clone(),
+                source,
+            })
+        });
+    if renamed.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    renamed?;
+
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, size).into_drawing_area();
+        chart
+            .draw(&root)
+            .and_then(|()| root.present())
+            .map_err(|e| ChartError::Draw {
+                path: svg.clone(),
+                message: e.to_string(),
+            })?;
+    }
+    write_atomic(&svg, text.as_bytes())?;
+    Ok([png, svg])
+}
+
+/// A temporary name beside `path`, unique within this process, with the same
+/// extension.
+fn temp_path(path: &Path) -> PathBuf {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let stem = path
+        .file_stem()
+        .map_or("chart".into(), |s| s.to_string_lossy());
+    let ext = path
+        .extension()
+        .map_or("tmp".into(), |s| s.to_string_lossy());
+    path.with_file_name(format!(".{stem}.tmp-{}-{n}.{ext}", std::process::id()))
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it into place.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ChartError> {
+    let tmp = temp_path(path);
+    let result = (|| {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    result.map_err(|source| {
+        let _ = fs::remove_file(&tmp);
+        ChartError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    })
+}

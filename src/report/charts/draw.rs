@@ -1,0 +1,1099 @@
+//! What a chart shows ([`Chart`] and its parts, plain data) and how each kind is drawn
+//! on any plotters backend: one function per chart kind, sharing the header, legend and
+//! panel helpers.
+
+use std::ops::Range;
+
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::style::*;
+
+/// What drawing returns on a backend `DB`.
+pub(super) type DrawResult<T, DB> =
+    Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// One x position of a series: the mean and, for a band, its lower and upper edge
+/// (NaN where unknown).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Point {
+    pub x: f64,
+    pub mean: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// One named line (or set of markers) in one colour.
+#[derive(Debug, Clone)]
+pub(super) struct Series {
+    pub label: String,
+    pub colour: RGBColor,
+    pub points: Vec<Point>,
+}
+
+/// A horizontal reference line.
+#[derive(Debug, Clone)]
+pub(super) struct LimitLine {
+    pub value: f64,
+    pub label: String,
+    pub colour: RGBColor,
+}
+
+impl LimitLine {
+    /// The line for a metric's limit, in the colour its kind uses.
+    pub fn of(limit: &Limit) -> LimitLine {
+        LimitLine {
+            value: limit.value,
+            label: limit.label.to_string(),
+            colour: if limit.breach {
+                LIMIT_COLOUR
+            } else {
+                GOOD_COLOUR
+            },
+        }
+    }
+}
+
+/// A shaded stretch of the x axis (the warm-up weeks).
+#[derive(Debug, Clone)]
+pub(super) struct Shade {
+    pub from: f64,
+    pub to: f64,
+    pub label: String,
+}
+
+/// How a panel's series are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Mark {
+    /// A line through the means, a shaded band between low and high, and markers when
+    /// `markers` is set.
+    Lines { markers: bool },
+    /// Markers only.
+    Scatter,
+}
+
+/// One plot area: several series against a shared x axis.
+#[derive(Debug, Clone)]
+pub(super) struct Panel {
+    pub y_desc: String,
+    pub series: Vec<Series>,
+    pub limits: Vec<LimitLine>,
+    pub shade: Option<Shade>,
+    pub mark: Mark,
+}
+
+/// The x axis of line charts and the axes of heatmaps.
+#[derive(Debug, Clone)]
+pub(super) enum XAxis {
+    /// Numbers on a linear scale.
+    Numeric { desc: String },
+    /// Named positions 0, 1, 2, … in the given order.
+    Categories { desc: String, names: Vec<String> },
+}
+
+impl XAxis {
+    fn desc(&self) -> &str {
+        match self {
+            XAxis::Numeric { desc } | XAxis::Categories { desc, .. } => desc,
+        }
+    }
+
+    fn label(&self, v: f64) -> String {
+        match self {
+            XAxis::Numeric { .. } => fmt_tick(v),
+            XAxis::Categories { names, .. } => category_label(names, v),
+        }
+    }
+
+    /// The padded range and tick positions for data spanning `xs`.
+    fn range(&self, xs: impl Iterator<Item = f64>) -> (f64, f64, Vec<f64>) {
+        match self {
+            XAxis::Numeric { .. } => {
+                let (lo, hi) = finite_bounds(xs).unwrap_or((0.0, 1.0));
+                let pad = if hi > lo {
+                    (hi - lo) * 0.03
+                } else {
+                    (lo.abs() * 0.1).max(0.5)
+                };
+                let (lo, hi) = (lo - pad, hi + pad);
+                (lo, hi, nice_ticks(lo, hi, 8))
+            }
+            XAxis::Categories { names, .. } => category_range(names.len()),
+        }
+    }
+}
+
+/// A line chart of one or more stacked panels sharing an x axis.
+#[derive(Debug, Clone)]
+pub(super) struct LineChart {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub x: XAxis,
+    pub panels: Vec<Panel>,
+    /// Legend text for the shaded bands, when the panels have any.
+    pub band_label: Option<String>,
+}
+
+/// A grid of cells coloured by value.
+#[derive(Debug, Clone)]
+pub(super) struct Heatmap {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub x: XAxis,
+    pub y: XAxis,
+    /// `values[yi][xi]`, NaN where there is no point.
+    pub values: Vec<Vec<f64>>,
+    /// What the colour shows, with its unit.
+    pub value_desc: String,
+    /// Cells above this line are outlined.
+    pub breach: Option<LimitLine>,
+}
+
+/// One variant's bar in a comparison panel.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Bar {
+    pub mean: f64,
+    pub low: f64,
+    pub high: f64,
+    /// Whether it differs significantly from the base variant.
+    pub significant: bool,
+}
+
+/// One metric's panel in a comparison.
+#[derive(Debug, Clone)]
+pub(super) struct BarPanel {
+    pub title: String,
+    pub y_desc: String,
+    pub bars: Vec<Bar>,
+    pub limits: Vec<LimitLine>,
+}
+
+/// Variants side by side, one small bar chart per metric.
+#[derive(Debug, Clone)]
+pub(super) struct Compare {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub variants: Vec<String>,
+    pub panels: Vec<BarPanel>,
+}
+
+/// Any chart sresim draws.
+#[derive(Debug, Clone)]
+pub(super) enum Chart {
+    Lines(LineChart),
+    Heatmap(Heatmap),
+    Compare(Compare),
+}
+
+impl Chart {
+    /// Canvas size in pixels.
+    pub fn size(&self) -> (u32, u32) {
+        match self {
+            Chart::Lines(_) | Chart::Heatmap(_) => SIZE,
+            Chart::Compare(c) => {
+                let rows = c
+                    .panels
+                    .len()
+                    .max(1)
+                    .div_ceil(compare_columns(c.panels.len()));
+                let header = header_height(c.subtitle.is_some());
+                let legend = legend_height(&compare_legend(c), COMPARE_WIDTH);
+                (
+                    COMPARE_WIDTH,
+                    header + legend + rows as u32 * COMPARE_ROW_HEIGHT + 20,
+                )
+            }
+        }
+    }
+
+    /// Draws the chart on `root`, which must be [`Chart::size`] large.
+    pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB> {
+        root.fill(&WHITE)?;
+        match self {
+            Chart::Lines(c) => draw_lines(root, c),
+            Chart::Heatmap(h) => draw_heatmap(root, h),
+            Chart::Compare(c) => draw_compare(root, c),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Chart kinds
+
+/// A line chart: header, legend, then its panels stacked top to bottom.
+fn draw_lines<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    c: &LineChart,
+) -> DrawResult<(), DB> {
+    let area = draw_header(root, &c.title, c.subtitle.as_deref())?;
+    let area = draw_legend(&area, &lines_legend(c))?;
+    let panels = if c.panels.is_empty() {
+        vec![Panel {
+            y_desc: String::new(),
+            series: Vec::new(),
+            limits: Vec::new(),
+            shade: None,
+            mark: Mark::Lines { markers: false },
+        }]
+    } else {
+        c.panels.clone()
+    };
+    let areas = area.split_evenly((panels.len(), 1));
+    let last = panels.len() - 1;
+    for (i, (panel, area)) in panels.iter().zip(&areas).enumerate() {
+        draw_panel(area, &c.x, panel, i == last)?;
+    }
+    Ok(())
+}
+
+/// A heatmap with the value printed in each cell and a colour scale on the right.
+fn draw_heatmap<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    h: &Heatmap,
+) -> DrawResult<(), DB> {
+    let area = draw_header(root, &h.title, h.subtitle.as_deref())?;
+    let mut legend = Vec::new();
+    if let Some(b) = &h.breach {
+        legend.push(LegendEntry {
+            swatch: Swatch::Outline,
+            label: format!("above {} ({})", b.label, fmt_num(b.value)),
+        });
+    }
+    legend.push(LegendEntry {
+        swatch: Swatch::Shade(RGBColor(235, 235, 235)),
+        label: "no data".into(),
+    });
+    let area = draw_legend(&area, &legend)?;
+    let (w, _) = area.dim_in_pixel();
+    let (main, scale) = area.split_horizontally(w.saturating_sub(260));
+
+    let nx = h.values.iter().map(Vec::len).max().unwrap_or(0);
+    let ny = h.values.len();
+    let (x0, x1, xt) = h.x.range(std::iter::empty());
+    let (y0, y1, yt) = h.y.range(std::iter::empty());
+    let (x0, x1, xt) = if nx == 0 {
+        (x0, x1, xt)
+    } else {
+        category_range(nx)
+    };
+    let (y0, y1, yt) = if ny == 0 {
+        (y0, y1, yt)
+    } else {
+        category_range(ny)
+    };
+    let mut chart = ChartBuilder::on(&main)
+        .margin_left(20)
+        .margin_right(10)
+        .margin_top(10)
+        .margin_bottom(10)
+        .x_label_area_size(90)
+        .y_label_area_size(160)
+        .build_cartesian_2d(
+            Ticked::new(x0, x1, thin(xt, 20)),
+            Ticked::new(y0, y1, thin(yt, 20)),
+        )?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_desc(h.x.desc())
+        .y_desc(h.y.desc())
+        .axis_desc_style(text(AXIS_DESC_PX, TEXT_COLOUR))
+        .label_style(text(TICK_PX, TEXT_COLOUR))
+        .x_label_formatter(&|v| h.x.label(*v))
+        .y_label_formatter(&|v| h.y.label(*v))
+        .axis_style(MUTED_COLOUR.stroke_width(2))
+        .draw()?;
+
+    let (lo, hi) = finite_bounds(h.values.iter().flatten().copied()).unwrap_or((0.0, 1.0));
+    let (lo, hi) = if hi > lo {
+        (lo, hi)
+    } else {
+        (lo - 0.5, hi + 0.5)
+    };
+    let norm = |v: f64| (v - lo) / (hi - lo);
+
+    let (pw, ph) = chart.plotting_area().dim_in_pixel();
+    let cell_w = pw as f64 / nx.max(1) as f64;
+    let cell_h = ph as f64 / ny.max(1) as f64;
+    let value_px = (cell_h * 0.3).min(cell_w / 4.5).min(28.0);
+
+    for (yi, row) in h.values.iter().enumerate() {
+        for xi in 0..nx {
+            let v = row.get(xi).copied().unwrap_or(f64::NAN);
+            let (x, y) = (xi as f64, yi as f64);
+            let fill = if v.is_finite() {
+                viridis(norm(v))
+            } else {
+                RGBColor(235, 235, 235)
+            };
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)],
+                fill.filled(),
+            )))?;
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)],
+                WHITE.stroke_width(2),
+            )))?;
+            let breaks = h.breach.as_ref().is_some_and(|b| v > b.value);
+            if breaks {
+                for (colour, width, inset) in [(WHITE, 10, 0.07), (BLACK, 5, 0.07)] {
+                    chart.draw_series(std::iter::once(Rectangle::new(
+                        [
+                            (x - 0.5 + inset, y - 0.5 + inset),
+                            (x + 0.5 - inset, y + 0.5 - inset),
+                        ],
+                        colour.stroke_width(width),
+                    )))?;
+                }
+            }
+            if value_px >= 11.0 {
+                let ink = if is_dark(fill) { WHITE } else { BLACK };
+                let style = if breaks {
+                    bold(value_px as u32, ink)
+                } else {
+                    text(value_px as u32, ink)
+                };
+                chart.draw_series(std::iter::once(Text::new(
+                    fmt_num(v),
+                    (x, y),
+                    style.pos(Pos::new(HPos::Center, VPos::Center)),
+                )))?;
+            }
+        }
+    }
+
+    // The colour scale: a column of thin bands with the value axis beside it.
+    let mut bar = ChartBuilder::on(&scale)
+        .margin_top(10)
+        .margin_bottom(100)
+        .margin_right(20)
+        .y_label_area_size(150)
+        .build_cartesian_2d(0.0..1.0, lo..hi)?;
+    bar.configure_mesh()
+        .disable_mesh()
+        .disable_x_axis()
+        .y_desc(&h.value_desc)
+        .axis_desc_style(text(AXIS_DESC_PX, TEXT_COLOUR))
+        .label_style(text(TICK_PX, TEXT_COLOUR))
+        .y_label_formatter(&|v| fmt_tick(*v))
+        .y_labels(8)
+        .axis_style(MUTED_COLOUR.stroke_width(2))
+        .draw()?;
+    const STEPS: usize = 100;
+    bar.draw_series((0..STEPS).map(|k| {
+        let a = lo + (hi - lo) * k as f64 / STEPS as f64;
+        let b = lo + (hi - lo) * (k + 1) as f64 / STEPS as f64;
+        Rectangle::new([(0.0, a), (1.0, b)], viridis(norm((a + b) / 2.0)).filled())
+    }))?;
+    if let Some(b) = h.breach.as_ref().filter(|b| b.value > lo && b.value < hi) {
+        bar.draw_series(std::iter::once(PathElement::new(
+            vec![(0.0, b.value), (1.0, b.value)],
+            BLACK.stroke_width(LIMIT_STROKE + 1),
+        )))?;
+    }
+    Ok(())
+}
+
+/// A grid of small bar charts, one per metric, one bar per variant with its 95% CI.
+fn draw_compare<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    c: &Compare,
+) -> DrawResult<(), DB> {
+    let area = draw_header(root, &c.title, c.subtitle.as_deref())?;
+    let area = draw_legend(&area, &compare_legend(c))?;
+    let cols = compare_columns(c.panels.len());
+    let rows = c.panels.len().max(1).div_ceil(cols);
+    let cells = area.split_evenly((rows, cols));
+    let n = c.variants.len();
+    let (x0, x1, xt) = category_range(n.max(1));
+    for (panel, cell) in c.panels.iter().zip(&cells) {
+        let values = panel
+            .bars
+            .iter()
+            .flat_map(|b| [b.mean, b.low, b.high])
+            .chain(panel.limits.iter().map(|l| l.value));
+        let (y0, y1) = y_range(values, true, 0.15);
+        let mut chart = ChartBuilder::on(cell)
+            .caption(&panel.title, bold(PANEL_TITLE_PX, TEXT_COLOUR))
+            .margin(15)
+            .margin_right(30)
+            .x_label_area_size(40)
+            .y_label_area_size(115)
+            .build_cartesian_2d(Ticked::new(x0, x1, xt.clone()), y0..y1)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .y_desc(&panel.y_desc)
+            .axis_desc_style(text(TICK_PX, TEXT_COLOUR))
+            .label_style(text(TICK_PX, TEXT_COLOUR))
+            .x_label_formatter(&|v| category_label(&variant_numbers(n), *v))
+            .y_label_formatter(&|v| fmt_tick(*v))
+            .y_labels(6)
+            .bold_line_style(GRID_COLOUR.stroke_width(1))
+            .light_line_style(TRANSPARENT)
+            .axis_style(MUTED_COLOUR.stroke_width(2))
+            .draw()?;
+        let base = 0.0f64.clamp(y0, y1);
+        for (i, b) in panel.bars.iter().enumerate() {
+            let x = i as f64;
+            if b.mean.is_finite() {
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(x - 0.36, base), (x + 0.36, b.mean)],
+                    colour(i).mix(0.85).filled(),
+                )))?;
+                if b.significant {
+                    chart.draw_series(std::iter::once(Rectangle::new(
+                        [(x - 0.36, base), (x + 0.36, b.mean)],
+                        BLACK.stroke_width(4),
+                    )))?;
+                }
+            }
+            if b.low.is_finite() && b.high.is_finite() {
+                let whisker = BLACK.stroke_width(3);
+                for path in [
+                    vec![(x, b.low), (x, b.high)],
+                    vec![(x - 0.12, b.low), (x + 0.12, b.low)],
+                    vec![(x - 0.12, b.high), (x + 0.12, b.high)],
+                ] {
+                    chart.draw_series(std::iter::once(PathElement::new(path, whisker)))?;
+                }
+            }
+            if b.significant {
+                let top = [b.high, b.mean]
+                    .into_iter()
+                    .find(|v| v.is_finite())
+                    .unwrap_or(base);
+                chart.draw_series(std::iter::once(
+                    EmptyElement::at((x, top))
+                        + Text::new(
+                            "*",
+                            (0, -4),
+                            bold(40, TEXT_COLOUR).pos(Pos::new(HPos::Center, VPos::Bottom)),
+                        ),
+                ))?;
+            }
+        }
+        draw_limits(&mut chart, &panel.limits, x0, x1, false)?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Shared parts
+
+type LineContext<'a, DB> = ChartContext<'a, DB, Cartesian2d<Ticked, RangedCoordf64>>;
+
+/// One plot area of a line chart: shade, bands, limit lines, lines, markers.
+fn draw_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    x: &XAxis,
+    panel: &Panel,
+    show_x_desc: bool,
+) -> DrawResult<(), DB> {
+    let points = || panel.series.iter().flat_map(|s| s.points.iter());
+    let (x0, x1, xt) = x.range(points().map(|p| p.x));
+    let band = matches!(panel.mark, Mark::Lines { .. });
+    let ys = points()
+        .flat_map(|p| {
+            if band {
+                vec![p.mean, p.low, p.high]
+            } else {
+                vec![p.mean]
+            }
+        })
+        .chain(panel.limits.iter().map(|l| l.value));
+    let (y0, y1) = y_range(ys, true, 0.08);
+    let mut chart = ChartBuilder::on(area)
+        .margin_left(20)
+        .margin_right(50)
+        .margin_top(15)
+        .margin_bottom(10)
+        .x_label_area_size(if show_x_desc { 90 } else { 45 })
+        .y_label_area_size(130)
+        .build_cartesian_2d(Ticked::new(x0, x1, thin(xt, 20)), y0..y1)?;
+    let x_label = |v: &f64| x.label(*v);
+    let y_label = |v: &f64| fmt_tick(*v);
+    let mut mesh = chart.configure_mesh();
+    mesh.y_desc(&panel.y_desc)
+        .axis_desc_style(text(AXIS_DESC_PX, TEXT_COLOUR))
+        .label_style(text(TICK_PX, TEXT_COLOUR))
+        .x_label_formatter(&x_label)
+        .y_label_formatter(&y_label)
+        .y_labels(8)
+        .bold_line_style(GRID_COLOUR.stroke_width(1))
+        .light_line_style(TRANSPARENT)
+        .axis_style(MUTED_COLOUR.stroke_width(2));
+    if show_x_desc {
+        mesh.x_desc(x.desc());
+    }
+    mesh.draw()?;
+
+    if let Some(shade) = &panel.shade {
+        let (a, b) = (shade.from.max(x0), shade.to.min(x1));
+        if a < b {
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(a, y0), (b, y1)],
+                SHADE_COLOUR.mix(SHADE_ALPHA).filled(),
+            )))?;
+            chart.draw_series(std::iter::once(
+                EmptyElement::at((a, y1))
+                    + Text::new(
+                        shade.label.clone(),
+                        (10, 8),
+                        text(LEGEND_PX, MUTED_COLOUR).pos(Pos::new(HPos::Left, VPos::Top)),
+                    ),
+            ))?;
+        }
+    }
+
+    if band {
+        for s in &panel.series {
+            for run in runs(&s.points, |p| p.low.is_finite() && p.high.is_finite()) {
+                let mut outline: Vec<(f64, f64)> = run.iter().map(|p| (p.x, p.high)).collect();
+                outline.extend(run.iter().rev().map(|p| (p.x, p.low)));
+                if run.len() == 1 {
+                    // A one-point band is an error bar.
+                    chart.draw_series(std::iter::once(PathElement::new(
+                        outline,
+                        s.colour.mix(0.6).stroke_width(MEAN_STROKE),
+                    )))?;
+                } else {
+                    chart.draw_series(std::iter::once(Polygon::new(
+                        outline,
+                        s.colour.mix(BAND_ALPHA).filled(),
+                    )))?;
+                }
+            }
+        }
+    }
+
+    draw_limits(&mut chart, &panel.limits, x0, x1, true)?;
+
+    for s in &panel.series {
+        if let Mark::Lines { .. } = panel.mark {
+            for run in runs(&s.points, |p| p.mean.is_finite()) {
+                chart.draw_series(LineSeries::new(
+                    run.iter().map(|p| (p.x, p.mean)),
+                    s.colour.stroke_width(MEAN_STROKE),
+                ))?;
+            }
+        }
+        let markers = match panel.mark {
+            Mark::Lines { markers } => markers,
+            Mark::Scatter => true,
+        };
+        // A lone finite point has no line through it, so it gets a marker anyway.
+        let lone = |i: usize| {
+            let finite = |j: Option<usize>| {
+                j.and_then(|j| s.points.get(j))
+                    .is_some_and(|p| p.mean.is_finite())
+            };
+            !finite(i.checked_sub(1)) && !finite(Some(i + 1))
+        };
+        chart.draw_series(
+            s.points
+                .iter()
+                .enumerate()
+                .filter(|(i, p)| p.mean.is_finite() && (markers || lone(*i)))
+                .map(|(_, p)| Circle::new((p.x, p.mean), MARKER_RADIUS, s.colour.filled())),
+        )?;
+    }
+
+    if !points().any(|p| p.mean.is_finite()) {
+        chart.draw_series(std::iter::once(Text::new(
+            "no finite values to draw",
+            ((x0 + x1) / 2.0, (y0 + y1) / 2.0),
+            text(AXIS_DESC_PX, MUTED_COLOUR).pos(Pos::new(HPos::Center, VPos::Center)),
+        )))?;
+    }
+    Ok(())
+}
+
+/// Dashed horizontal lines across the plot, each labelled at its right end when
+/// `labelled` is set.
+fn draw_limits<DB: DrawingBackend>(
+    chart: &mut LineContext<'_, DB>,
+    limits: &[LimitLine],
+    x0: f64,
+    x1: f64,
+    labelled: bool,
+) -> DrawResult<(), DB> {
+    for limit in limits.iter().filter(|l| l.value.is_finite()) {
+        chart.draw_series(DashedLineSeries::new(
+            vec![(x0, limit.value), (x1, limit.value)],
+            18,
+            10,
+            limit.colour.stroke_width(LIMIT_STROKE),
+        ))?;
+        if labelled {
+            chart.draw_series(std::iter::once(
+                EmptyElement::at((x1, limit.value))
+                    + Text::new(
+                        limit.label.clone(),
+                        (-12, -8),
+                        bold(LEGEND_PX, limit.colour).pos(Pos::new(HPos::Right, VPos::Bottom)),
+                    ),
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+/// The title (bold, centred) and an optional subtitle; returns the area below them.
+fn draw_header<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    subtitle: Option<&str>,
+) -> DrawResult<DrawingArea<DB, Shift>, DB> {
+    let (top, rest) = root.split_vertically(header_height(subtitle.is_some()));
+    let centre = top.dim_in_pixel().0 as i32 / 2;
+    let top_pos = Pos::new(HPos::Center, VPos::Top);
+    top.draw(&Text::new(
+        title,
+        (centre, 18),
+        bold(TITLE_PX, TEXT_COLOUR).pos(top_pos),
+    ))?;
+    if let Some(sub) = subtitle {
+        let y = 18 + TITLE_PX as i32 + 12;
+        top.draw(&Text::new(
+            sub,
+            (centre, y),
+            text(SUBTITLE_PX, MUTED_COLOUR).pos(top_pos),
+        ))?;
+    }
+    Ok(rest)
+}
+
+fn header_height(subtitle: bool) -> u32 {
+    18 + TITLE_PX + 16 + if subtitle { SUBTITLE_PX + 12 } else { 0 }
+}
+
+/// What a legend entry's sample looks like.
+#[derive(Debug, Clone, Copy)]
+enum Swatch {
+    Line(RGBColor),
+    Marker(RGBColor),
+    Band(RGBColor),
+    Dashed(RGBColor),
+    Shade(RGBColor),
+    Bar(RGBColor),
+    Whisker,
+    Outline,
+    Glyph(&'static str),
+}
+
+#[derive(Debug, Clone)]
+struct LegendEntry {
+    swatch: Swatch,
+    label: String,
+}
+
+const LEGEND_ROW: u32 = 38;
+const SWATCH_W: i32 = 50;
+const LEGEND_LEFT: i32 = 150;
+
+/// Where each legend entry goes: rows of (entry index, x offset).
+fn legend_rows(entries: &[LegendEntry], width: u32) -> Vec<Vec<(usize, i32)>> {
+    let font = font(LEGEND_PX);
+    let right = width as i32 - 40;
+    let mut rows: Vec<Vec<(usize, i32)>> = Vec::new();
+    let mut x = LEGEND_LEFT;
+    for (i, e) in entries.iter().enumerate() {
+        let text_w = font.box_size(&e.label).map_or(
+            e.label.chars().count() as i32 * LEGEND_PX as i32 * 6 / 10,
+            |(w, _)| w as i32,
+        );
+        let w = SWATCH_W + 12 + text_w + 44;
+        if rows.is_empty() || (x + w > right && x > LEGEND_LEFT) {
+            rows.push(Vec::new());
+            x = LEGEND_LEFT;
+        }
+        if let Some(row) = rows.last_mut() {
+            row.push((i, x));
+        }
+        x += w;
+    }
+    rows
+}
+
+fn legend_height(entries: &[LegendEntry], width: u32) -> u32 {
+    let rows = legend_rows(entries, width).len() as u32;
+    if rows == 0 {
+        0
+    } else {
+        rows * LEGEND_ROW + 14
+    }
+}
+
+/// A legend laid out in rows across the top; returns the area below it.
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[LegendEntry],
+) -> DrawResult<DrawingArea<DB, Shift>, DB> {
+    let width = area.dim_in_pixel().0;
+    let (top, rest) = area.split_vertically(legend_height(entries, width));
+    for (r, row) in legend_rows(entries, width).iter().enumerate() {
+        let cy = r as i32 * LEGEND_ROW as i32 + LEGEND_ROW as i32 / 2 + 4;
+        for &(i, x) in row {
+            let Some(e) = entries.get(i) else { continue };
+            draw_swatch(&top, e.swatch, x, cy)?;
+            top.draw(&Text::new(
+                e.label.as_str(),
+                (x + SWATCH_W + 12, cy),
+                text(LEGEND_PX, TEXT_COLOUR).pos(Pos::new(HPos::Left, VPos::Center)),
+            ))?;
+        }
+    }
+    Ok(rest)
+}
+
+fn draw_swatch<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    swatch: Swatch,
+    x: i32,
+    cy: i32,
+) -> DrawResult<(), DB> {
+    let (l, r) = (x, x + SWATCH_W);
+    let boxed = [(l + 4, cy - 12), (r - 4, cy + 12)];
+    match swatch {
+        Swatch::Line(c) => area.draw(&PathElement::new(
+            vec![(l, cy), (r, cy)],
+            c.stroke_width(MEAN_STROKE),
+        )),
+        Swatch::Marker(c) => area.draw(&Circle::new(((l + r) / 2, cy), MARKER_RADIUS, c.filled())),
+        Swatch::Band(c) => area.draw(&Rectangle::new(boxed, c.mix(BAND_ALPHA * 1.5).filled())),
+        Swatch::Dashed(c) => {
+            for k in 0..3 {
+                let a = l + k * 18;
+                area.draw(&PathElement::new(
+                    vec![(a, cy), ((a + 11).min(r), cy)],
+                    c.stroke_width(LIMIT_STROKE),
+                ))?;
+            }
+            Ok(())
+        }
+        Swatch::Shade(c) => area.draw(&Rectangle::new(boxed, c.filled())),
+        Swatch::Bar(c) => area.draw(&Rectangle::new(boxed, c.mix(0.85).filled())),
+        Swatch::Whisker => {
+            let m = (l + r) / 2;
+            let style = BLACK.stroke_width(3);
+            area.draw(&PathElement::new(vec![(m, cy - 13), (m, cy + 13)], style))?;
+            area.draw(&PathElement::new(
+                vec![(m - 8, cy - 13), (m + 8, cy - 13)],
+                style,
+            ))?;
+            area.draw(&PathElement::new(
+                vec![(m - 8, cy + 13), (m + 8, cy + 13)],
+                style,
+            ))
+        }
+        Swatch::Outline => {
+            area.draw(&Rectangle::new(boxed, viridis(0.5).filled()))?;
+            area.draw(&Rectangle::new(boxed, BLACK.stroke_width(4)))
+        }
+        Swatch::Glyph(g) => area.draw(&Text::new(
+            g,
+            ((l + r) / 2, cy + 6),
+            bold(40, TEXT_COLOUR).pos(Pos::new(HPos::Center, VPos::Center)),
+        )),
+    }
+}
+
+/// Legend of a line chart: each series once, the band, the limits, the shade.
+fn lines_legend(c: &LineChart) -> Vec<LegendEntry> {
+    let mut entries: Vec<LegendEntry> = Vec::new();
+    let push = |entries: &mut Vec<LegendEntry>, e: LegendEntry| {
+        if !entries.iter().any(|x| x.label == e.label) {
+            entries.push(e);
+        }
+    };
+    for p in &c.panels {
+        for s in &p.series {
+            let swatch = match p.mark {
+                Mark::Lines { .. } => Swatch::Line(s.colour),
+                Mark::Scatter => Swatch::Marker(s.colour),
+            };
+            push(
+                &mut entries,
+                LegendEntry {
+                    swatch,
+                    label: s.label.clone(),
+                },
+            );
+        }
+    }
+    let has_band = c.panels.iter().any(|p| {
+        matches!(p.mark, Mark::Lines { .. })
+            && p.series.iter().any(|s| {
+                s.points
+                    .iter()
+                    .any(|pt| pt.low.is_finite() && pt.high.is_finite())
+            })
+    });
+    if let (true, Some(label)) = (has_band, &c.band_label) {
+        let colour = match c.panels.iter().flat_map(|p| &p.series).count() {
+            1 => c
+                .panels
+                .iter()
+                .flat_map(|p| &p.series)
+                .map(|s| s.colour)
+                .next(),
+            _ => None,
+        };
+        push(
+            &mut entries,
+            LegendEntry {
+                swatch: Swatch::Band(colour.unwrap_or(SHADE_COLOUR)),
+                label: label.clone(),
+            },
+        );
+    }
+    for p in &c.panels {
+        for l in &p.limits {
+            push(
+                &mut entries,
+                LegendEntry {
+                    swatch: Swatch::Dashed(l.colour),
+                    label: format!("{} ({})", l.label, fmt_num(l.value)),
+                },
+            );
+        }
+        if let Some(s) = &p.shade {
+            push(
+                &mut entries,
+                LegendEntry {
+                    swatch: Swatch::Shade(shade_on_white()),
+                    label: s.label.clone(),
+                },
+            );
+        }
+    }
+    entries
+}
+
+/// Legend of a comparison: the numbered variants, then how to read the marks.
+fn compare_legend(c: &Compare) -> Vec<LegendEntry> {
+    let mut entries: Vec<LegendEntry> = c
+        .variants
+        .iter()
+        .enumerate()
+        .map(|(i, v)| LegendEntry {
+            swatch: Swatch::Bar(colour(i)),
+            label: format!("{}: {v}", i + 1),
+        })
+        .collect();
+    entries.push(LegendEntry {
+        swatch: Swatch::Whisker,
+        label: "95% CI".into(),
+    });
+    if c.panels
+        .iter()
+        .any(|p| p.bars.iter().any(|b| b.significant))
+    {
+        entries.push(LegendEntry {
+            swatch: Swatch::Glyph("*"),
+            label: format!(
+                "significantly different from {} (outlined)",
+                c.variants.first().map_or("base", String::as_str)
+            ),
+        });
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for l in c.panels.iter().flat_map(|p| &p.limits) {
+        let label = format!("{} ({})", l.label, fmt_num(l.value));
+        if !seen.contains(&label) {
+            seen.push(label.clone());
+            entries.push(LegendEntry {
+                swatch: Swatch::Dashed(l.colour),
+                label,
+            });
+        }
+    }
+    entries
+}
+
+fn compare_columns(panels: usize) -> usize {
+    match panels {
+        0..=1 => 1,
+        2 | 4 => 2,
+        _ => 3,
+    }
+}
+
+fn variant_numbers(n: usize) -> Vec<String> {
+    (1..=n).map(|i| i.to_string()).collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Small helpers
+
+/// A linear f64 axis whose ticks are given, not chosen by plotters: round numbers for
+/// numeric axes, whole positions for categories. (plotters' own `WithKeyPoints` cannot
+/// take a label formatter on an f64 axis.)
+#[derive(Debug, Clone)]
+struct Ticked {
+    lo: f64,
+    hi: f64,
+    ticks: Vec<f64>,
+}
+
+impl Ticked {
+    fn new(lo: f64, hi: f64, ticks: Vec<f64>) -> Ticked {
+        let (lo, hi) = if hi > lo {
+            (lo, hi)
+        } else {
+            (lo - 0.5, lo + 0.5)
+        };
+        let ticks = ticks.into_iter().filter(|t| *t >= lo && *t <= hi).collect();
+        Ticked { lo, hi, ticks }
+    }
+}
+
+impl Ranged for Ticked {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        let t = (value - self.lo) / (self.hi - self.lo);
+        let px = limit.0 as f64 + (limit.1 - limit.0) as f64 * t;
+        // `as` saturates, so values far outside the range stay drawable.
+        px.round() as i32
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        if hint.weight().allow_light_points() || hint.max_num_points() == 0 {
+            Vec::new()
+        } else {
+            self.ticks.clone()
+        }
+    }
+
+    fn range(&self) -> Range<f64> {
+        self.lo..self.hi
+    }
+}
+
+const SHADE_ALPHA: f64 = 0.25;
+
+/// The shade's colour as it looks over white, for its legend sample.
+fn shade_on_white() -> RGBColor {
+    let over = |c: u8| (255.0 - (255.0 - c as f64) * SHADE_ALPHA).round() as u8;
+    RGBColor(
+        over(SHADE_COLOUR.0),
+        over(SHADE_COLOUR.1),
+        over(SHADE_COLOUR.2),
+    )
+}
+
+fn font(px: u32) -> FontDesc<'static> {
+    FontDesc::new(FontFamily::Name(FAMILY), px as f64, FontStyle::Normal)
+}
+
+fn text(px: u32, colour: RGBColor) -> TextStyle<'static> {
+    font(px).color(&colour)
+}
+
+fn bold(px: u32, colour: RGBColor) -> TextStyle<'static> {
+    FontDesc::new(FontFamily::Name(FAMILY), px as f64, FontStyle::Bold).color(&colour)
+}
+
+/// Range and ticks of `n` categories at 0, 1, …, n−1.
+fn category_range(n: usize) -> (f64, f64, Vec<f64>) {
+    let n = n.max(1);
+    (-0.5, n as f64 - 0.5, (0..n).map(|i| i as f64).collect())
+}
+
+fn category_label(names: &[String], v: f64) -> String {
+    let i = v.round();
+    if (v - i).abs() > 1e-6 || i < 0.0 {
+        return String::new();
+    }
+    names.get(i as usize).cloned().unwrap_or_default()
+}
+
+/// At most `max` of `ticks`, evenly spaced.
+fn thin(ticks: Vec<f64>, max: usize) -> Vec<f64> {
+    if ticks.len() <= max {
+        return ticks;
+    }
+    let step = ticks.len().div_ceil(max);
+    ticks.into_iter().step_by(step).collect()
+}
+
+/// Smallest and largest finite value, if any.
+fn finite_bounds(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
+    values
+        .filter(|v| v.is_finite())
+        .fold(None, |acc, v| match acc {
+            None => Some((v, v)),
+            Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
+        })
+}
+
+/// A y range covering `values` (and zero when `from_zero` and all are positive), with
+/// `headroom` of the span added on top.
+fn y_range(values: impl Iterator<Item = f64>, from_zero: bool, headroom: f64) -> (f64, f64) {
+    let (mut lo, mut hi) = finite_bounds(values).unwrap_or((0.0, 1.0));
+    if from_zero {
+        lo = lo.min(0.0);
+        hi = hi.max(0.0);
+    }
+    if hi <= lo {
+        let pad = (lo.abs() * 0.1).max(0.5);
+        return (lo - pad, hi + pad);
+    }
+    let span = hi - lo;
+    let lo = if lo < 0.0 {
+        lo - span * headroom / 2.0
+    } else {
+        lo
+    };
+    (lo, hi + span * headroom)
+}
+
+/// Maximal runs of consecutive points that satisfy `keep`.
+fn runs(points: &[Point], keep: impl Fn(&Point) -> bool) -> Vec<&[Point]> {
+    points
+        .split(|p| !keep(p))
+        .filter(|r| !r.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn y_range_covers_odd_input() {
+        assert_eq!(y_range([f64::NAN].into_iter(), true, 0.1), (0.0, 1.0));
+        let (lo, hi) = y_range([3.0].into_iter(), false, 0.1);
+        assert!(lo < 3.0 && hi > 3.0);
+        let (lo, hi) = y_range([-2.0, 1.0].into_iter(), true, 0.1);
+        assert!(lo < -2.0 && hi > 1.0);
+    }
+
+    #[test]
+    fn runs_split_at_gaps() {
+        let p = |mean| Point {
+            x: 0.0,
+            mean,
+            low: f64::NAN,
+            high: f64::NAN,
+        };
+        let pts = [p(1.0), p(f64::NAN), p(2.0), p(3.0)];
+        let r = runs(&pts, |p| p.mean.is_finite());
+        assert_eq!(r.iter().map(|r| r.len()).collect::<Vec<_>>(), vec![1, 2]);
+    }
+
+    #[test]
+    fn category_labels_only_at_whole_positions() {
+        let names = vec!["a".to_string(), "b".to_string()];
+        assert_eq!(category_label(&names, 1.0), "b");
+        assert_eq!(category_label(&names, 0.5), "");
+        assert_eq!(category_label(&names, 7.0), "");
+        assert_eq!(category_label(&names, -1.0), "");
+    }
+}

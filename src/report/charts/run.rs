@@ -1,0 +1,233 @@
+//! The charts of one run: weekly ops load and pages per shift per team, from
+//! `weekly.csv` and `teams.csv`, summarised across replications.
+
+use std::collections::BTreeMap;
+
+use super::draw::{Chart, LimitLine, LineChart, Mark, Panel, Point, Series, Shade, XAxis};
+use super::style::{colour, DEFAULT_PAGER_BUDGET, LIMIT_COLOUR, OPS_CAP_FRAC};
+use super::table::Table;
+use super::ChartError;
+
+/// One team's values in one week, one per replication.
+#[derive(Debug, Default)]
+struct Week {
+    ops_load: Vec<f64>,
+    pages: Vec<f64>,
+    warmup: bool,
+}
+
+#[derive(Debug)]
+struct Team {
+    name: String,
+    weeks: BTreeMap<i64, Week>,
+}
+
+/// `ops_load` and `pages_per_shift`, by file stem.
+pub(super) fn charts(
+    weekly: &Table,
+    teams: Option<&Table>,
+) -> Result<Vec<(String, Chart)>, ChartError> {
+    let replication = weekly.require("replication")?;
+    let team_col = weekly.require("team")?;
+    let week_col = weekly.require("week")?;
+    let ops_col = weekly.require("ops_load_frac")?;
+    let pages_col = weekly.require("pages_per_shift")?;
+    let warm_col = weekly.column("in_warmup");
+
+    let mut by_team: Vec<Team> = Vec::new();
+    let mut replications: Vec<&str> = Vec::new();
+    for row in 0..weekly.len() {
+        let name = weekly.text(row, team_col);
+        let week = weekly.number(row, week_col)?;
+        if !week.is_finite() {
+            return Err(weekly.error(format!("line {}: `week` is not a number", weekly.line(row))));
+        }
+        let rep = weekly.text(row, replication);
+        if !replications.contains(&rep) {
+            replications.push(rep);
+        }
+        let idx = match by_team.iter().position(|t| t.name == name) {
+            Some(i) => i,
+            None => {
+                by_team.push(Team {
+                    name: name.to_string(),
+                    weeks: BTreeMap::new(),
+                });
+                by_team.len() - 1
+            }
+        };
+        let entry = by_team[idx].weeks.entry(week.round() as i64).or_default();
+        entry.ops_load.push(weekly.number(row, ops_col)?);
+        entry.pages.push(weekly.number(row, pages_col)?);
+        if let Some(c) = warm_col {
+            entry.warmup |= weekly.flag(row, c)?;
+        }
+    }
+
+    let n = replications.len();
+    let subtitle = format!(
+        "mean of {n} replication{}; shaded band: 5th–95th percentile across replications",
+        if n == 1 { "" } else { "s" }
+    );
+    let band_label = Some("5th–95th percentile".to_string());
+    let shade = warmup_shade(&by_team);
+    let series = |get: fn(&Week) -> &[f64]| -> Vec<Series> {
+        by_team
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Series {
+                label: format!("team {}", t.name),
+                colour: colour(i),
+                points: t
+                    .weeks
+                    .iter()
+                    .map(|(w, values)| summarise(*w as f64, get(values)))
+                    .collect(),
+            })
+            .collect()
+    };
+    let week_axis = XAxis::Numeric {
+        desc: "week".into(),
+    };
+
+    let ops = LineChart {
+        title: "Weekly ops load by team".into(),
+        subtitle: Some(subtitle.clone()),
+        x: week_axis.clone(),
+        panels: vec![Panel {
+            y_desc: "ops load (share of capacity)".into(),
+            series: series(|w| &w.ops_load),
+            limits: vec![LimitLine {
+                value: OPS_CAP_FRAC,
+                label: "50% ops cap".into(),
+                colour: LIMIT_COLOUR,
+            }],
+            shade: shade.clone(),
+            mark: Mark::Lines { markers: false },
+        }],
+        band_label: band_label.clone(),
+    };
+    let pages = LineChart {
+        title: "Weekly pages per shift by team".into(),
+        subtitle: Some(subtitle),
+        x: week_axis,
+        panels: vec![Panel {
+            y_desc: "pages per on-call shift".into(),
+            series: series(|w| &w.pages),
+            limits: budget_lines(teams, &by_team)?,
+            shade,
+            mark: Mark::Lines { markers: false },
+        }],
+        band_label,
+    };
+    Ok(vec![
+        ("ops_load".into(), Chart::Lines(ops)),
+        ("pages_per_shift".into(), Chart::Lines(pages)),
+    ])
+}
+
+/// The warm-up weeks as one shaded stretch, if any week is flagged.
+fn warmup_shade(teams: &[Team]) -> Option<Shade> {
+    let all = || teams.iter().flat_map(|t| t.weeks.iter());
+    let first = all().map(|(w, _)| *w).min()?;
+    let last_warm = all().filter(|(_, v)| v.warmup).map(|(w, _)| *w).max()?;
+    Some(Shade {
+        from: first as f64 - 0.5,
+        to: last_warm as f64 + 0.5,
+        label: "warm-up (left out of statistics)".into(),
+    })
+}
+
+/// One dashed line per distinct pager budget: a single "pager budget" line when every
+/// team has the same, else one per team in its colour.
+fn budget_lines(teams_csv: Option<&Table>, teams: &[Team]) -> Result<Vec<LimitLine>, ChartError> {
+    let columns =
+        teams_csv.and_then(|t| Some((t, t.column("pager_budget_per_shift")?, t.column("team")?)));
+    let mut budgets = Vec::with_capacity(teams.len());
+    for t in teams {
+        let mut budget = DEFAULT_PAGER_BUDGET;
+        if let Some((teams_csv, b, tc)) = columns {
+            for row in 0..teams_csv.len() {
+                if teams_csv.text(row, tc) == t.name {
+                    let v = teams_csv.number(row, b)?;
+                    if v.is_finite() {
+                        budget = v;
+                        break;
+                    }
+                }
+            }
+        }
+        budgets.push(budget);
+    }
+    let first = budgets.first().copied().unwrap_or(DEFAULT_PAGER_BUDGET);
+    if budgets.iter().all(|b| *b == first) {
+        return Ok(vec![LimitLine {
+            value: first,
+            label: "pager budget".into(),
+            colour: LIMIT_COLOUR,
+        }]);
+    }
+    Ok(teams
+        .iter()
+        .zip(budgets)
+        .enumerate()
+        .map(|(i, (t, value))| LimitLine {
+            value,
+            label: format!("pager budget, {}", t.name),
+            colour: colour(i),
+        })
+        .collect())
+}
+
+/// Mean and 5th/95th percentile of the finite values (all NaN when there are none).
+fn summarise(x: f64, values: &[f64]) -> Point {
+    let mut v: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    if v.is_empty() {
+        return Point {
+            x,
+            mean: f64::NAN,
+            low: f64::NAN,
+            high: f64::NAN,
+        };
+    }
+    v.sort_by(f64::total_cmp);
+    Point {
+        x,
+        mean: v.iter().sum::<f64>() / v.len() as f64,
+        low: percentile(&v, 0.05),
+        high: percentile(&v, 0.95),
+    }
+}
+
+/// Linear interpolation between order statistics (Hyndman & Fan type 7, as R and NumPy
+/// default to); `sorted` must be non-empty and ascending.
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let pos = p * (sorted.len() - 1) as f64;
+    let i = pos.floor() as usize;
+    let f = pos - i as f64;
+    match (sorted.get(i), sorted.get(i + 1)) {
+        (Some(a), Some(b)) => a + (b - a) * f,
+        (Some(a), None) => *a,
+        _ => f64::NAN,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_interpolate_between_order_statistics() {
+        let v: Vec<f64> = (0..=10).map(f64::from).collect();
+        assert_eq!(percentile(&v, 0.05), 0.5);
+        assert_eq!(percentile(&v, 0.95), 9.5);
+        assert_eq!(percentile(&[3.0], 0.95), 3.0);
+    }
+
+    #[test]
+    fn summaries_skip_nan() {
+        let p = summarise(1.0, &[f64::NAN, 2.0, 4.0]);
+        assert_eq!(p.mean, 3.0);
+        assert!(summarise(1.0, &[f64::NAN]).mean.is_nan());
+    }
+}

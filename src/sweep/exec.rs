@@ -1,0 +1,230 @@
+//! Running a sweep: every (point, replication) run in parallel, handed back point by
+//! point in point order so that output can be streamed and does not depend on the
+//! number of threads.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rayon::prelude::*;
+
+use super::plan::SweepPlan;
+use crate::model::{simulate, RunOptions, RunResult, ScenarioConfig, Summary};
+use crate::report::ci::MeanCi;
+use crate::report::HEADLINE_METRICS;
+use crate::scenario::{Override, ScenarioError, ScenarioSource};
+
+/// How to run a sweep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepOptions {
+    /// Worker threads (0 = one per core).
+    pub threads: usize,
+    /// Run only shard K of N (1-based): the points p with p mod N = K − 1.
+    pub shard: Option<(usize, usize)>,
+    /// Keep adding replications to a point until every headline metric's 95% CI
+    /// half-width is within this fraction of its mean.
+    pub ci_target: Option<f64>,
+    /// Upper bound on replications per point with `ci_target`.
+    pub max_replications: u32,
+    /// Record one row per incident.
+    pub trace: bool,
+}
+
+/// The runs of one point, in replication order.
+#[derive(Debug, Clone)]
+pub struct PointRuns {
+    /// Point index in the plan.
+    pub point: usize,
+    /// One result per replication.
+    pub runs: Vec<RunResult>,
+}
+
+/// How a sweep ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every point of this shard ran.
+    Complete,
+    /// The stop flag was raised; the points handed back so far are complete.
+    Stopped,
+}
+
+/// A failure while running a sweep.
+#[derive(Debug)]
+pub enum ExecError<E> {
+    /// A point's scenario did not resolve (the plan was not checked first).
+    Scenario(ScenarioError),
+    /// The worker pool could not start.
+    Pool(String),
+    /// The consumer of finished points failed (e.g. writing output).
+    Sink(E),
+}
+
+impl<E: std::fmt::Display> std::fmt::Display for ExecError<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExecError::Scenario(e) => write!(f, "{e}"),
+            ExecError::Pool(m) => write!(f, "cannot start worker threads: {m}"),
+            ExecError::Sink(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl<E: std::fmt::Debug + std::fmt::Display> std::error::Error for ExecError<E> {}
+
+/// Which points of the plan a shard runs.
+pub fn shard_points(n_points: usize, shard: Option<(usize, usize)>) -> Vec<usize> {
+    match shard {
+        None => (0..n_points).collect(),
+        Some((k, n)) => (0..n_points).filter(|p| p % n == k - 1).collect(),
+    }
+}
+
+/// Resolves the scenario of every point, collecting every problem (deduplicated), so
+/// that a bad key path or value is reported before anything runs.
+pub fn check_plan(
+    source: &ScenarioSource,
+    base: &[Override],
+    plan: &SweepPlan,
+) -> Result<(), ScenarioError> {
+    let mut problems = Vec::new();
+    for p in 0..plan.points.len() {
+        let mut o = base.to_vec();
+        o.extend(plan.overrides(p));
+        match source.resolve(&o) {
+            Ok(_) => {}
+            Err(ScenarioError::Invalid(ps)) => {
+                for pr in ps {
+                    if !problems.contains(&pr) {
+                        problems.push(pr);
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        }
+        if problems.len() > 50 {
+            break;
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ScenarioError::Invalid(problems))
+    }
+}
+
+/// Whether every headline metric's CI half-width is within `target` of its mean.
+pub fn meets_ci_target(summaries: &[&Summary], target: f64) -> bool {
+    HEADLINE_METRICS.iter().all(|(_, _, get)| {
+        let ci = MeanCi::of(summaries.iter().map(|s| get(s)));
+        if ci.n == 0 || ci.mean == 0.0 || ci.half_width == 0.0 {
+            return ci.n != 1;
+        }
+        ci.half_width.is_finite() && ci.half_width <= target * ci.mean.abs()
+    })
+}
+
+/// Runs the plan's points (those of the shard, minus `skip`), handing each finished
+/// point to `on_point` in point order. Replication r of every point uses the same
+/// random streams (common random numbers). `progress` is called with the number of
+/// runs finished so far. Between batches the `stop` flag is checked; once raised, the
+/// sweep returns [`Outcome::Stopped`] after handing back only complete points.
+#[allow(clippy::too_many_arguments)]
+pub fn execute<E>(
+    source: &ScenarioSource,
+    base: &[Override],
+    plan: &SweepPlan,
+    opts: &SweepOptions,
+    skip: &dyn Fn(usize) -> bool,
+    stop: &AtomicBool,
+    progress: &(dyn Fn(u64) + Sync),
+    mut on_point: impl FnMut(PointRuns) -> Result<(), E>,
+) -> Result<Outcome, ExecError<E>> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(|e| ExecError::Pool(e.to_string()))?;
+    let threads = pool.current_num_threads().max(1);
+    let points: Vec<usize> = shard_points(plan.points.len(), opts.shard)
+        .into_iter()
+        .filter(|&p| !skip(p))
+        .collect();
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let resolve = |p: usize| -> Result<ScenarioConfig, ScenarioError> {
+        let mut o = base.to_vec();
+        o.extend(plan.overrides(p));
+        source.resolve(&o)
+    };
+    let mut next = 0;
+    while next < points.len() {
+        if stop.load(Ordering::SeqCst) {
+            return Ok(Outcome::Stopped);
+        }
+        // A chunk of points with enough runs to keep every thread busy.
+        let mut chunk = Vec::new();
+        let mut runs_in_chunk = 0u64;
+        while next < points.len() && (chunk.is_empty() || runs_in_chunk < 4 * threads as u64) {
+            let p = points[next];
+            let cfg = resolve(p).map_err(ExecError::Scenario)?;
+            runs_in_chunk += u64::from(cfg.simulation.replications);
+            chunk.push((p, cfg));
+            next += 1;
+        }
+        let mut results: Vec<Vec<RunResult>> = vec![Vec::new(); chunk.len()];
+        // Rounds: the first runs each point's replications; with a CI target, points
+        // that miss it double their replications, up to the maximum.
+        let mut wanted: Vec<u32> = chunk
+            .iter()
+            .map(|(_, c)| c.simulation.replications)
+            .collect();
+        loop {
+            let jobs: Vec<(usize, u64)> = chunk
+                .iter()
+                .enumerate()
+                .flat_map(|(i, _)| {
+                    let have = results[i].len() as u64;
+                    (have..u64::from(wanted[i])).map(move |r| (i, r))
+                })
+                .collect();
+            if jobs.is_empty() {
+                break;
+            }
+            let out: Vec<RunResult> = pool.install(|| {
+                jobs.par_iter()
+                    .map(|&(i, r)| {
+                        let (p, cfg) = &chunk[i];
+                        let res = simulate(
+                            cfg,
+                            RunOptions {
+                                point: *p as u64,
+                                stream_point: 0,
+                                replication: r,
+                                trace: opts.trace,
+                            },
+                        );
+                        progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                        res
+                    })
+                    .collect()
+            });
+            for (&(i, _), res) in jobs.iter().zip(out) {
+                results[i].push(res);
+            }
+            let Some(target) = opts.ci_target else {
+                break;
+            };
+            let mut more = false;
+            for (i, w) in wanted.iter_mut().enumerate() {
+                let summaries: Vec<&Summary> = results[i].iter().map(|r| &r.summary).collect();
+                if *w < opts.max_replications && !meets_ci_target(&summaries, target) {
+                    *w = (*w * 2).min(opts.max_replications);
+                    more = true;
+                }
+            }
+            if !more {
+                break;
+            }
+        }
+        for ((p, _), runs) in chunk.iter().zip(results) {
+            on_point(PointRuns { point: *p, runs }).map_err(ExecError::Sink)?;
+        }
+    }
+    Ok(Outcome::Complete)
+}

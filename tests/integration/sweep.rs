@@ -1,0 +1,565 @@
+//! Sweeps, comparisons, sharding and merging, through the real binary and the library.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::atomic::AtomicBool;
+
+use sresim::model::Summary;
+use sresim::report::ci::MeanCi;
+use sresim::report::sweep::SweepWriter;
+use sresim::scenario::{Override, ScenarioSource};
+use sresim::sweep::{self, compare, Outcome, SweepOptions, SweepPlan};
+
+use crate::support::{read, root, temp_dir};
+
+fn sresim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sresim"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("binary runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A small, fast sweep of the baseline: 12 weeks, 4 replications.
+fn sweep_args<'a>(out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "sweep",
+        "scenarios/baseline.toml",
+        "--out",
+        out,
+        "--quiet",
+        "--no-charts",
+        "--replications",
+        "4",
+        "--set",
+        "simulation.horizon_weeks=12",
+        "--set",
+        "simulation.warmup_weeks=2",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+fn csv_rows(path: &Path) -> Vec<Vec<String>> {
+    let mut rd = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    rd.records()
+        .map(|r| r.expect("row").iter().map(str::to_owned).collect())
+        .collect()
+}
+
+fn header(path: &Path) -> Vec<String> {
+    let mut rd = csv::Reader::from_path(path).expect("csv");
+    rd.headers()
+        .expect("header")
+        .iter()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn grid_sweep_writes_runs_and_points_with_axis_columns() {
+    let dir = temp_dir("sweep-grid");
+    let out = dir.to_string_lossy().into_owned();
+    let o = sresim(&sweep_args(
+        &out,
+        &[
+            "--vary",
+            "teams.core.shift_hours=8,12",
+            "--vary",
+            "services.catalog.count=1..5:2",
+        ],
+    ));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let h = header(&dir.join("runs.csv"));
+    assert_eq!(
+        &h[..4],
+        [
+            "point",
+            "replication",
+            "teams.core.shift_hours",
+            "services.catalog.count"
+        ]
+    );
+    let runs = csv_rows(&dir.join("runs.csv"));
+    assert_eq!(runs.len(), 2 * 3 * 4);
+    let points = csv_rows(&dir.join("points.csv"));
+    assert_eq!(points.len(), 6);
+    let ph = header(&dir.join("points.csv"));
+    assert_eq!(ph[3], "n");
+    assert!(ph.contains(&"pages_per_shift_mean_ci95_low".to_string()));
+    // Last axis fastest; ranges include their end.
+    let combos: Vec<(String, String)> = points
+        .iter()
+        .map(|r| (r[1].clone(), r[2].clone()))
+        .collect();
+    assert_eq!(combos[0], ("8".into(), "1".into()));
+    assert_eq!(combos[2], ("8".into(), "5".into()));
+    assert_eq!(combos[3], ("12".into(), "1".into()));
+    assert!(points.iter().all(|r| r[3] == "4"));
+    // More services mean more incidents (same streams for the shared services).
+    let incidents = |p: &Vec<String>| p[4].parse::<f64>().expect("incidents mean");
+    assert!(incidents(&points[2]) > incidents(&points[0]));
+    for f in ["teams.csv", "services.csv", "weekly.csv", "manifest.json"] {
+        assert!(dir.join(f).is_file(), "{f}");
+    }
+    assert!(!dir.join(".partial").exists());
+}
+
+#[test]
+fn sweep_is_thread_count_independent() {
+    let a = temp_dir("sweep-threads-1");
+    let b = temp_dir("sweep-threads-2");
+    for (dir, t) in [(&a, "1"), (&b, "2")] {
+        let out = dir.to_string_lossy().into_owned();
+        let o = sresim(&sweep_args(
+            &out,
+            &[
+                "--vary",
+                "services.catalog.count=1,3,5",
+                "--threads",
+                t,
+                "--trace",
+            ],
+        ));
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    for f in [
+        "runs.csv",
+        "points.csv",
+        "teams.csv",
+        "services.csv",
+        "weekly.csv",
+        "incidents.csv",
+    ] {
+        assert_eq!(read(&a.join(f)), read(&b.join(f)), "{f} differs");
+    }
+}
+
+#[test]
+fn points_share_random_streams_where_parameters_do_not_differ() {
+    // Interrupt overhead changes accounting, not incidents: with common random numbers
+    // replication r sees exactly the same incidents at both points.
+    let dir = temp_dir("sweep-crn");
+    let out = dir.to_string_lossy().into_owned();
+    let o = sresim(&sweep_args(
+        &out,
+        &["--vary", "teams.core.interrupt_overhead_hours=0,3"],
+    ));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let runs = csv_rows(&dir.join("runs.csv"));
+    let h = header(&dir.join("runs.csv"));
+    let col = |name: &str| h.iter().position(|c| c == name).expect(name);
+    let (inc, ops) = (col("incidents"), col("ops_load_frac"));
+    for r in 0..4 {
+        assert_eq!(runs[r][inc], runs[4 + r][inc], "replication {r}");
+        assert_ne!(runs[r][ops], runs[4 + r][ops]);
+    }
+}
+
+#[test]
+fn latin_hypercube_sample_is_deterministic() {
+    let a = temp_dir("sweep-lhs-a");
+    let b = temp_dir("sweep-lhs-b");
+    for dir in [&a, &b] {
+        let out = dir.to_string_lossy().into_owned();
+        let o = sresim(&sweep_args(
+            &out,
+            &[
+                "--vary",
+                "services.catalog.count=1..20",
+                "--vary",
+                "teams.core.followup_hours_per_incident=0.0..6.0:0.5",
+                "--sample",
+                "5",
+            ],
+        ));
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    assert_eq!(read(&a.join("points.csv")), read(&b.join("points.csv")));
+    assert_eq!(csv_rows(&a.join("points.csv")).len(), 5);
+}
+
+#[test]
+fn sweep_declared_in_the_file_runs() {
+    let dir = temp_dir("sweep-file");
+    let out = dir.to_string_lossy().into_owned();
+    let o = sresim(&[
+        "sweep",
+        "scenarios/capacity.toml",
+        "--out",
+        &out,
+        "--quiet",
+        "--no-charts",
+        "--replications",
+        "2",
+        "--set",
+        "simulation.horizon_weeks=6",
+        "--set",
+        "simulation.warmup_weeks=1",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let h = header(&dir.join("points.csv"));
+    assert_eq!(&h[1..3], ["services.svc.count", "teams.core.members"]);
+    assert_eq!(csv_rows(&dir.join("points.csv")).len(), 11 * 3);
+}
+
+#[test]
+fn shards_merge_into_the_unsharded_files_byte_for_byte() {
+    let full = temp_dir("shard-full");
+    let extra = [
+        "--vary",
+        "services.catalog.count=1..7:2",
+        "--vary",
+        "teams.core.shift_hours=12,24",
+    ];
+    let o = sresim(&sweep_args(&full.to_string_lossy(), &extra));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut shard_dirs = Vec::new();
+    for k in 1..=3 {
+        let d = temp_dir(&format!("shard-{k}"));
+        let shard = format!("{k}/3");
+        let mut args = sweep_args(&d.to_string_lossy(), &extra)
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>();
+        args.extend(["--shard".to_string(), shard]);
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = sresim(&refs);
+        assert!(o.status.success(), "{}", stderr(&o));
+        shard_dirs.push(d.to_string_lossy().into_owned());
+    }
+    let merged = temp_dir("shard-merged");
+    let merged_s = merged.to_string_lossy().into_owned();
+    // Shards given out of order.
+    let o = sresim(&[
+        "merge",
+        &shard_dirs[2],
+        &shard_dirs[0],
+        &shard_dirs[1],
+        "--out",
+        &merged_s,
+        "--no-charts",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for f in [
+        "runs.csv",
+        "points.csv",
+        "teams.csv",
+        "services.csv",
+        "weekly.csv",
+    ] {
+        assert_eq!(
+            read(&full.join(f)),
+            read(&merged.join(f)),
+            "{f} differs after merge"
+        );
+    }
+    // A missing shard is refused, and nothing is written.
+    let partial = temp_dir("shard-merged-partial");
+    let partial_s = partial.to_string_lossy().into_owned();
+    let o = sresim(&[
+        "merge",
+        &shard_dirs[0],
+        &shard_dirs[1],
+        "--out",
+        &partial_s,
+        "--no-charts",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("shard 3/3 is missing"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!partial.join("runs.csv").exists());
+}
+
+#[test]
+fn merging_shards_of_different_sweeps_is_refused() {
+    let a = temp_dir("shard-diff-a");
+    let b = temp_dir("shard-diff-b");
+    let o = sresim(&sweep_args(
+        &a.to_string_lossy(),
+        &["--vary", "services.catalog.count=1,2", "--shard", "1/2"],
+    ));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = sresim(&sweep_args(
+        &b.to_string_lossy(),
+        &["--vary", "services.catalog.count=1,3", "--shard", "2/2"],
+    ));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = temp_dir("shard-diff-out");
+    let o = sresim(&[
+        "merge",
+        &a.to_string_lossy(),
+        &b.to_string_lossy(),
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("different sweep"), "{}", stderr(&o));
+    assert!(!out.join("runs.csv").exists());
+}
+
+#[test]
+fn interrupted_sweep_resumes_to_the_same_output() {
+    let source = ScenarioSource::baseline();
+    let base = vec![
+        Override::parse("simulation.horizon_weeks=8").expect("override"),
+        Override::parse("simulation.replications=3").expect("override"),
+    ];
+    let plan = SweepPlan::grid(vec![
+        sweep::parse_vary("services.catalog.count=1..6").expect("axis")
+    ])
+    .expect("plan");
+    let axes = vec!["services.catalog.count".to_string()];
+    let opts = SweepOptions {
+        threads: 2,
+        shard: None,
+        ci_target: None,
+        max_replications: 3,
+        trace: false,
+    };
+    let values = |p: usize| vec![plan.value_text(p, 0)];
+    // Uninterrupted.
+    let whole = temp_dir("resume-whole");
+    let mut w = SweepWriter::open(&whole, &axes, "fp", false, false).expect("writer");
+    let stop = AtomicBool::new(false);
+    let outcome = sweep::execute(
+        &source,
+        &base,
+        &plan,
+        &opts,
+        &|_| false,
+        &stop,
+        &|_| {},
+        |pr| w.write_point(pr.point, &values(pr.point), &pr.runs),
+    )
+    .expect("sweep");
+    assert_eq!(outcome, Outcome::Complete);
+    w.finish().expect("finish");
+    // Interrupted after the first batch of points, then resumed.
+    let part = temp_dir("resume-part");
+    let mut w = SweepWriter::open(&part, &axes, "fp", false, false).expect("writer");
+    let stop = AtomicBool::new(false);
+    let outcome = sweep::execute(
+        &source,
+        &base,
+        &plan,
+        &opts,
+        &|_| false,
+        &stop,
+        &|_| {},
+        |pr| {
+            stop.store(true, std::sync::atomic::Ordering::SeqCst);
+            w.write_point(pr.point, &values(pr.point), &pr.runs)
+        },
+    )
+    .expect("sweep");
+    assert_eq!(outcome, Outcome::Stopped);
+    let done = w.completed().to_vec();
+    assert!(!done.is_empty() && done.len() < 6, "{done:?}");
+    drop(w);
+    assert!(
+        !part.join("runs.csv").exists(),
+        "no final file before the sweep completes"
+    );
+    // Starting afresh over it is refused; resuming with another fingerprint too.
+    assert!(SweepWriter::open(&part, &axes, "fp", false, false).is_err());
+    assert!(SweepWriter::open(&part, &axes, "other", false, true).is_err());
+    let mut w = SweepWriter::open(&part, &axes, "fp", false, true).expect("resume");
+    assert_eq!(w.completed(), done.as_slice());
+    let stop = AtomicBool::new(false);
+    let outcome = sweep::execute(
+        &source,
+        &base,
+        &plan,
+        &opts,
+        &|p| done.contains(&p),
+        &stop,
+        &|_| {},
+        |pr| w.write_point(pr.point, &values(pr.point), &pr.runs),
+    )
+    .expect("sweep");
+    assert_eq!(outcome, Outcome::Complete);
+    w.finish().expect("finish");
+    for f in [
+        "runs.csv",
+        "points.csv",
+        "teams.csv",
+        "services.csv",
+        "weekly.csv",
+    ] {
+        assert_eq!(
+            read(&whole.join(f)),
+            read(&part.join(f)),
+            "{f} differs after resume"
+        );
+    }
+}
+
+#[test]
+fn ci_target_adds_replications_until_met() {
+    let dir = temp_dir("sweep-ci");
+    let out = dir.to_string_lossy().into_owned();
+    let o = sresim(&sweep_args(
+        &out,
+        &[
+            "--vary",
+            "services.catalog.count=1,8",
+            "--ci-target",
+            "0.2",
+            "--max-replications",
+            "32",
+        ],
+    ));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let points = csv_rows(&dir.join("points.csv"));
+    let runs = csv_rows(&dir.join("runs.csv"));
+    let ns: Vec<usize> = points.iter().map(|p| p[2].parse().expect("n")).collect();
+    assert_eq!(ns.iter().sum::<usize>(), runs.len());
+    assert!(ns.iter().all(|&n| (4..=32).contains(&n)), "{ns:?}");
+    assert!(
+        ns.iter().any(|&n| n > 4),
+        "a 20% target needs more than 4 replications somewhere: {ns:?}"
+    );
+    // Each point either met the target on its headline metrics or reached the maximum.
+    let h = header(&dir.join("runs.csv"));
+    for (p, &n) in ns.iter().enumerate() {
+        let rows: Vec<&Vec<String>> = runs.iter().filter(|r| r[0] == p.to_string()).collect();
+        assert_eq!(rows.len(), n);
+        if n == 32 {
+            continue;
+        }
+        for (column, _, _) in sresim::report::HEADLINE_METRICS {
+            let c = h.iter().position(|x| x == column).expect("column");
+            let ci = MeanCi::of(rows.iter().map(|r| r[c].parse::<f64>().expect("number")));
+            assert!(
+                ci.half_width <= 0.2 * ci.mean.abs() + 1e-12 || ci.mean == 0.0 || ci.n == 0,
+                "point {p}, {column}: {ci:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn paired_differences_have_narrower_intervals_than_unpaired() {
+    let source = ScenarioSource::baseline();
+    let sets = |extra: &[&str]| {
+        let mut o = vec![
+            Override::parse("simulation.horizon_weeks=26").expect("o"),
+            Override::parse("simulation.replications=20").expect("o"),
+        ];
+        o.extend(extra.iter().map(|s| Override::parse(s).expect("o")));
+        source.resolve(&o).expect("valid")
+    };
+    let base = sets(&[]);
+    let variant = sets(&["services.checkout.page_rate_per_week=3.0"]);
+    let runs = sweep::run_many(&[&base, &variant], false, 2).expect("pool");
+    let summaries: Vec<Vec<Summary>> = runs
+        .iter()
+        .map(|v| v.iter().map(|r| r.summary.clone()).collect())
+        .collect();
+    let rows = compare::compare(&["base".into(), "busier checkout".into()], &summaries);
+    for metric in ["incidents", "pages_per_shift_mean", "ops_load_frac"] {
+        let r = rows
+            .iter()
+            .find(|r| r.variant == "busier checkout" && r.metric == metric)
+            .expect("row");
+        let paired = r.diff_ci95_high.unwrap_or(f64::NAN) - r.diff_ci95_low.unwrap_or(f64::NAN);
+        let unpaired = r.unpaired_diff_ci95_high.unwrap_or(f64::NAN)
+            - r.unpaired_diff_ci95_low.unwrap_or(f64::NAN);
+        assert!(
+            paired < 0.5 * unpaired,
+            "{metric}: paired {paired} vs unpaired {unpaired}"
+        );
+        assert_eq!(r.significant, Some(true), "{metric}: {r:?}");
+    }
+}
+
+#[test]
+fn compare_writes_a_table_and_compare_csv() {
+    let dir = temp_dir("compare");
+    let out = dir.to_string_lossy().into_owned();
+    let o = sresim(&[
+        "compare",
+        "scenarios/baseline.toml",
+        "--out",
+        &out,
+        "--no-charts",
+        "--replications",
+        "4",
+        "--set",
+        "simulation.horizon_weeks=12",
+        "--variant",
+        "24h shifts: teams.core.shift_hours=24",
+        "--variant",
+        "capacity=scenarios/capacity.toml",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(text.contains("24h shifts"), "{text}");
+    assert!(text.contains("paired 95% CI"), "{text}");
+    let rows = csv_rows(&dir.join("compare.csv"));
+    let n_metrics = Summary::METRICS.len();
+    assert_eq!(rows.len(), 3 * n_metrics);
+    assert_eq!(rows[0][0], "base");
+    assert_eq!(rows[n_metrics][0], "24h shifts");
+    assert_eq!(header(&dir.join("compare.csv"))[6], "diff_mean");
+    assert_eq!(csv_rows(&dir.join("runs.csv")).len(), 12);
+}
+
+#[test]
+fn bad_sweep_input_is_reported_and_writes_nothing() {
+    let cases: [(&[&str], i32, &str); 6] = [
+        (
+            &["--vary", "teams.core.shift_hour=8,12"],
+            1,
+            "did you mean `shift_hours`",
+        ),
+        (&["--vary", "services.catalog.count=9..3"], 2, "empty"),
+        (
+            &["--vary", "teams.core.shift_hours=8,twelve"],
+            1,
+            "shift_hours",
+        ),
+        (
+            &["--vary", "teams.core.shift_hours=8", "--shard", "4/3"],
+            2,
+            "--shard",
+        ),
+        (
+            &["--vary", "teams.core.shift_hours=8", "--shard", "0/3"],
+            2,
+            "--shard",
+        ),
+        (&["--vary", "nonsense"], 2, "KEY=VALUES"),
+    ];
+    for (i, (extra, code, needle)) in cases.iter().enumerate() {
+        let dir = temp_dir(&format!("sweep-bad-{i}"));
+        let out = dir.join("out").to_string_lossy().into_owned();
+        let o = sresim(&sweep_args(&out, extra));
+        assert_eq!(o.status.code(), Some(*code), "{extra:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(needle), "{extra:?}: {}", stderr(&o));
+        assert!(!dir.join("out").exists(), "{extra:?} wrote output");
+    }
+}
+
+#[test]
+fn bad_sweep_table_in_a_file_is_located() {
+    let dir = temp_dir("sweep-bad-file");
+    let path = dir.join("bad.toml");
+    let text = sresim::scenario::BASELINE_TOML.to_string()
+        + "\n[sweep]\nsampel = 3\n[[sweep.axes]]\nkey = \"services.catalog.count\"\nrange = \"5..1\"\n";
+    std::fs::write(&path, text).expect("write");
+    let o = sresim(&["validate", &path.to_string_lossy()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("unknown key `sampel`"), "{err}");
+    assert!(err.contains("empty"), "{err}");
+    assert!(err.contains("bad.toml:"), "{err}");
+}
