@@ -99,7 +99,7 @@ fn main() {
     for lambda in [0.5f64, 1.5, 3.0] {
         let sets = vec![
             format!("services.load.page_rate_per_week={}", lambda * 14.0),
-            "simulation.replications=200".into(),
+            "simulation.replications=1000".into(),
             "teams.queue.shift_hours=12".into(),
             "teams.queue.pager_budget_per_shift=2".into(),
             "services.load.severities.only.time_to_mitigate={ fixed = { hours = 0.01 } }".into(),

@@ -106,8 +106,8 @@ fn draw(dir: &Path, skip: bool, quiet: bool) -> Result<(), u8> {
 
 fn seed_note() -> &'static str {
     "stream seed = stream_seed(seed, 0, replication, stream id): replication r of every point \
-     and variant shares its streams (common random numbers); service i uses stream ids 4i \
-     (arrivals), 4i+1 (handling), 4i+2 (tickets)"
+     and variant shares its streams (common random numbers); a service's streams are keyed by \
+     its name: ids b (arrivals), b+1 (handling), b+2 (tickets) with b = 4 × FNV-1a(name)"
 }
 
 /// `sresim run`.

@@ -11,4 +11,6 @@ pub mod stats;
 
 pub use config::*;
 pub use results::*;
-pub use run::{simulate, RunOptions, DAYTIME, OPS_CAP_FRAC, WORKING_DAY, WORKING_TIME};
+pub use run::{
+    service_stream_base, simulate, RunOptions, DAYTIME, OPS_CAP_FRAC, WORKING_DAY, WORKING_TIME,
+};

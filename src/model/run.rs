@@ -61,7 +61,8 @@ pub struct RunOptions {
     pub trace: bool,
 }
 
-/// Random stream ids: each service owns `STREAMS_PER_SERVICE` consecutive ids.
+/// Random stream ids: each service owns `STREAMS_PER_SERVICE` consecutive ids, starting
+/// at a hash of its name (see [`service_stream_base`]).
 const STREAMS_PER_SERVICE: u64 = 4;
 const STREAM_ARRIVALS: u64 = 0;
 const STREAM_HANDLING: u64 = 1;
@@ -78,6 +79,18 @@ enum Event {
     ShiftStarted { team: u32 },
     /// A week ended (or the horizon came, ending a partial week).
     WeekEnded,
+}
+
+/// First stream id of a service: FNV-1a of its name, times four. Keying streams by name
+/// rather than position keeps a service's incidents the same when other services are
+/// added or removed (a sweep over `count`, another scenario file in a comparison).
+pub fn service_stream_base(name: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h.wrapping_mul(STREAMS_PER_SERVICE)
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -462,12 +475,13 @@ impl<'a> Model<'a> {
         }
         let mut services = Vec::with_capacity(cfg.services.len());
         for (si, sc) in cfg.services.iter().enumerate() {
+            let base_stream = service_stream_base(&sc.name);
             let stream = |kind: u64| {
                 stream_rng(
                     seed,
                     opts.stream_point,
                     opts.replication,
-                    si as u64 * STREAMS_PER_SERVICE + kind,
+                    base_stream.wrapping_add(kind),
                 )
             };
             let mut phase_start = [0.0; 8];

@@ -152,20 +152,32 @@ pub fn execute<E>(
         o.extend(plan.overrides(p));
         source.resolve(&o)
     };
+    let first_replications = match points.first() {
+        Some(&p) => {
+            resolve(p)
+                .map_err(ExecError::Scenario)?
+                .simulation
+                .replications
+        }
+        None => return Ok(Outcome::Complete),
+    };
     let mut next = 0;
     while next < points.len() {
         if stop.load(Ordering::SeqCst) {
             return Ok(Outcome::Stopped);
         }
-        // A chunk of points with enough runs to keep every thread busy.
-        let mut chunk = Vec::new();
-        let mut runs_in_chunk = 0u64;
-        while next < points.len() && (chunk.is_empty() || runs_in_chunk < 4 * threads as u64) {
-            let p = points[next];
-            let cfg = resolve(p).map_err(ExecError::Scenario)?;
-            runs_in_chunk += u64::from(cfg.simulation.replications);
-            chunk.push((p, cfg));
-            next += 1;
+        // A chunk of points with enough runs to keep every thread busy between the
+        // points' hand-overs; their scenarios resolve in parallel too.
+        let per_point = u64::from(first_replications.max(1));
+        let take =
+            ((16 * threads as u64).div_ceil(per_point) as usize).clamp(1, points.len() - next);
+        let ids = &points[next..next + take];
+        next += take;
+        let resolved: Vec<Result<ScenarioConfig, ScenarioError>> =
+            pool.install(|| ids.par_iter().map(|&p| resolve(p)).collect());
+        let mut chunk = Vec::with_capacity(take);
+        for (&p, cfg) in ids.iter().zip(resolved) {
+            chunk.push((p, cfg.map_err(ExecError::Scenario)?));
         }
         let mut results: Vec<Vec<RunResult>> = vec![Vec::new(); chunk.len()];
         // Rounds: the first runs each point's replications; with a CI target, points
@@ -223,6 +235,10 @@ pub fn execute<E>(
             }
         }
         for ((p, _), runs) in chunk.iter().zip(results) {
+            // A stop request also cuts the hand-over short: only whole points go out.
+            if stop.load(Ordering::SeqCst) {
+                return Ok(Outcome::Stopped);
+            }
             on_point(PointRuns { point: *p, runs }).map_err(ExecError::Sink)?;
         }
     }

@@ -100,7 +100,7 @@ fn points_csv(axes: &[&str], rows: &[Vec<String>]) -> String {
             .unwrap_or(i as f64);
         let _ = write!(out, "{i},{},20", row.join(","));
         for (k, _) in METRICS.iter().enumerate() {
-            let mean = (0.15 + 0.1 * level) * (1.0 + k as f64 / 4.0) + 0.05 * i as f64;
+            let mean = (0.1 * level + 0.15 * i as f64) * (1.0 + k as f64 / 4.0);
             let _ = write!(out, ",{mean},0.1,{},{}", mean * 0.9, mean * 1.1);
         }
         out.push('\n');
@@ -290,6 +290,8 @@ fn two_axis_grid_gets_heatmaps() {
             rows.push(row(&[&london.to_string(), &shift.to_string()]));
         }
     }
+    // One cell of the grid was not run.
+    rows.remove(5);
     write(
         &dir,
         "points.csv",
@@ -313,6 +315,7 @@ fn two_axis_grid_gets_heatmaps() {
         svg.contains("above pager budget"),
         "breaking cells are explained"
     );
+    assert!(svg.contains("no data"), "the missing cell is explained");
 }
 
 #[test]
@@ -486,4 +489,26 @@ fn malformed_csv_is_a_csv_error_naming_the_file() {
     write(&dir, "summary.csv", "replication,seed\n0,1\n");
     let err = plot_dir(&dir).expect_err("no weekly.csv");
     assert!(err.to_string().contains("weekly.csv"), "{err}");
+}
+
+/// Regression: a span of ±1e308 once made plotters' tick search loop forever.
+#[test]
+fn huge_and_infinite_values_draw_without_hanging() {
+    let dir = temp_dir("charts-huge");
+    let text = "point,x,n,ops_load_frac_mean,ops_load_frac_ci95_low,ops_load_frac_ci95_high,\
+                slo_met_frac_mean\n\
+                0,1e300,5,1e308,-1e308,inf,1e-300\n\
+                1,-1e300,5,-1e308,NaN,-inf,2e-300\n\
+                2,0,5,inf,1,2,3e-300\n";
+    write(&dir, "points.csv", text);
+    let written = plot_dir(&dir).expect("huge values");
+    assert_chart(&dir, &written, "sweep_ops_load_frac", "Ops load by x");
+    assert_chart(&dir, &written, "sweep_slo_met_frac", "SLO windows met by x");
+
+    let dir = temp_dir("charts-huge-grid");
+    let text = "point,x,y,n,ops_load_frac_mean\n0,1e300,1,5,1e308\n1,-1e300,1,5,-1e308\n\
+                2,-1e300,2,5,5\n3,1e300,2,5,-inf\n";
+    write(&dir, "points.csv", text);
+    let written = plot_dir(&dir).expect("huge heatmap");
+    assert_chart(&dir, &written, "heatmap_ops_load_frac", "Ops load");
 }

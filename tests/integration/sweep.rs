@@ -161,6 +161,40 @@ fn points_share_random_streams_where_parameters_do_not_differ() {
 }
 
 #[test]
+fn adding_services_leaves_the_other_services_incidents_unchanged() {
+    // Streams are keyed by service name, so stamping more catalog copies does not move
+    // the streams of the services listed after it.
+    let dir = temp_dir("sweep-crn-count");
+    let out = dir.to_string_lossy().into_owned();
+    let o = sresim(&sweep_args(&out, &["--vary", "services.catalog.count=2,5"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = csv_rows(&dir.join("services.csv"));
+    let h = header(&dir.join("services.csv"));
+    let col = |name: &str| h.iter().position(|c| c == name).expect(name);
+    let (pc, rc, sc, ic) = (
+        col("point"),
+        col("replication"),
+        col("service"),
+        col("incidents"),
+    );
+    let incidents = |point: &str, rep: &str, svc: &str| {
+        rows.iter()
+            .find(|r| r[pc] == point && r[rc] == rep && r[sc] == svc)
+            .map(|r| r[ic].clone())
+            .expect("row")
+    };
+    for rep in ["0", "1", "2", "3"] {
+        for svc in ["checkout", "storefront", "tiles-3", "catalog-2"] {
+            assert_eq!(
+                incidents("0", rep, svc),
+                incidents("1", rep, svc),
+                "{svc}, replication {rep}"
+            );
+        }
+    }
+}
+
+#[test]
 fn latin_hypercube_sample_is_deterministic() {
     let a = temp_dir("sweep-lhs-a");
     let b = temp_dir("sweep-lhs-b");

@@ -5,7 +5,6 @@
 use std::ops::Range;
 
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
-use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -230,16 +229,19 @@ fn draw_lines<DB: DrawingBackend>(
 ) -> DrawResult<(), DB> {
     let area = draw_header(root, &c.title, c.subtitle.as_deref())?;
     let area = draw_legend(&area, &lines_legend(c))?;
-    let panels = if c.panels.is_empty() {
-        vec![Panel {
+    // A chart without panels still gets empty axes rather than a blank canvas.
+    let empty;
+    let panels: &[Panel] = if c.panels.is_empty() {
+        empty = [Panel {
             y_desc: String::new(),
             series: Vec::new(),
             limits: Vec::new(),
             shade: None,
             mark: Mark::Lines { markers: false },
-        }]
+        }];
+        &empty
     } else {
-        c.panels.clone()
+        &c.panels
     };
     let areas = area.split_evenly((panels.len(), 1));
     let last = panels.len() - 1;
@@ -262,10 +264,16 @@ fn draw_heatmap<DB: DrawingBackend>(
             label: format!("above {} ({})", b.label, fmt_num(b.value)),
         });
     }
-    legend.push(LegendEntry {
-        swatch: Swatch::Shade(RGBColor(235, 235, 235)),
-        label: "no data".into(),
-    });
+    let missing = h.values.iter().any(|r| r.iter().any(|v| !v.is_finite()))
+        || h.values
+            .iter()
+            .any(|r| r.len() < h.values.iter().map(Vec::len).max().unwrap_or(0));
+    if missing {
+        legend.push(LegendEntry {
+            swatch: Swatch::Shade(NO_DATA_COLOUR),
+            label: "no data".into(),
+        });
+    }
     let area = draw_legend(&area, &legend)?;
     let (w, _) = area.dim_in_pixel();
     let (main, scale) = area.split_horizontally(w.saturating_sub(260));
@@ -327,7 +335,7 @@ fn draw_heatmap<DB: DrawingBackend>(
             let fill = if v.is_finite() {
                 viridis(norm(v))
             } else {
-                RGBColor(235, 235, 235)
+                NO_DATA_COLOUR
             };
             chart.draw_series(std::iter::once(Rectangle::new(
                 [(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)],
@@ -365,35 +373,55 @@ fn draw_heatmap<DB: DrawingBackend>(
         }
     }
 
-    // The colour scale: a column of thin bands with the value axis beside it.
-    let mut bar = ChartBuilder::on(&scale)
-        .margin_top(10)
-        .margin_bottom(100)
-        .margin_right(20)
-        .y_label_area_size(150)
-        .build_cartesian_2d(0.0..1.0, lo..hi)?;
-    bar.configure_mesh()
-        .disable_mesh()
-        .disable_x_axis()
-        .y_desc(&h.value_desc)
-        .axis_desc_style(text(AXIS_DESC_PX, TEXT_COLOUR))
-        .label_style(text(TICK_PX, TEXT_COLOUR))
-        .y_label_formatter(&|v| fmt_tick(*v))
-        .y_labels(8)
-        .axis_style(MUTED_COLOUR.stroke_width(2))
-        .draw()?;
-    const STEPS: usize = 100;
-    bar.draw_series((0..STEPS).map(|k| {
-        let a = lo + (hi - lo) * k as f64 / STEPS as f64;
-        let b = lo + (hi - lo) * (k + 1) as f64 / STEPS as f64;
-        Rectangle::new([(0.0, a), (1.0, b)], viridis(norm((a + b) / 2.0)).filled())
-    }))?;
-    if let Some(b) = h.breach.as_ref().filter(|b| b.value > lo && b.value < hi) {
-        bar.draw_series(std::iter::once(PathElement::new(
-            vec![(0.0, b.value), (1.0, b.value)],
-            BLACK.stroke_width(LIMIT_STROKE + 1),
-        )))?;
+    // The colour scale, level with the plot: a column of thin bands, ticks and values
+    // to its right, and what it measures beside them.
+    let (plot_y, scale_x) = (
+        chart.plotting_area().get_pixel_range().1,
+        scale.get_pixel_range().0,
+    );
+    let (top, bottom) = (plot_y.start, plot_y.end);
+    let (left, right) = (scale_x.start + 30, scale_x.start + 80);
+    let y_of = |v: f64| bottom - ((bottom - top) as f64 * norm(v)).round() as i32;
+    const STEPS: i32 = 100;
+    for k in 0..STEPS {
+        let a = top + (bottom - top) * k / STEPS;
+        let b = top + (bottom - top) * (k + 1) / STEPS;
+        let t = 1.0 - (k as f64 + 0.5) / STEPS as f64;
+        root.draw(&Rectangle::new(
+            [(left, a), (right, b)],
+            viridis(t).filled(),
+        ))?;
     }
+    root.draw(&Rectangle::new(
+        [(left, top), (right, bottom)],
+        MUTED_COLOUR.stroke_width(1),
+    ))?;
+    for v in nice_ticks(lo, hi, 6) {
+        let y = y_of(v);
+        root.draw(&PathElement::new(
+            vec![(right, y), (right + 8, y)],
+            MUTED_COLOUR.stroke_width(2),
+        ))?;
+        root.draw(&Text::new(
+            fmt_tick(v),
+            (right + 14, y),
+            text(TICK_PX, TEXT_COLOUR).pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+    }
+    if let Some(b) = h.breach.as_ref().filter(|b| b.value > lo && b.value < hi) {
+        let y = y_of(b.value);
+        root.draw(&PathElement::new(
+            vec![(left - 6, y), (right + 6, y)],
+            BLACK.stroke_width(LIMIT_STROKE + 1),
+        ))?;
+    }
+    root.draw(&Text::new(
+        h.value_desc.as_str(),
+        (scale_x.end - 30, (top + bottom) / 2),
+        text(AXIS_DESC_PX, TEXT_COLOUR)
+            .transform(FontTransform::Rotate90)
+            .pos(Pos::new(HPos::Center, VPos::Center)),
+    ))?;
     Ok(())
 }
 
@@ -410,6 +438,20 @@ fn draw_compare<DB: DrawingBackend>(
     let n = c.variants.len();
     let (x0, x1, xt) = category_range(n.max(1));
     for (panel, cell) in c.panels.iter().zip(&cells) {
+        // Widen the x range by an empty slot on the right, just wide enough for the limit
+        // labels, so that they never sit on a bar.
+        let label_w = panel
+            .limits
+            .iter()
+            .map(|l| text_width(&l.label, TICK_PX, true) + 24)
+            .max()
+            .unwrap_or(0) as f64;
+        let plot_w = cell.dim_in_pixel().0 as f64 - 115.0 - 45.0;
+        let x1 = if label_w > 0.0 && plot_w > label_w * 1.5 {
+            x1 + label_w * (x1 - x0) / (plot_w - label_w)
+        } else {
+            x1
+        };
         let values = panel
             .bars
             .iter()
@@ -422,7 +464,10 @@ fn draw_compare<DB: DrawingBackend>(
             .margin_right(30)
             .x_label_area_size(40)
             .y_label_area_size(115)
-            .build_cartesian_2d(Ticked::new(x0, x1, xt.clone()), y0..y1)?;
+            .build_cartesian_2d(
+                Ticked::new(x0, x1, xt.clone()),
+                Ticked::new(y0, y1, nice_ticks(y0, y1, 6)),
+            )?;
         chart
             .configure_mesh()
             .disable_x_mesh()
@@ -431,7 +476,6 @@ fn draw_compare<DB: DrawingBackend>(
             .label_style(text(TICK_PX, TEXT_COLOUR))
             .x_label_formatter(&|v| category_label(&variant_numbers(n), *v))
             .y_label_formatter(&|v| fmt_tick(*v))
-            .y_labels(6)
             .bold_line_style(GRID_COLOUR.stroke_width(1))
             .light_line_style(TRANSPARENT)
             .axis_style(MUTED_COLOUR.stroke_width(2))
@@ -476,7 +520,7 @@ fn draw_compare<DB: DrawingBackend>(
                 ))?;
             }
         }
-        draw_limits(&mut chart, &panel.limits, x0, x1, false)?;
+        draw_limits(&mut chart, &panel.limits, x0, x1, TICK_PX)?;
     }
     Ok(())
 }
@@ -484,7 +528,7 @@ fn draw_compare<DB: DrawingBackend>(
 // ---------------------------------------------------------------------------------------
 // Shared parts
 
-type LineContext<'a, DB> = ChartContext<'a, DB, Cartesian2d<Ticked, RangedCoordf64>>;
+type LineContext<'a, DB> = ChartContext<'a, DB, Cartesian2d<Ticked, Ticked>>;
 
 /// One plot area of a line chart: shade, bands, limit lines, lines, markers.
 fn draw_panel<DB: DrawingBackend>(
@@ -512,8 +556,11 @@ fn draw_panel<DB: DrawingBackend>(
         .margin_top(15)
         .margin_bottom(10)
         .x_label_area_size(if show_x_desc { 90 } else { 45 })
-        .y_label_area_size(130)
-        .build_cartesian_2d(Ticked::new(x0, x1, thin(xt, 20)), y0..y1)?;
+        .y_label_area_size(115)
+        .build_cartesian_2d(
+            Ticked::new(x0, x1, thin(xt, 20)),
+            Ticked::new(y0, y1, nice_ticks(y0, y1, 8)),
+        )?;
     let x_label = |v: &f64| x.label(*v);
     let y_label = |v: &f64| fmt_tick(*v);
     let mut mesh = chart.configure_mesh();
@@ -522,7 +569,6 @@ fn draw_panel<DB: DrawingBackend>(
         .label_style(text(TICK_PX, TEXT_COLOUR))
         .x_label_formatter(&x_label)
         .y_label_formatter(&y_label)
-        .y_labels(8)
         .bold_line_style(GRID_COLOUR.stroke_width(1))
         .light_line_style(TRANSPARENT)
         .axis_style(MUTED_COLOUR.stroke_width(2));
@@ -538,14 +584,6 @@ fn draw_panel<DB: DrawingBackend>(
                 [(a, y0), (b, y1)],
                 SHADE_COLOUR.mix(SHADE_ALPHA).filled(),
             )))?;
-            chart.draw_series(std::iter::once(
-                EmptyElement::at((a, y1))
-                    + Text::new(
-                        shade.label.clone(),
-                        (10, 8),
-                        text(LEGEND_PX, MUTED_COLOUR).pos(Pos::new(HPos::Left, VPos::Top)),
-                    ),
-            ))?;
         }
     }
 
@@ -570,7 +608,7 @@ fn draw_panel<DB: DrawingBackend>(
         }
     }
 
-    draw_limits(&mut chart, &panel.limits, x0, x1, true)?;
+    draw_limits(&mut chart, &panel.limits, x0, x1, LEGEND_PX)?;
 
     for s in &panel.series {
         if let Mark::Lines { .. } = panel.mark {
@@ -612,14 +650,14 @@ fn draw_panel<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Dashed horizontal lines across the plot, each labelled at its right end when
-/// `labelled` is set.
+/// Dashed horizontal lines across the plot, each labelled at its right end in
+/// `label_px` type (none when 0).
 fn draw_limits<DB: DrawingBackend>(
     chart: &mut LineContext<'_, DB>,
     limits: &[LimitLine],
     x0: f64,
     x1: f64,
-    labelled: bool,
+    label_px: u32,
 ) -> DrawResult<(), DB> {
     for limit in limits.iter().filter(|l| l.value.is_finite()) {
         chart.draw_series(DashedLineSeries::new(
@@ -628,13 +666,13 @@ fn draw_limits<DB: DrawingBackend>(
             10,
             limit.colour.stroke_width(LIMIT_STROKE),
         ))?;
-        if labelled {
+        if label_px > 0 {
             chart.draw_series(std::iter::once(
                 EmptyElement::at((x1, limit.value))
                     + Text::new(
                         limit.label.clone(),
                         (-12, -8),
-                        bold(LEGEND_PX, limit.colour).pos(Pos::new(HPos::Right, VPos::Bottom)),
+                        bold(label_px, limit.colour).pos(Pos::new(HPos::Right, VPos::Bottom)),
                     ),
             ))?;
         }
@@ -697,15 +735,11 @@ const LEGEND_LEFT: i32 = 150;
 
 /// Where each legend entry goes: rows of (entry index, x offset).
 fn legend_rows(entries: &[LegendEntry], width: u32) -> Vec<Vec<(usize, i32)>> {
-    let font = font(LEGEND_PX);
     let right = width as i32 - 40;
     let mut rows: Vec<Vec<(usize, i32)>> = Vec::new();
     let mut x = LEGEND_LEFT;
     for (i, e) in entries.iter().enumerate() {
-        let text_w = font.box_size(&e.label).map_or(
-            e.label.chars().count() as i32 * LEGEND_PX as i32 * 6 / 10,
-            |(w, _)| w as i32,
-        );
+        let text_w = text_width(&e.label, LEGEND_PX, false);
         let w = SWATCH_W + 12 + text_w + 44;
         if rows.is_empty() || (x + w > right && x > LEGEND_LEFT) {
             rows.push(Vec::new());
@@ -874,7 +908,8 @@ fn lines_legend(c: &LineChart) -> Vec<LegendEntry> {
     entries
 }
 
-/// Legend of a comparison: the numbered variants, then how to read the marks.
+/// Legend of a comparison: the numbered variants, then how to read the marks (limit
+/// lines are labelled in the panels).
 fn compare_legend(c: &Compare) -> Vec<LegendEntry> {
     let mut entries: Vec<LegendEntry> = c
         .variants
@@ -900,17 +935,6 @@ fn compare_legend(c: &Compare) -> Vec<LegendEntry> {
                 c.variants.first().map_or("base", String::as_str)
             ),
         });
-    }
-    let mut seen: Vec<String> = Vec::new();
-    for l in c.panels.iter().flat_map(|p| &p.limits) {
-        let label = format!("{} ({})", l.label, fmt_num(l.value));
-        if !seen.contains(&label) {
-            seen.push(label.clone());
-            entries.push(LegendEntry {
-                swatch: Swatch::Dashed(l.colour),
-                label,
-            });
-        }
     }
     entries
 }
@@ -977,6 +1001,7 @@ impl Ranged for Ticked {
 }
 
 const SHADE_ALPHA: f64 = 0.25;
+const NO_DATA_COLOUR: RGBColor = RGBColor(235, 235, 235);
 
 /// The shade's colour as it looks over white, for its legend sample.
 fn shade_on_white() -> RGBColor {
@@ -986,6 +1011,20 @@ fn shade_on_white() -> RGBColor {
         over(SHADE_COLOUR.1),
         over(SHADE_COLOUR.2),
     )
+}
+
+/// The width of `s` in pixels, estimated from the font (roughly, if that fails).
+fn text_width(s: &str, px: u32, is_bold: bool) -> i32 {
+    let style = if is_bold {
+        FontStyle::Bold
+    } else {
+        FontStyle::Normal
+    };
+    FontDesc::new(FontFamily::Name(FAMILY), px as f64, style)
+        .box_size(s)
+        .map_or(s.chars().count() as i32 * px as i32 * 6 / 10, |(w, _)| {
+            w as i32
+        })
 }
 
 fn font(px: u32) -> FontDesc<'static> {
@@ -1023,10 +1062,14 @@ fn thin(ticks: Vec<f64>, max: usize) -> Vec<f64> {
     ticks.into_iter().step_by(step).collect()
 }
 
-/// Smallest and largest finite value, if any.
+/// Values beyond this are drawn at the edge: it keeps spans and padding finite.
+const HUGE: f64 = 1e300;
+
+/// Smallest and largest finite value (within ±[`HUGE`]), if any.
 fn finite_bounds(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
     values
         .filter(|v| v.is_finite())
+        .map(|v| v.clamp(-HUGE, HUGE))
         .fold(None, |acc, v| match acc {
             None => Some((v, v)),
             Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
@@ -1068,7 +1111,8 @@ mod tests {
 
     #[test]
     fn y_range_covers_odd_input() {
-        assert_eq!(y_range([f64::NAN].into_iter(), true, 0.1), (0.0, 1.0));
+        let (lo, hi) = y_range([f64::NAN].into_iter(), true, 0.1);
+        assert!(lo == 0.0 && hi >= 1.0, "no data gives a unit range");
         let (lo, hi) = y_range([3.0].into_iter(), false, 0.1);
         assert!(lo < 3.0 && hi > 3.0);
         let (lo, hi) = y_range([-2.0, 1.0].into_iter(), true, 0.1);

@@ -197,7 +197,7 @@ pub(super) const DEFAULT_PAGER_BUDGET: f64 = 2.0;
 pub(super) const OPS_CAP_FRAC: f64 = OPS_CAP.value;
 
 /// Formats a number for tick labels and cell values: about three significant digits,
-/// no exponent for the magnitudes sresim produces.
+/// no exponent below a million.
 pub(super) fn fmt_num(v: f64) -> String {
     if !v.is_finite() {
         return "–".into();
@@ -205,6 +205,8 @@ pub(super) fn fmt_num(v: f64) -> String {
     let a = v.abs();
     let s = if a == 0.0 {
         "0".to_string()
+    } else if a >= 1e6 {
+        format!("{v:.2e}")
     } else if a >= 100.0 {
         format!("{v:.0}")
     } else if a >= 10.0 {
@@ -309,6 +311,7 @@ mod tests {
         assert_eq!(fmt_num(1.552), "1.55");
         assert_eq!(fmt_num(12.0), "12");
         assert_eq!(fmt_num(2172.4), "2172");
+        assert_eq!(fmt_num(-3.5e300), "-3.50e300");
         assert_eq!(fmt_num(f64::NAN), "–");
         assert_eq!(fmt_tick(1e-17), "0");
     }

@@ -2,7 +2,7 @@
 //! axis, heatmaps for a two-axis grid, scatter plots otherwise.
 
 use super::draw::{Chart, Heatmap, LimitLine, LineChart, Mark, Panel, Point, Series, XAxis};
-use super::style::{colour, Limit, Metric, METRICS};
+use super::style::{colour, fmt_num, Limit, Metric, METRICS};
 use super::table::Table;
 use super::ChartError;
 
@@ -53,7 +53,7 @@ impl Axis {
                     .iter()
                     .map(|x| distinct.iter().position(|d| d == x).unwrap_or(0))
                     .collect();
-                let names = distinct.iter().map(|d| super::style::fmt_num(*d)).collect();
+                let names = distinct.iter().map(|d| fmt_num(*d)).collect();
                 (XAxis::Categories { desc, names }, index)
             }
             AxisValues::Names { order, index } => (
@@ -200,8 +200,10 @@ fn series_points(axis: &Axis, m: &MetricValues) -> (XAxis, Vec<Point>) {
 
 fn line_chart(axis: &Axis, m: &MetricValues) -> LineChart {
     let (x, points) = series_points(axis, m);
-    let subtitle = crossings(&x, &points, m.metric.limits)
-        .unwrap_or_else(|| "mean over replications at each sweep point".into());
+    let subtitle = match crossings(&x, &points, m.metric.limits) {
+        Some(note) => format!("mean over replications; {note}"),
+        None => "mean over replications at each sweep point".into(),
+    };
     LineChart {
         title: format!("{} by {}", m.metric.title, axis.key),
         subtitle: Some(subtitle),
@@ -261,45 +263,56 @@ fn capacity_chart(axis: &Axis, metrics: &[MetricValues]) -> Option<LineChart> {
     })
 }
 
-/// Where the mean first rises above each breach limit, in words: interpolated between
-/// points on a numeric axis, the first category otherwise. None when the metric has no
-/// limit or no finite points.
+/// Where the mean crosses each breach limit, in words, for a subtitle: "rises above
+/// pager budget (2) at ≈ 5.1", "falls below 50% ops cap (0.5) at ≈ 3.6" (interpolated
+/// on a numeric axis; the first category past the crossing otherwise), or "stays
+/// below" / "above … throughout". None when the metric has no limit or no finite point.
 fn crossings(x: &XAxis, points: &[Point], limits: &[Limit]) -> Option<String> {
     let finite: Vec<&Point> = points.iter().filter(|p| p.mean.is_finite()).collect();
-    let (first, last) = (finite.first()?, finite.last()?);
+    let first = finite.first()?;
     let notes: Vec<String> = limits
         .iter()
         .filter(|l| l.breach)
         .map(|l| {
-            let name = l.label;
-            if first.mean > l.value {
-                return format!("above {name} from the first point");
-            }
-            let Some(w) = finite
-                .windows(2)
-                .find(|w| w[0].mean <= l.value && w[1].mean > l.value)
-            else {
-                return if last.mean <= l.value {
-                    format!("within {name} everywhere")
-                } else {
-                    format!("above {name}")
-                };
+            // "pager budget (2)", but "the bad level (7)" for one-word labels.
+            let name = if l.label.contains(' ') {
+                format!("{} ({})", l.label, fmt_num(l.value))
+            } else {
+                format!("the {} level ({})", l.label, fmt_num(l.value))
             };
-            match x {
-                XAxis::Numeric { .. } => {
+            let above = |p: &Point| p.mean > l.value;
+            let changes: Vec<String> = finite
+                .windows(2)
+                .filter(|w| above(w[0]) != above(w[1]))
+                .take(2)
+                .map(|w| {
                     let (a, b) = (w[0], w[1]);
-                    let at = a.x + (b.x - a.x) * (l.value - a.mean) / (b.mean - a.mean);
-                    format!("crosses {name} at ≈ {}", super::style::fmt_num(at))
-                }
-                XAxis::Categories { names, .. } => {
-                    let i = w[1].x.round().max(0.0) as usize;
-                    let name_at = names.get(i).map_or("?", String::as_str);
-                    format!("above {name} from {name_at}")
-                }
+                    let verb = if above(b) {
+                        "rises above"
+                    } else {
+                        "falls below"
+                    };
+                    match x {
+                        XAxis::Numeric { .. } => {
+                            let at = a.x + (b.x - a.x) * (l.value - a.mean) / (b.mean - a.mean);
+                            format!("{verb} {name} at ≈ {}", fmt_num(at))
+                        }
+                        XAxis::Categories { names, .. } => {
+                            let i = b.x.round().max(0.0) as usize;
+                            let at = names.get(i).map_or("?", String::as_str);
+                            format!("{verb} {name} at {at}")
+                        }
+                    }
+                })
+                .collect();
+            match (changes.is_empty(), above(first)) {
+                (false, _) => changes.join(", then "),
+                (true, false) => format!("stays below {name}"),
+                (true, true) => format!("above {name} throughout"),
             }
         })
         .collect();
-    (!notes.is_empty()).then(|| notes.join(", "))
+    (!notes.is_empty()).then(|| notes.join("; "))
 }
 
 /// Whether two axes' points form a (nearly) full grid with one point per cell.
@@ -425,9 +438,13 @@ mod tests {
         }];
         let x = XAxis::Numeric { desc: "x".into() };
         let note = crossings(&x, &[p(0.0, 1.0), p(10.0, 3.0)], &limit);
-        assert_eq!(note.as_deref(), Some("crosses pager budget at ≈ 5"));
+        assert_eq!(note.as_deref(), Some("rises above pager budget (2) at ≈ 5"));
+        let note = crossings(&x, &[p(0.0, 3.0), p(4.0, 1.0)], &limit);
+        assert_eq!(note.as_deref(), Some("falls below pager budget (2) at ≈ 2"));
+        let note = crossings(&x, &[p(0.0, 3.0)], &limit);
+        assert_eq!(note.as_deref(), Some("above pager budget (2) throughout"));
         let note = crossings(&x, &[p(0.0, 1.0)], &limit);
-        assert_eq!(note.as_deref(), Some("within pager budget everywhere"));
+        assert_eq!(note.as_deref(), Some("stays below pager budget (2)"));
         assert_eq!(crossings(&x, &[p(0.0, f64::NAN)], &limit), None);
     }
 
