@@ -129,15 +129,13 @@ pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
     } else if has(WEEKLY_CSV) || !has(COMPARE_CSV) {
         // A run folder; reading weekly.csv names it when only summary.csv is there.
         let weekly = Table::read(&dir.join(WEEKLY_CSV))?;
-        // A sweep's weekly.csv (with a `point` column) mixes points: not one run.
-        if weekly.column("point").is_none() {
-            let teams = if has(TEAMS_CSV) {
-                Some(Table::read(&dir.join(TEAMS_CSV))?)
-            } else {
-                None
-            };
-            charts.extend(run::charts(&weekly, teams.as_ref())?);
-        }
+        // (A sweep folder always has points.csv, so this weekly.csv is one run's.)
+        let teams = if has(TEAMS_CSV) {
+            Some(Table::read(&dir.join(TEAMS_CSV))?)
+        } else {
+            None
+        };
+        charts.extend(run::charts(&weekly, teams.as_ref())?);
     }
     if has(COMPARE_CSV) {
         charts.extend(compare::charts(&Table::read(&dir.join(COMPARE_CSV))?)?);

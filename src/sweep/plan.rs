@@ -121,6 +121,29 @@ fn parse_range(spec: &str) -> Result<Option<Axis>, String> {
     }))
 }
 
+/// Splits a value list on the commas that are not inside braces, brackets or quotes,
+/// so that inline tables and arrays can be values: `{ a = 1, b = 2 },{ a = 3, b = 4 }`.
+fn split_top_level(spec: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut quote, mut start) = (0i32, None::<char>, 0);
+    for (i, c) in spec.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '{' | '[') => depth += 1,
+            (None, '}' | ']') => depth -= 1,
+            (None, ',') if depth == 0 => {
+                parts.push(&spec[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&spec[start..]);
+    parts
+}
+
 /// Parses one axis specification (the part after `KEY=`).
 fn parse_spec(key: &str, spec: &str) -> Result<Axis, String> {
     if key.trim().is_empty() {
@@ -129,8 +152,8 @@ fn parse_spec(key: &str, spec: &str) -> Result<Axis, String> {
     let mut axis = match parse_range(spec)? {
         Some(axis) => axis,
         None => {
-            let values: Vec<toml::Value> = spec
-                .split(',')
+            let values: Vec<toml::Value> = split_top_level(spec)
+                .into_iter()
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .map(parse_value)
@@ -435,6 +458,15 @@ mod tests {
                 toml::Value::String("quoted".into()),
             ]
         );
+    }
+
+    #[test]
+    fn inline_tables_and_arrays_can_be_values() {
+        let a = parse_vary("teams.core.members={ a = 4, b = 4 },{ a = 6, b = 6 }, [1, 2]").unwrap();
+        assert_eq!(a.values.len(), 3);
+        assert!(a.values[0].is_table() && a.values[1].is_table() && a.values[2].is_array());
+        let b = parse_vary("k=\"x,y\",z").unwrap();
+        assert_eq!(b.values, vec![toml::Value::String("x,y".into()), toml::Value::String("z".into())]);
     }
 
     #[test]

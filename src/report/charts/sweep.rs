@@ -89,9 +89,16 @@ pub(super) fn charts(points: &Table) -> Result<Vec<(String, Chart)>, ChartError>
     if n_col <= point_col + 1 {
         return Err(points.error("no sweep axis columns between `point` and `n`".into()));
     }
-    let axes: Vec<Axis> = (point_col + 1..n_col)
-        .map(|c| read_axis(points, c))
+    // An axis that takes one value everywhere is a constant of the sweep, not a
+    // dimension of its charts (unless every axis is like that).
+    let all: Vec<usize> = (point_col + 1..n_col).collect();
+    let varying: Vec<usize> = all
+        .iter()
+        .copied()
+        .filter(|&c| (1..points.len()).any(|r| points.text(r, c) != points.text(0, c)))
         .collect();
+    let columns = if varying.is_empty() { &all } else { &varying };
+    let axes: Vec<Axis> = columns.iter().map(|&c| read_axis(points, c)).collect();
     let metrics = read_metrics(points)?;
 
     let mut out = Vec::new();

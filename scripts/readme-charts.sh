@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Regenerates the charts shown in README.md into output/readme/ (committed), from
+# fresh runs of the bundled scenarios. Takes about a minute on two cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+bin=target/release/sresim
+src=output/readme-src
+rm -rf "$src" output/readme
+mkdir -p output/readme
+"$bin" run --out "$src/run" --quiet
+"$bin" sweep scenarios/capacity.toml --out "$src/capacity" --quiet
+"$bin" sweep scenarios/capacity.toml --out "$src/capacity-6" --quiet \
+  --vary 'teams.core.members={ london = 6, mountain-view = 6 }'
+"$bin" compare scenarios/baseline.toml --out "$src/compare" --quiet \
+  --variant '24h shifts: teams.core.shift_hours=24' \
+  --variant '4 per site: teams.core.members.london=4; teams.core.members.mountain-view=4' \
+  --variant 'no follow-up: teams.core.followup_hours_per_incident=0'
+cp "$src/run/ops_load.png" "$src/run/pages_per_shift.png" output/readme/
+cp "$src/capacity-6/capacity.png" output/readme/capacity.png
+cp "$src/capacity/heatmap_ops_load_frac.png" output/readme/heatmap_ops_load.png
+cp "$src/capacity/heatmap_pages_per_shift_mean.png" output/readme/heatmap_pages_per_shift.png
+cp "$src/compare/compare.png" output/readme/compare.png
+ls -l output/readme
