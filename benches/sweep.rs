@@ -1,5 +1,5 @@
-//! Sweep throughput: runs per second of a baseline sweep (8 points × 4 replications of
-//! 26 weeks) on one thread and on every core. The ratio of the two is the parallel
+//! Sweep throughput: runs per second of a baseline sweep (24 points × 8 replications of
+//! 52 weeks) on one thread and on every core. The ratio of the two is the parallel
 //! speed-up; output is streamed, so memory stays flat in the number of runs.
 
 use std::sync::atomic::AtomicBool;
@@ -11,14 +11,14 @@ use sresim::sweep::{self, SweepOptions, SweepPlan};
 fn sweep_runs(c: &mut Criterion) {
     let source = ScenarioSource::baseline();
     let base = vec![
-        Override::parse("simulation.horizon_weeks=26").expect("override"),
-        Override::parse("simulation.replications=4").expect("override"),
+        Override::parse("simulation.horizon_weeks=52").expect("override"),
+        Override::parse("simulation.replications=8").expect("override"),
     ];
     let plan = SweepPlan::grid(vec![
-        sweep::parse_vary("services.catalog.count=1..8").expect("axis")
+        sweep::parse_vary("services.catalog.count=1..24").expect("axis")
     ])
     .expect("plan");
-    let runs = (plan.points.len() * 4) as u64;
+    let runs = (plan.points.len() * 8) as u64;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut g = c.benchmark_group("baseline_sweep");
     g.sample_size(10);
@@ -28,7 +28,7 @@ fn sweep_runs(c: &mut Criterion) {
             threads,
             shard: None,
             ci_target: None,
-            max_replications: 4,
+            max_replications: 8,
             trace: false,
         };
         g.bench_function(format!("{threads}_threads"), |b| {

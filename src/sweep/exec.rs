@@ -2,7 +2,7 @@
 //! point in point order so that output can be streamed and does not depend on the
 //! number of threads.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -127,7 +127,7 @@ pub fn meets_ci_target(summaries: &[&Summary], target: f64) -> bool {
 /// runs finished so far. Between batches the `stop` flag is checked; once raised, the
 /// sweep returns [`Outcome::Stopped`] after handing back only complete points.
 #[allow(clippy::too_many_arguments)]
-pub fn execute<E>(
+pub fn execute<E: Send>(
     source: &ScenarioSource,
     base: &[Override],
     plan: &SweepPlan,
@@ -135,7 +135,7 @@ pub fn execute<E>(
     skip: &dyn Fn(usize) -> bool,
     stop: &AtomicBool,
     progress: &(dyn Fn(u64) + Sync),
-    mut on_point: impl FnMut(PointRuns) -> Result<(), E>,
+    mut on_point: impl FnMut(PointRuns) -> Result<(), E> + Send,
 ) -> Result<Outcome, ExecError<E>> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
@@ -146,101 +146,128 @@ pub fn execute<E>(
         .into_iter()
         .filter(|&p| !skip(p))
         .collect();
-    let done = std::sync::atomic::AtomicU64::new(0);
+    let done = AtomicU64::new(0);
     let resolve = |p: usize| -> Result<ScenarioConfig, ScenarioError> {
         let mut o = base.to_vec();
         o.extend(plan.overrides(p));
         source.resolve(&o)
     };
-    let first_replications = match points.first() {
-        Some(&p) => {
+    let per_point = match points.first() {
+        Some(&p) => u64::from(
             resolve(p)
                 .map_err(ExecError::Scenario)?
                 .simulation
                 .replications
-        }
+                .max(1),
+        ),
         None => return Ok(Outcome::Complete),
     };
-    let mut next = 0;
-    while next < points.len() {
+    // Chunks of points with enough runs to keep every thread busy. While one chunk
+    // computes, the previous one is handed over (written) on another worker, so the
+    // writing overlaps the simulation instead of idling the pool.
+    let take = (128 * threads as u64).div_ceil(per_point) as usize;
+    let chunks: Vec<&[usize]> = points.chunks(take.max(1)).collect();
+    let run_chunk = |ids: &[usize]| -> Result<Vec<PointRuns>, ScenarioError> {
+        let cfgs: Vec<ScenarioConfig> = ids
+            .par_iter()
+            .with_max_len(1)
+            .map(|&p| resolve(p))
+            .collect::<Result<_, _>>()?;
+        let runs = run_rounds(&cfgs, ids, opts, &done, progress);
+        Ok(ids
+            .iter()
+            .zip(runs)
+            .map(|(&point, runs)| PointRuns { point, runs })
+            .collect())
+    };
+    let mut hand_over = |ready: Vec<PointRuns>| -> Result<bool, E> {
+        for pr in ready {
+            // A stop request cuts the hand-over short: only whole points go out.
+            if stop.load(Ordering::SeqCst) {
+                return Ok(false);
+            }
+            on_point(pr)?;
+        }
+        Ok(true)
+    };
+    let mut pending: Vec<PointRuns> = Vec::new();
+    for ids in chunks {
         if stop.load(Ordering::SeqCst) {
             return Ok(Outcome::Stopped);
         }
-        // A chunk of points with enough runs to keep every thread busy between the
-        // points' hand-overs; their scenarios resolve in parallel too.
-        let per_point = u64::from(first_replications.max(1));
-        let take =
-            ((16 * threads as u64).div_ceil(per_point) as usize).clamp(1, points.len() - next);
-        let ids = &points[next..next + take];
-        next += take;
-        let resolved: Vec<Result<ScenarioConfig, ScenarioError>> =
-            pool.install(|| ids.par_iter().map(|&p| resolve(p)).collect());
-        let mut chunk = Vec::with_capacity(take);
-        for (&p, cfg) in ids.iter().zip(resolved) {
-            chunk.push((p, cfg.map_err(ExecError::Scenario)?));
+        let ready = std::mem::take(&mut pending);
+        let (computed, handed) =
+            pool.install(|| rayon::join(|| run_chunk(ids), || hand_over(ready)));
+        if !handed.map_err(ExecError::Sink)? {
+            return Ok(Outcome::Stopped);
         }
-        let mut results: Vec<Vec<RunResult>> = vec![Vec::new(); chunk.len()];
-        // Rounds: the first runs each point's replications; with a CI target, points
-        // that miss it double their replications, up to the maximum.
-        let mut wanted: Vec<u32> = chunk
-            .iter()
-            .map(|(_, c)| c.simulation.replications)
-            .collect();
-        loop {
-            let jobs: Vec<(usize, u64)> = chunk
-                .iter()
-                .enumerate()
-                .flat_map(|(i, _)| {
-                    let have = results[i].len() as u64;
-                    (have..u64::from(wanted[i])).map(move |r| (i, r))
-                })
-                .collect();
-            if jobs.is_empty() {
-                break;
-            }
-            let out: Vec<RunResult> = pool.install(|| {
-                jobs.par_iter()
-                    .map(|&(i, r)| {
-                        let (p, cfg) = &chunk[i];
-                        let res = simulate(
-                            cfg,
-                            RunOptions {
-                                point: *p as u64,
-                                stream_point: 0,
-                                replication: r,
-                                trace: opts.trace,
-                            },
-                        );
-                        progress(done.fetch_add(1, Ordering::Relaxed) + 1);
-                        res
-                    })
-                    .collect()
-            });
-            for (&(i, _), res) in jobs.iter().zip(out) {
-                results[i].push(res);
-            }
-            let Some(target) = opts.ci_target else {
-                break;
-            };
-            let mut more = false;
-            for (i, w) in wanted.iter_mut().enumerate() {
-                let summaries: Vec<&Summary> = results[i].iter().map(|r| &r.summary).collect();
-                if *w < opts.max_replications && !meets_ci_target(&summaries, target) {
-                    *w = (*w * 2).min(opts.max_replications);
-                    more = true;
-                }
-            }
-            if !more {
-                break;
-            }
-        }
-        for ((p, _), runs) in chunk.iter().zip(results) {
-            // A stop request also cuts the hand-over short: only whole points go out.
-            if stop.load(Ordering::SeqCst) {
-                return Ok(Outcome::Stopped);
-            }
-            on_point(PointRuns { point: *p, runs }).map_err(ExecError::Sink)?;
-        }
+        pending = computed.map_err(ExecError::Scenario)?;
+    }
+    if !hand_over(pending).map_err(ExecError::Sink)? {
+        return Ok(Outcome::Stopped);
     }
     Ok(Outcome::Complete)
+}
+
+/// Runs the replications of a chunk's points in parallel. The first round runs each
+/// point's replications; with a CI target, points that miss it double their
+/// replications (up to the maximum) round after round. Results are in point order,
+/// then replication order.
+fn run_rounds(
+    cfgs: &[ScenarioConfig],
+    ids: &[usize],
+    opts: &SweepOptions,
+    done: &AtomicU64,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Vec<Vec<RunResult>> {
+    let mut results: Vec<Vec<RunResult>> = vec![Vec::new(); cfgs.len()];
+    let mut wanted: Vec<u32> = cfgs.iter().map(|c| c.simulation.replications).collect();
+    loop {
+        let jobs: Vec<(usize, u64)> = (0..cfgs.len())
+            .flat_map(|i| {
+                let have = results[i].len() as u64;
+                (have..u64::from(wanted[i])).map(move |r| (i, r))
+            })
+            .collect();
+        if jobs.is_empty() {
+            break;
+        }
+        // One run per task: runs differ in cost, so fine-grained stealing keeps every
+        // thread busy to the end of the chunk.
+        let out: Vec<RunResult> = jobs
+            .par_iter()
+            .with_max_len(1)
+            .map(|&(i, r)| {
+                let res = simulate(
+                    &cfgs[i],
+                    RunOptions {
+                        point: ids[i] as u64,
+                        stream_point: 0,
+                        replication: r,
+                        trace: opts.trace,
+                    },
+                );
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                res
+            })
+            .collect();
+        for (&(i, _), res) in jobs.iter().zip(out) {
+            results[i].push(res);
+        }
+        let Some(target) = opts.ci_target else {
+            break;
+        };
+        let mut more = false;
+        for (i, w) in wanted.iter_mut().enumerate() {
+            let summaries: Vec<&Summary> = results[i].iter().map(|r| &r.summary).collect();
+            if *w < opts.max_replications && !meets_ci_target(&summaries, target) {
+                *w = (*w * 2).min(opts.max_replications);
+                more = true;
+            }
+        }
+        if !more {
+            break;
+        }
+    }
+    results
 }

@@ -466,7 +466,13 @@ mod tests {
         assert_eq!(a.values.len(), 3);
         assert!(a.values[0].is_table() && a.values[1].is_table() && a.values[2].is_array());
         let b = parse_vary("k=\"x,y\",z").unwrap();
-        assert_eq!(b.values, vec![toml::Value::String("x,y".into()), toml::Value::String("z".into())]);
+        assert_eq!(
+            b.values,
+            vec![
+                toml::Value::String("x,y".into()),
+                toml::Value::String("z".into())
+            ]
+        );
     }
 
     #[test]
