@@ -358,6 +358,18 @@ fn scattered_sample_gets_scatter_plots_per_metric_and_axis() {
 }
 
 #[test]
+fn an_axis_with_one_value_is_a_constant_not_a_dimension() {
+    let dir = temp_dir("charts-constant-axis");
+    let text = "point,x,y,n,ops_load_frac_mean\n0,1,7,5,0.2\n1,2,7,5,0.4\n2,3,7,5,0.6\n";
+    write(&dir, "points.csv", text);
+    let written = plot_dir(&dir).expect("constant axis");
+    assert_chart(&dir, &written, "sweep_ops_load_frac", "Ops load by x");
+    assert!(!written
+        .iter()
+        .any(|p| p.to_string_lossy().contains("heatmap")));
+}
+
+#[test]
 fn single_point_and_nan_sweeps_do_not_panic() {
     let dir = temp_dir("charts-single");
     write(&dir, "points.csv", &points_csv(&["x"], &[row(&["4"])]));
@@ -377,7 +389,9 @@ fn single_point_and_nan_sweeps_do_not_panic() {
     assert_chart(&dir, &written, "sweep_slo_met_frac", "SLO windows met by x");
 
     let dir = temp_dir("charts-nan-grid");
-    let text = "point,x,y,n,ops_load_frac_mean\n0,1,1,5,NaN\n1,2,1,5,NaN\n";
+    // Both axes vary (an axis with one value is a constant, not a heatmap dimension).
+    let text =
+        "point,x,y,n,ops_load_frac_mean\n0,1,1,5,NaN\n1,1,2,5,NaN\n2,2,1,5,NaN\n3,2,2,5,NaN\n";
     write(&dir, "points.csv", text);
     let written = plot_dir(&dir).expect("all-NaN heatmap");
     assert_chart(&dir, &written, "heatmap_ops_load_frac", "Ops load");
