@@ -43,6 +43,7 @@ fn sweep_runs(c: &mut Criterion) {
                     &|_| false,
                     &stop,
                     &|_| {},
+                    &|pr| pr,
                     |pr| {
                         incidents += pr.runs.iter().map(|r| r.summary.incidents).sum::<u64>();
                         Ok::<(), ()>(())

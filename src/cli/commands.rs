@@ -382,6 +382,18 @@ pub fn sweep(a: &SweepArgs) -> u8 {
     let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst));
     let mut lines = Vec::new();
     let mut reps = (u64::MAX, 0u64, 0u64);
+    let prepare = |pr: sweep::PointRuns| {
+        let values: Vec<String> = (0..plan.axes.len())
+            .map(|x| plan.value_text(pr.point, x))
+            .collect();
+        let line = format!("{:>5} {}", pr.point, point_line(&values, &pr.runs));
+        let n = pr.runs.len() as u64;
+        (
+            SweepWriter::encode(pr.point, &values, &pr.runs, a.trace),
+            line,
+            n,
+        )
+    };
     let outcome = sweep::execute(
         &source,
         &base,
@@ -395,16 +407,13 @@ pub fn sweep(a: &SweepArgs) -> u8 {
             }
             bar.set_position(n);
         },
-        |pr| {
-            let values: Vec<String> = (0..plan.axes.len())
-                .map(|x| plan.value_text(pr.point, x))
-                .collect();
-            let n = pr.runs.len() as u64;
+        &prepare,
+        |(encoded, line, n)| {
             reps = (reps.0.min(n), reps.1.max(n), reps.2 + n);
             if lines.len() < 40 {
-                lines.push(format!("{:>5} {}", pr.point, point_line(&values, &pr.runs)));
+                lines.push(line);
             }
-            writer.write_point(pr.point, &values, &pr.runs)
+            writer.write_encoded(encoded?)
         },
     );
     bar.finish_and_clear();

@@ -8,13 +8,13 @@
 
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
-use std::io::BufWriter;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use super::ci::MeanCi;
-use super::write::{write_atomic, ReportError};
+use super::write::{write_atomic, write_atomic_unsynced, ReportError};
 use crate::model::{RunResult, Summary};
 
 const PARTIAL: &str = ".partial";
@@ -94,14 +94,48 @@ struct Progress {
     lengths: BTreeMap<String, u64>,
 }
 
+/// One point's rows, already encoded as CSV (on a worker thread, see
+/// [`SweepWriter::encode`]), ready to be appended in point order.
+#[derive(Debug, Clone)]
+pub struct EncodedPoint {
+    point: usize,
+    /// Per file: its header line (empty when the file has no rows here) and the rows.
+    files: Vec<(&'static str, Vec<u8>, Vec<u8>)>,
+}
+
+impl EncodedPoint {
+    /// The point these rows belong to.
+    pub fn point(&self) -> usize {
+        self.point
+    }
+}
+
+/// Encodes serde rows with their header, split into (header line, rows).
+fn encode_rows<T: Serialize>(
+    file: &'static str,
+    rows: &[T],
+) -> Result<(Vec<u8>, Vec<u8>), ReportError> {
+    let path = Path::new(file);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        w.serialize(r).map_err(encode(path))?;
+    }
+    let mut bytes = w.into_inner().map_err(|e| ReportError::Encode {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let split = bytes.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let rows = bytes.split_off(split);
+    Ok((bytes, rows))
+}
+
 /// Streams a sweep's CSVs into `DIR/.partial/` and moves them into place at the end.
 pub struct SweepWriter {
     dir: PathBuf,
     partial: PathBuf,
     axes: Vec<String>,
-    files: BTreeMap<&'static str, csv::Writer<BufWriter<File>>>,
+    files: BTreeMap<&'static str, BufWriter<File>>,
     progress: Progress,
-    trace: bool,
 }
 
 impl SweepWriter {
@@ -154,22 +188,20 @@ impl SweepWriter {
             }
             let path = partial.join(name);
             let keep = progress.lengths.get(name).copied().unwrap_or(0);
+            progress.lengths.insert(name.to_string(), keep);
             let f = OpenOptions::new()
                 .create(true)
                 .truncate(false)
                 .write(true)
                 .open(&path)
                 .map_err(io(&path))?;
+            // Cut back to the last complete point, then append.
             f.set_len(keep).map_err(io(&path))?;
             let f = OpenOptions::new()
                 .append(true)
                 .open(&path)
                 .map_err(io(&path))?;
-            // Serde rows write their header with the first row; runs.csv's is written here.
-            let w = csv::WriterBuilder::new()
-                .has_headers(keep == 0)
-                .from_writer(BufWriter::new(f));
-            files.insert(name, w);
+            files.insert(name, BufWriter::new(f));
         }
         let mut w = SweepWriter {
             dir: dir.to_path_buf(),
@@ -177,11 +209,16 @@ impl SweepWriter {
             axes: axes.to_vec(),
             files,
             progress,
-            trace,
         };
         if w.progress.lengths.get("runs.csv").copied().unwrap_or(0) == 0 {
-            let header = runs_header(&w.axes);
-            w.record("runs.csv", &header)?;
+            let mut h = csv::Writer::from_writer(Vec::new());
+            h.write_record(runs_header(&w.axes))
+                .map_err(encode(Path::new("runs.csv")))?;
+            let bytes = h.into_inner().map_err(|e| ReportError::Encode {
+                path: PathBuf::from("runs.csv"),
+                message: e.to_string(),
+            })?;
+            w.append("runs.csv", &bytes)?;
         }
         Ok(w)
     }
@@ -191,62 +228,91 @@ impl SweepWriter {
         &self.progress.completed_points
     }
 
-    fn record(&mut self, file: &'static str, fields: &[String]) -> Result<(), ReportError> {
-        let path = self.partial.join(file);
-        let w = self
-            .files
-            .get_mut(file)
-            .ok_or_else(|| ReportError::Encode {
-                path: path.clone(),
-                message: "file not open".into(),
-            })?;
-        w.write_record(fields).map_err(encode(&path))
-    }
-
-    fn rows<T: Serialize>(&mut self, file: &'static str, rows: &[T]) -> Result<(), ReportError> {
+    fn append(&mut self, file: &'static str, bytes: &[u8]) -> Result<(), ReportError> {
         let path = self.partial.join(file);
         let Some(w) = self.files.get_mut(file) else {
-            return Ok(());
+            return Ok(()); // a file this sweep does not write (incidents without --trace)
         };
-        for r in rows {
-            w.serialize(r).map_err(encode(&path))?;
-        }
+        w.write_all(bytes).map_err(io(&path))?;
+        *self.progress.lengths.entry(file.to_string()).or_insert(0) += bytes.len() as u64;
         Ok(())
     }
 
-    /// Appends one complete point: its runs, then flushes and records progress.
+    /// Encodes one point's rows for every file. Pure, so sweeps run it on worker
+    /// threads; the writer then only appends bytes in point order.
+    pub fn encode(
+        point: usize,
+        axis_values: &[String],
+        runs: &[RunResult],
+        trace: bool,
+    ) -> Result<EncodedPoint, ReportError> {
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::new());
+        for r in runs {
+            let mut row = vec![point.to_string(), r.summary.replication.to_string()];
+            row.extend(axis_values.iter().cloned());
+            row.extend(r.summary.metric_values().iter().map(|&x| num(x)));
+            w.write_record(&row)
+                .map_err(encode(Path::new("runs.csv")))?;
+        }
+        let runs_rows = w.into_inner().map_err(|e| ReportError::Encode {
+            path: PathBuf::from("runs.csv"),
+            message: e.to_string(),
+        })?;
+        let teams: Vec<_> = runs.iter().flat_map(|r| &r.teams).collect();
+        let services: Vec<_> = runs.iter().flat_map(|r| &r.services).collect();
+        let weekly: Vec<_> = runs.iter().flat_map(|r| &r.weekly).collect();
+        let mut files = vec![("runs.csv", Vec::new(), runs_rows)];
+        let (h, b) = encode_rows("teams.csv", &teams)?;
+        files.push(("teams.csv", h, b));
+        let (h, b) = encode_rows("services.csv", &services)?;
+        files.push(("services.csv", h, b));
+        let (h, b) = encode_rows("weekly.csv", &weekly)?;
+        files.push(("weekly.csv", h, b));
+        if trace {
+            let incidents: Vec<_> = runs.iter().flat_map(|r| &r.incidents).collect();
+            let (h, b) = encode_rows("incidents.csv", &incidents)?;
+            files.push(("incidents.csv", h, b));
+        }
+        Ok(EncodedPoint { point, files })
+    }
+
+    /// Appends one encoded point, flushes, and records progress (`progress.json`).
+    pub fn write_encoded(&mut self, e: EncodedPoint) -> Result<(), ReportError> {
+        for (name, header, rows) in &e.files {
+            if rows.is_empty() {
+                continue;
+            }
+            if self.progress.lengths.get(*name).copied().unwrap_or(0) == 0 {
+                self.append(name, header)?;
+            }
+            self.append(name, rows)?;
+        }
+        for (name, w) in self.files.iter_mut() {
+            w.flush().map_err(io(&self.partial.join(name)))?;
+        }
+        self.progress.completed_points.push(e.point);
+        let json = serde_json::to_vec(&self.progress).map_err(|err| ReportError::Encode {
+            path: self.partial.join(PROGRESS),
+            message: err.to_string(),
+        })?;
+        // The data files are not synced per point either: a crash may cost the last
+        // points, never consistency (the lengths recorded here cut the files back).
+        write_atomic_unsynced(&self.partial.join(PROGRESS), &json)
+    }
+
+    /// Appends one complete point ([`SweepWriter::encode`] then
+    /// [`SweepWriter::write_encoded`]).
     pub fn write_point(
         &mut self,
         point: usize,
         axis_values: &[String],
         runs: &[RunResult],
+        trace: bool,
     ) -> Result<(), ReportError> {
-        for r in runs {
-            let mut row = vec![point.to_string(), r.summary.replication.to_string()];
-            row.extend(axis_values.iter().cloned());
-            row.extend(r.summary.metric_values().iter().map(|&x| num(x)));
-            self.record("runs.csv", &row)?;
-            self.rows("teams.csv", &r.teams)?;
-            self.rows("services.csv", &r.services)?;
-            self.rows("weekly.csv", &r.weekly)?;
-            if self.trace {
-                self.rows("incidents.csv", &r.incidents)?;
-            }
-        }
-        let mut lengths = BTreeMap::new();
-        for (name, w) in self.files.iter_mut() {
-            let path = self.partial.join(name);
-            w.flush().map_err(io(&path))?;
-            let len = fs::metadata(&path).map_err(io(&path))?.len();
-            lengths.insert(name.to_string(), len);
-        }
-        self.progress.completed_points.push(point);
-        self.progress.lengths = lengths;
-        let json = serde_json::to_vec(&self.progress).map_err(|e| ReportError::Encode {
-            path: self.partial.join(PROGRESS),
-            message: e.to_string(),
-        })?;
-        write_atomic(&self.partial.join(PROGRESS), &json)
+        let e = Self::encode(point, axis_values, runs, trace)?;
+        self.write_encoded(e)
     }
 
     /// Completes the sweep: computes `points.csv` from `runs.csv`, moves every file
@@ -255,7 +321,7 @@ impl SweepWriter {
         for (name, w) in self.files.iter_mut() {
             let path = self.partial.join(name);
             w.flush().map_err(io(&path))?;
-            w.get_ref().get_ref().sync_all().map_err(io(&path))?;
+            w.get_ref().sync_all().map_err(io(&path))?;
         }
         let names: Vec<&'static str> = self.files.keys().copied().collect();
         drop(self.files);

@@ -121,13 +121,14 @@ pub fn meets_ci_target(summaries: &[&Summary], target: f64) -> bool {
     })
 }
 
-/// Runs the plan's points (those of the shard, minus `skip`), handing each finished
-/// point to `on_point` in point order. Replication r of every point uses the same
+/// Runs the plan's points (those of the shard, minus `skip`): each finished point goes
+/// through `prepare` on a worker thread (e.g. encoding its rows), then to `on_point`,
+/// in point order. Replication r of every point uses the same
 /// random streams (common random numbers). `progress` is called with the number of
 /// runs finished so far. Between batches the `stop` flag is checked; once raised, the
 /// sweep returns [`Outcome::Stopped`] after handing back only complete points.
 #[allow(clippy::too_many_arguments)]
-pub fn execute<E: Send>(
+pub fn execute<T: Send, E: Send>(
     source: &ScenarioSource,
     base: &[Override],
     plan: &SweepPlan,
@@ -135,7 +136,8 @@ pub fn execute<E: Send>(
     skip: &dyn Fn(usize) -> bool,
     stop: &AtomicBool,
     progress: &(dyn Fn(u64) + Sync),
-    mut on_point: impl FnMut(PointRuns) -> Result<(), E> + Send,
+    prepare: &(dyn Fn(PointRuns) -> T + Sync),
+    mut on_point: impl FnMut(T) -> Result<(), E> + Send,
 ) -> Result<Outcome, ExecError<E>> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
@@ -167,20 +169,25 @@ pub fn execute<E: Send>(
     // writing overlaps the simulation instead of idling the pool.
     let take = (128 * threads as u64).div_ceil(per_point) as usize;
     let chunks: Vec<&[usize]> = points.chunks(take.max(1)).collect();
-    let run_chunk = |ids: &[usize]| -> Result<Vec<PointRuns>, ScenarioError> {
+    let run_chunk = |ids: &[usize]| -> Result<Vec<T>, ScenarioError> {
         let cfgs: Vec<ScenarioConfig> = ids
             .par_iter()
             .with_max_len(1)
             .map(|&p| resolve(p))
             .collect::<Result<_, _>>()?;
         let runs = run_rounds(&cfgs, ids, opts, &done, progress);
-        Ok(ids
+        let points: Vec<PointRuns> = ids
             .iter()
             .zip(runs)
             .map(|(&point, runs)| PointRuns { point, runs })
+            .collect();
+        Ok(points
+            .into_par_iter()
+            .with_max_len(1)
+            .map(prepare)
             .collect())
     };
-    let mut hand_over = |ready: Vec<PointRuns>| -> Result<bool, E> {
+    let mut hand_over = |ready: Vec<T>| -> Result<bool, E> {
         for pr in ready {
             // A stop request cuts the hand-over short: only whole points go out.
             if stop.load(Ordering::SeqCst) {
@@ -190,7 +197,7 @@ pub fn execute<E: Send>(
         }
         Ok(true)
     };
-    let mut pending: Vec<PointRuns> = Vec::new();
+    let mut pending: Vec<T> = Vec::new();
     for ids in chunks {
         if stop.load(Ordering::SeqCst) {
             return Ok(Outcome::Stopped);

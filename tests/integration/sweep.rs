@@ -371,7 +371,8 @@ fn interrupted_sweep_resumes_to_the_same_output() {
         &|_| false,
         &stop,
         &|_| {},
-        |pr| w.write_point(pr.point, &values(pr.point), &pr.runs),
+        &|pr| pr,
+        |pr| w.write_point(pr.point, &values(pr.point), &pr.runs, false),
     )
     .expect("sweep");
     assert_eq!(outcome, Outcome::Complete);
@@ -388,9 +389,10 @@ fn interrupted_sweep_resumes_to_the_same_output() {
         &|_| false,
         &stop,
         &|_| {},
+        &|pr| pr,
         |pr| {
             stop.store(true, std::sync::atomic::Ordering::SeqCst);
-            w.write_point(pr.point, &values(pr.point), &pr.runs)
+            w.write_point(pr.point, &values(pr.point), &pr.runs, false)
         },
     )
     .expect("sweep");
@@ -416,7 +418,8 @@ fn interrupted_sweep_resumes_to_the_same_output() {
         &|p| done.contains(&p),
         &stop,
         &|_| {},
-        |pr| w.write_point(pr.point, &values(pr.point), &pr.runs),
+        &|pr| pr,
+        |pr| w.write_point(pr.point, &values(pr.point), &pr.runs, false),
     )
     .expect("sweep");
     assert_eq!(outcome, Outcome::Complete);
