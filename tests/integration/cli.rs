@@ -1,25 +1,9 @@
 //! The real binary, end to end: exit codes, files written, reproducibility.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use crate::support::{read, root, temp_dir};
-
-fn sresim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sresim"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+use crate::support::{read, root, sresim, stderr, stdout, temp_dir};
 
 const CSVS: [&str; 4] = ["summary.csv", "teams.csv", "services.csv", "weekly.csv"];
 

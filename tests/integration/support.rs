@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 use sresim::model::{RunResult, ScenarioConfig, Summary};
 use sresim::report::ci::MeanCi;
@@ -46,4 +47,41 @@ pub fn temp_dir(name: &str) -> PathBuf {
 /// Reads a file to a string, naming it on failure.
 pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Runs the real `sresim` binary from the repository root.
+pub fn sresim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sresim"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("binary runs")
+}
+
+/// A command's standard error as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A command's standard output as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// The data rows of a CSV file.
+pub fn csv_rows(path: &Path) -> Vec<Vec<String>> {
+    let mut rd = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    rd.records()
+        .map(|r| r.expect("row").iter().map(str::to_owned).collect())
+        .collect()
+}
+
+/// The header of a CSV file.
+pub fn header(path: &Path) -> Vec<String> {
+    let mut rd = csv::Reader::from_path(path).expect("csv");
+    rd.headers()
+        .expect("header")
+        .iter()
+        .map(str::to_owned)
+        .collect()
 }

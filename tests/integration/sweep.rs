@@ -1,7 +1,5 @@
 //! Sweeps, comparisons, sharding and merging, through the real binary and the library.
 
-use std::path::Path;
-use std::process::{Command, Output};
 use std::sync::atomic::AtomicBool;
 
 use sresim::model::Summary;
@@ -10,19 +8,7 @@ use sresim::report::sweep::SweepWriter;
 use sresim::scenario::{Override, ScenarioSource};
 use sresim::sweep::{self, compare, Outcome, SweepOptions, SweepPlan};
 
-use crate::support::{read, root, temp_dir};
-
-fn sresim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sresim"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use crate::support::{csv_rows, header, read, sresim, stderr, temp_dir};
 
 /// A small, fast sweep of the baseline: 12 weeks, 4 replications.
 fn sweep_args<'a>(out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
@@ -42,22 +28,6 @@ fn sweep_args<'a>(out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     ];
     args.extend_from_slice(extra);
     args
-}
-
-fn csv_rows(path: &Path) -> Vec<Vec<String>> {
-    let mut rd = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    rd.records()
-        .map(|r| r.expect("row").iter().map(str::to_owned).collect())
-        .collect()
-}
-
-fn header(path: &Path) -> Vec<String> {
-    let mut rd = csv::Reader::from_path(path).expect("csv");
-    rd.headers()
-        .expect("header")
-        .iter()
-        .map(str::to_owned)
-        .collect()
 }
 
 #[test]
@@ -599,4 +569,72 @@ fn bad_sweep_table_in_a_file_is_located() {
     assert!(err.contains("unknown key `sampel`"), "{err}");
     assert!(err.contains("empty"), "{err}");
     assert!(err.contains("bad.toml:"), "{err}");
+}
+
+#[test]
+fn ctrl_c_keeps_complete_points_and_resume_finishes_the_same_sweep() {
+    let args = |out: &str| -> Vec<String> {
+        [
+            "sweep",
+            "scenarios/capacity.toml",
+            "--out",
+            out,
+            "--quiet",
+            "--no-charts",
+            "--threads",
+            "2",
+            "--replications",
+            "100",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let whole = temp_dir("ctrlc-whole");
+    let whole_s = whole.to_string_lossy().into_owned();
+    let a = args(&whole_s);
+    let o = sresim(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let part = temp_dir("ctrlc-part");
+    let part_s = part.to_string_lossy().into_owned();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_sresim"))
+        .args(args(&part_s))
+        .current_dir(crate::support::root())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(kill.success());
+    let o = child.wait_with_output().expect("wait");
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--resume"), "{}", stderr(&o));
+    assert!(part.join(".partial").join("progress.json").is_file());
+    assert!(
+        !part.join("runs.csv").exists(),
+        "no final file from an interrupted sweep"
+    );
+
+    let mut resume = args(&part_s);
+    resume.push("--resume".into());
+    let o = sresim(&resume.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(o.status.success(), "{}", stderr(&o));
+    for f in [
+        "runs.csv",
+        "points.csv",
+        "teams.csv",
+        "services.csv",
+        "weekly.csv",
+    ] {
+        assert_eq!(
+            read(&whole.join(f)),
+            read(&part.join(f)),
+            "{f} differs after resume"
+        );
+    }
+    assert!(!part.join(".partial").exists());
 }
