@@ -5,6 +5,8 @@
 //! random streams), [`model`] (the SRE domain, pure), [`report`] (CSV and manifest).
 //! The binary's command-line layer lives in `cli`.
 
+#![warn(missing_docs)]
+
 pub mod engine;
 pub mod model;
 pub mod report;

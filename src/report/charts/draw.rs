@@ -292,13 +292,20 @@ fn draw_heatmap<DB: DrawingBackend>(
     } else {
         category_range(ny)
     };
+    // Wide enough for the longest category label, within reason.
+    let (main_w, _) = main.dim_in_pixel();
+    let y_label_px = (0..ny)
+        .map(|i| label_width_px(&h.y.label(i as f64)))
+        .max()
+        .unwrap_or(0)
+        .clamp(160, main_w * 2 / 5);
     let mut chart = ChartBuilder::on(&main)
         .margin_left(20)
         .margin_right(10)
         .margin_top(10)
         .margin_bottom(10)
         .x_label_area_size(90)
-        .y_label_area_size(160)
+        .y_label_area_size(y_label_px)
         .build_cartesian_2d(
             Ticked::new(x0, x1, thin(xt, 20)),
             Ticked::new(y0, y1, thin(yt, 20)),
@@ -1050,7 +1057,31 @@ fn category_label(names: &[String], v: f64) -> String {
     if (v - i).abs() > 1e-6 || i < 0.0 {
         return String::new();
     }
-    names.get(i as usize).cloned().unwrap_or_default()
+    names
+        .get(i as usize)
+        .map(|n| compact_label(n))
+        .unwrap_or_default()
+}
+
+/// A shorter form of an inline-table value for tick labels:
+/// `{ london = 8, mountain-view = 8 }` reads `london=8, mountain-view=8`.
+fn compact_label(name: &str) -> String {
+    let t = name.trim();
+    match t.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
+        Some(inner) => inner
+            .split(',')
+            .map(|kv| kv.split('=').map(str::trim).collect::<Vec<_>>().join("="))
+            .collect::<Vec<_>>()
+            .join(", ")
+            .trim()
+            .to_owned(),
+        None => t.to_owned(),
+    }
+}
+
+/// Pixels a tick label needs, roughly: DejaVu Sans averages about 0.6 em a character.
+fn label_width_px(label: &str) -> u32 {
+    (label.chars().count() as f64 * TICK_PX as f64 * 0.6).ceil() as u32 + 30
 }
 
 /// At most `max` of `ticks`, evenly spaced.
@@ -1130,6 +1161,15 @@ mod tests {
         let pts = [p(1.0), p(f64::NAN), p(2.0), p(3.0)];
         let r = runs(&pts, |p| p.mean.is_finite());
         assert_eq!(r.iter().map(|r| r.len()).collect::<Vec<_>>(), vec![1, 2]);
+    }
+
+    #[test]
+    fn inline_table_labels_are_compacted() {
+        assert_eq!(
+            compact_label("{ london = 8, mountain-view = 8 }"),
+            "london=8, mountain-view=8"
+        );
+        assert_eq!(compact_label("by_stack"), "by_stack");
     }
 
     #[test]
