@@ -18,6 +18,22 @@ use sresim::sweep::{self, compare, plan, Outcome, PlanError, SweepOptions, Sweep
 
 use super::{Common, SweepArgs};
 
+/// Prints a line on stdout, ignoring a closed pipe (`sresim … | head` must not panic).
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// Prints on stdout without a newline, ignoring a closed pipe.
+macro_rules! say_raw {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($t)*);
+    }};
+}
+
 const USAGE: u8 = 2;
 const INTERRUPTED: u8 = 130;
 
@@ -96,7 +112,7 @@ fn draw(dir: &Path, skip: bool, quiet: bool) -> Result<(), u8> {
     match charts::plot_dir(dir) {
         Ok(files) => {
             if !quiet {
-                println!("charts: {} files", files.len());
+                say!("charts: {} files", files.len());
             }
             Ok(())
         }
@@ -157,7 +173,7 @@ pub fn run(c: &Common, trace: bool) -> u8 {
     }
     if !c.quiet {
         let summaries: Vec<_> = runs.iter().map(|r| &r.summary).collect();
-        println!(
+        say!(
             "{}: {} replications × {} weeks ({} warm-up), seed {}",
             cfg.name,
             cfg.simulation.replications,
@@ -165,8 +181,8 @@ pub fn run(c: &Common, trace: bool) -> u8 {
             cfg.simulation.warmup_weeks,
             cfg.simulation.seed
         );
-        print!("{}", report::headline_table(&summaries));
-        println!(
+        say_raw!("{}", report::headline_table(&summaries));
+        say!(
             "wrote {} in {:.2} s",
             out.display(),
             started.elapsed().as_secs_f64()
@@ -188,7 +204,7 @@ pub fn validate(files: &[PathBuf]) -> u8 {
             Ok(cfg)
         });
         match checked {
-            Ok(cfg) => println!(
+            Ok(cfg) => say!(
                 "{}: ok ({} sites, {} teams, {} services)",
                 file.display(),
                 cfg.sites.len(),
@@ -470,7 +486,7 @@ pub fn sweep(a: &SweepArgs) -> u8 {
         }
     }
     if !a.common.quiet {
-        println!(
+        say!(
             "{}: {} points × {} replications{}{}",
             base_cfg.name,
             plan.points.len(),
@@ -484,7 +500,7 @@ pub fn sweep(a: &SweepArgs) -> u8 {
                 format!(", resumed after {} points", done.len())
             }
         );
-        println!(
+        say!(
             "{:>5} {:<28} {:>4} {:>9} {:>9} {:>9} {:>9} {:>9}",
             "point",
             axis_keys.join(", "),
@@ -496,18 +512,19 @@ pub fn sweep(a: &SweepArgs) -> u8 {
             "proj h/wk"
         );
         for l in &lines {
-            println!("{l}");
+            say!("{l}");
         }
         if lines.len() < in_shard - done.len() {
-            println!("… see points.csv");
+            say!("… see points.csv");
         }
         if a.ci_target.is_some() {
-            println!(
+            say!(
                 "replications per point to reach the CI target: {} to {}",
-                manifest.replications_per_point_min, manifest.replications_per_point_max
+                manifest.replications_per_point_min,
+                manifest.replications_per_point_max
             );
         }
-        println!(
+        say!(
             "wrote {} in {:.2} s",
             out.display(),
             started.elapsed().as_secs_f64()
@@ -676,12 +693,12 @@ pub fn compare(c: &Common, specs: &[String]) -> u8 {
         return code;
     }
     if !c.quiet {
-        print!("{}", compare_table(&names, &rows));
-        println!(
+        say_raw!("{}", compare_table(&names, &rows));
+        say!(
             "paired on {} replications (same seeds); * = 95% CI of the difference excludes 0",
             base_cfg.simulation.replications
         );
-        println!(
+        say!(
             "wrote {} in {:.2} s",
             out.display(),
             started.elapsed().as_secs_f64()
@@ -747,7 +764,7 @@ pub fn plot(dir: &Path) -> u8 {
     match charts::plot_dir(dir) {
         Ok(files) => {
             for f in &files {
-                println!("{}", f.display());
+                say!("{}", f.display());
             }
             0
         }
@@ -775,6 +792,6 @@ pub fn merge(shards: &[PathBuf], out: &Path, no_charts: bool) -> u8 {
     if let Err(code) = draw(out, no_charts, false) {
         return code;
     }
-    println!("merged {} shards into {}", shards.len(), out.display());
+    say!("merged {} shards into {}", shards.len(), out.display());
     0
 }

@@ -95,17 +95,20 @@ impl fmt::Display for ScenarioError {
             ScenarioError::BadOverride { text, reason } => {
                 write!(f, "bad --set {text:?}: {reason}")
             }
-            ScenarioError::Invalid(problems) => {
-                for (i, problem) in problems.iter().enumerate() {
-                    if i > 0 {
-                        writeln!(f)?;
-                    }
-                    write!(f, "{problem}")?;
-                }
-                Ok(())
-            }
+            ScenarioError::Invalid(problems) => write_problems(f, problems),
         }
     }
+}
+
+/// Writes problems one per line (no trailing newline).
+pub(crate) fn write_problems(f: &mut fmt::Formatter<'_>, problems: &[Problem]) -> fmt::Result {
+    for (i, problem) in problems.iter().enumerate() {
+        if i > 0 {
+            writeln!(f)?;
+        }
+        write!(f, "{problem}")?;
+    }
+    Ok(())
 }
 
 impl std::error::Error for ScenarioError {

@@ -23,6 +23,7 @@ mod validate;
 
 use std::path::Path;
 
+pub(crate) use error::write_problems;
 pub use error::{Problem, ScenarioError};
 pub use overrides::Override;
 

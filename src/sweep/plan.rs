@@ -38,15 +38,7 @@ impl std::fmt::Display for PlanError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             PlanError::Usage(m) => write!(f, "{m}"),
-            PlanError::Invalid(problems) => {
-                for (i, p) in problems.iter().enumerate() {
-                    if i > 0 {
-                        writeln!(f)?;
-                    }
-                    write!(f, "{p}")?;
-                }
-                Ok(())
-            }
+            PlanError::Invalid(problems) => crate::scenario::write_problems(f, problems),
         }
     }
 }

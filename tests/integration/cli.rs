@@ -186,3 +186,22 @@ fn unwritable_output_is_an_io_error_with_exit_code_2() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("file"), "{}", stderr(&o));
 }
+
+#[test]
+fn closed_stdout_pipe_is_not_a_panic() {
+    // `sresim run | head -1`: the reader goes away before the table is printed.
+    let dir = temp_dir("cli-pipe");
+    let out = dir.to_string_lossy().into_owned();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sresim"))
+        .args(["run", "--replications", "2", "--no-charts", "--out", &out])
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let o = child.wait_with_output().expect("wait");
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(dir.join("summary.csv").is_file());
+}
