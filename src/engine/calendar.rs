@@ -8,6 +8,12 @@ pub const HOURS_PER_DAY: f64 = 24.0;
 /// Hours in a week.
 pub const HOURS_PER_WEEK: f64 = 168.0;
 
+// Reciprocals: a multiplication instead of a division on the per-incident path. Near a
+// boundary the product may round to the neighbouring hour's side; every use below is
+// either insensitive to that (an extra empty day in a loop) or off by a few ulps.
+const PER_DAY: f64 = 1.0 / HOURS_PER_DAY;
+const PER_WEEK: f64 = 1.0 / HOURS_PER_WEEK;
+
 /// `x.floor()` for finite values within ±2⁶³, without a library call on targets
 /// that lack a rounding instruction (the event loop calls it per incident).
 #[inline]
@@ -25,7 +31,7 @@ pub fn fast_floor(x: f64) -> f64 {
 #[inline]
 pub fn local_hour_of_week(t: f64, utc_offset_hours: f64) -> f64 {
     let x = t + utc_offset_hours;
-    let h = x - fast_floor(x / HOURS_PER_WEEK) * HOURS_PER_WEEK;
+    let h = x - fast_floor(x * PER_WEEK) * HOURS_PER_WEEK;
     // Rounding can land exactly on the upper bound.
     if h >= HOURS_PER_WEEK {
         0.0
@@ -44,7 +50,7 @@ pub fn local_day_of_week(t: f64, utc_offset_hours: f64) -> u32 {
 #[inline]
 pub fn local_hour_of_day(t: f64, utc_offset_hours: f64) -> f64 {
     let x = t + utc_offset_hours;
-    let h = x - fast_floor(x / HOURS_PER_DAY) * HOURS_PER_DAY;
+    let h = x - fast_floor(x * PER_DAY) * HOURS_PER_DAY;
     if h >= HOURS_PER_DAY {
         0.0
     } else {
@@ -69,7 +75,7 @@ impl DailyWindow {
     #[inline]
     pub fn contains(&self, t: f64, utc_offset_hours: f64) -> bool {
         let h = local_hour_of_week(t, utc_offset_hours);
-        let day = (h / HOURS_PER_DAY) as u32;
+        let day = (h * PER_DAY) as u32;
         let hour = h - f64::from(day) * HOURS_PER_DAY;
         (!self.weekdays_only || day < 5) && hour >= self.from_hour && hour < self.to_hour
     }
@@ -81,8 +87,8 @@ impl DailyWindow {
         }
         let a = start + utc_offset_hours;
         let b = end + utc_offset_hours;
-        let first_day = fast_floor(a / HOURS_PER_DAY) as i64;
-        let last_day = fast_floor(b / HOURS_PER_DAY) as i64;
+        let first_day = fast_floor(a * PER_DAY) as i64;
+        let last_day = fast_floor(b * PER_DAY) as i64;
         let mut total = 0.0;
         for day in first_day..=last_day {
             if self.weekdays_only && day.rem_euclid(7) >= 5 {

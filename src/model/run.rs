@@ -220,6 +220,8 @@ struct Team {
 /// SLO windows of one service that may still receive downtime.
 struct SloTracker {
     window_hours: f64,
+    /// 1 / window_hours: the window index is a multiplication on the per-incident path.
+    per_window: f64,
     budget_hours: f64,
     /// Index of the oldest open window.
     front: u64,
@@ -541,6 +543,7 @@ impl<'a> Model<'a> {
                 ttm: Mean::default(),
                 slo: SloTracker {
                     window_hours,
+                    per_window: 1.0 / window_hours,
                     budget_hours: (1.0 - sc.slo_target) * window_hours,
                     front: 0,
                     spent: VecDeque::new(),
@@ -632,7 +635,8 @@ impl<'a> Model<'a> {
         let ti = svc.team as usize;
         if in_window {
             svc.incidents += 1;
-            let w = fast_floor(t / svc.slo.window_hours) as u64;
+            // Never an already closed window, even if the product rounds down at a boundary.
+            let w = (fast_floor(t * svc.slo.per_window) as u64).max(svc.slo.front);
             let slo = &mut svc.slo;
             let idx = (w - slo.front) as usize;
             if idx >= slo.spent.len() {
@@ -759,7 +763,8 @@ impl<'a> Model<'a> {
     }
 
     fn book_downtime(slo: &mut SloTracker, paged_at: f64, hours: f64, closes: bool) {
-        let w = fast_floor(paged_at / slo.window_hours) as u64;
+        // The same index as when paged: that window cannot have closed since.
+        let w = (fast_floor(paged_at * slo.per_window) as u64).max(slo.front);
         let idx = (w - slo.front) as usize;
         slo.spent[idx] += hours;
         if closes {
