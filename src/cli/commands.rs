@@ -655,22 +655,15 @@ pub fn compare(c: &Common, specs: &[String]) -> u8 {
     if let Err(e) = report::write_csv(&out.join("compare.csv"), &rows) {
         return fail(format!("cannot write results: {e}"), USAGE);
     }
-    let mut header = vec!["variant".to_string(), "replication".to_string()];
-    header.extend(Summary::METRICS.iter().map(|m| m.to_string()));
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut ok = w.write_record(&header).is_ok();
-    for (name, v) in names.iter().zip(&summaries) {
-        for s in v {
-            let mut row = vec![name.clone(), s.replication.to_string()];
-            row.extend(s.metric_values().iter().map(|&x| report::sweep::num(x)));
-            ok &= w.write_record(&row).is_ok();
-        }
-    }
-    let bytes = match w.into_inner() {
-        Ok(b) if ok => b,
-        _ => return fail("cannot encode runs.csv", USAGE),
-    };
-    if let Err(e) = report::write_atomic(&out.join("runs.csv"), &bytes) {
+    let header = report::sweep::runs_header(&["variant".into(), "replication".into()]);
+    let run_rows = names.iter().zip(&summaries).flat_map(|(name, v)| {
+        v.iter()
+            .map(|s| report::sweep::runs_record(vec![name.clone(), s.replication.to_string()], s))
+    });
+    if let Err(e) = report::write_csv(
+        &out.join("runs.csv"),
+        std::iter::once(header).chain(run_rows),
+    ) {
         return fail(format!("cannot write results: {e}"), USAGE);
     }
     let manifest = serde_json::json!({

@@ -238,6 +238,15 @@ struct SeverityModel {
     ttm: Sampler,
 }
 
+/// The lifecycle phase at `t`, given the phases' start times (`phase_start[7]` is the
+/// retirement): `None` before launch and after retirement.
+fn phase_index(phase_start: &[f64; 8], t: f64) -> Option<usize> {
+    if t < phase_start[0] {
+        return None;
+    }
+    (0..7).find(|&i| t < phase_start[i + 1])
+}
+
 struct Service {
     team: u32,
     utc_offset_hours: f64,
@@ -264,10 +273,7 @@ struct Service {
 
 impl Service {
     fn phase_at(&self, t: f64) -> Option<usize> {
-        if t < self.phase_start[0] {
-            return None;
-        }
-        (0..7).find(|&i| t < self.phase_start[i + 1])
+        phase_index(&self.phase_start, t)
     }
 
     /// ∫ multiplier dt over [a, b], in hours.
@@ -961,14 +967,9 @@ impl<'a> Model<'a> {
     /// incidents mitigated), or all ended windows when `force`.
     fn close_slo_windows(&mut self, si: usize, t: f64, force: bool) {
         let (warmup, horizon) = (self.warmup, self.horizon);
-        let svc = &self.services[si];
-        let phase_start = svc.phase_start;
-        let serving_at = |x: f64| -> bool {
-            x >= phase_start[0]
-                && (0..7)
-                    .find(|&i| x < phase_start[i + 1])
-                    .is_some_and(|i| Phase::ALL[i].is_serving())
-        };
+        let phase_start = self.services[si].phase_start;
+        let serving_at =
+            |x: f64| phase_index(&phase_start, x).is_some_and(|i| Phase::ALL[i].is_serving());
         let slo = &mut self.services[si].slo;
         loop {
             let start = slo.front as f64 * slo.window_hours;

@@ -49,12 +49,18 @@ pub fn num(x: f64) -> String {
     format!("{x}")
 }
 
-/// Header of `runs.csv`: `point`, `replication`, the axis key paths, then the metrics.
-pub fn runs_header(axes: &[String]) -> Vec<String> {
-    let mut h = vec!["point".to_string(), "replication".to_string()];
-    h.extend(axes.iter().cloned());
+/// Header of `runs.csv`: the leading columns (for a sweep `point`, `replication` and the
+/// axis key paths), then the metrics.
+pub fn runs_header(lead: &[String]) -> Vec<String> {
+    let mut h = lead.to_vec();
     h.extend(Summary::METRICS.iter().map(|m| m.to_string()));
     h
+}
+
+/// One `runs.csv` row: the leading values, then the summary's metrics (see [`num`]).
+pub fn runs_record(mut lead: Vec<String>, summary: &Summary) -> Vec<String> {
+    lead.extend(summary.metric_values().iter().map(|&x| num(x)));
+    lead
 }
 
 /// Header of `points.csv`: `point`, the axes, `n`, then for each metric its mean,
@@ -212,7 +218,9 @@ impl SweepWriter {
         };
         if w.progress.lengths.get("runs.csv").copied().unwrap_or(0) == 0 {
             let mut h = csv::Writer::from_writer(Vec::new());
-            h.write_record(runs_header(&w.axes))
+            let mut lead = vec!["point".to_string(), "replication".to_string()];
+            lead.extend(w.axes.iter().cloned());
+            h.write_record(runs_header(&lead))
                 .map_err(encode(Path::new("runs.csv")))?;
             let bytes = h.into_inner().map_err(|e| ReportError::Encode {
                 path: PathBuf::from("runs.csv"),
@@ -250,10 +258,9 @@ impl SweepWriter {
             .has_headers(false)
             .from_writer(Vec::new());
         for r in runs {
-            let mut row = vec![point.to_string(), r.summary.replication.to_string()];
-            row.extend(axis_values.iter().cloned());
-            row.extend(r.summary.metric_values().iter().map(|&x| num(x)));
-            w.write_record(&row)
+            let mut lead = vec![point.to_string(), r.summary.replication.to_string()];
+            lead.extend(axis_values.iter().cloned());
+            w.write_record(runs_record(lead, &r.summary))
                 .map_err(encode(Path::new("runs.csv")))?;
         }
         let runs_rows = w.into_inner().map_err(|e| ReportError::Encode {

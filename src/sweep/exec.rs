@@ -114,10 +114,11 @@ pub fn check_plan(
 pub fn meets_ci_target(summaries: &[&Summary], target: f64) -> bool {
     HEADLINE_METRICS.iter().all(|(_, _, get)| {
         let ci = MeanCi::of(summaries.iter().map(|s| get(s)));
-        if ci.n == 0 || ci.mean == 0.0 || ci.half_width == 0.0 {
-            return ci.n != 1;
+        match ci.n {
+            0 => true,  // nothing to estimate (e.g. no incidents at all)
+            1 => false, // no interval from one value
+            _ => ci.half_width <= target * ci.mean.abs(),
         }
-        ci.half_width.is_finite() && ci.half_width <= target * ci.mean.abs()
     })
 }
 
