@@ -2,6 +2,7 @@
 
 mod charts;
 mod cli;
+mod golden;
 mod model;
 mod queueing;
 mod scenario;
