@@ -123,7 +123,7 @@ fn draw(dir: &Path, skip: bool, quiet: bool) -> Result<(), u8> {
 fn seed_note() -> &'static str {
     "stream seed = stream_seed(seed, 0, replication, stream id): replication r of every point \
      and variant shares its streams (common random numbers); a service's streams are keyed by \
-     its name: ids b (arrivals), b+1 (handling), b+2 (tickets) with b = 4 × FNV-1a(name)"
+     its name: ids b (arrivals), b+1 (handling), b+2 (tickets), b+3..b+15 reserved and spare, with b = 16 × FNV-1a(name)"
 }
 
 /// `sresim run`.

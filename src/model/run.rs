@@ -62,8 +62,18 @@ pub struct RunOptions {
 }
 
 /// Random stream ids: each service owns `STREAMS_PER_SERVICE` consecutive ids, starting
-/// at a hash of its name (see [`service_stream_base`]).
-const STREAMS_PER_SERVICE: u64 = 4;
+/// at a hash of its name (see [`service_stream_base`]). The layout is fixed: a new random
+/// process takes a spare id, so adding it re-seeds nothing else.
+///
+/// | offset | stream |
+/// |---|---|
+/// | 0 | arrivals: candidate times and every candidate's thinning uniform |
+/// | 1 | handling: severity, acknowledge delay, time to mitigate |
+/// | 2 | tickets |
+/// | 3 | reserved: change-induced arrivals |
+/// | 4 | reserved: readiness reviews and engagement |
+/// | 5–15 | spare |
+const STREAMS_PER_SERVICE: u64 = 16;
 const STREAM_ARRIVALS: u64 = 0;
 const STREAM_HANDLING: u64 = 1;
 const STREAM_TICKETS: u64 = 2;
@@ -81,7 +91,7 @@ enum Event {
     WeekEnded,
 }
 
-/// First stream id of a service: FNV-1a of its name, times four. Keying streams by name
+/// First stream id of a service: FNV-1a of its name, times sixteen. Keying streams by name
 /// rather than position keeps a service's incidents the same when other services are
 /// added or removed (a sweep over `count`, another scenario file in a comparison).
 pub fn service_stream_base(name: &str) -> u64 {
@@ -318,18 +328,19 @@ impl Service {
         }
     }
 
-    /// Whether the candidate at `t` is a real arrival (thinning).
+    /// Whether the candidate at `t` is a real arrival (thinning). Every candidate draws
+    /// its uniform, whatever the ratio, so that a changed ratio never moves a later draw.
     #[inline]
     fn accept(&mut self, t: f64) -> bool {
-        if self.working_factor == self.off_factor {
-            return true;
-        }
-        let ratio = if WORKING_TIME.contains(t, self.utc_offset_hours) {
+        let u: f64 = self.arrivals.random();
+        let ratio = if self.working_factor == self.off_factor {
+            self.working_factor
+        } else if WORKING_TIME.contains(t, self.utc_offset_hours) {
             self.working_factor
         } else {
             self.off_factor
         };
-        ratio >= 1.0 || self.arrivals.random::<f64>() < ratio
+        u < ratio
     }
 
     fn pick_severity(&mut self) -> usize {
