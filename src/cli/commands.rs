@@ -9,11 +9,11 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use sresim::model::{RunResult, ScenarioConfig, Summary};
+use sresim::model::{RunResult, Summary};
 use sresim::report::ci::MeanCi;
 use sresim::report::sweep::{merge_shards, SweepWriter};
 use sresim::report::{self, charts, Manifest};
-use sresim::scenario::{Override, ScenarioError, ScenarioSource};
+use sresim::scenario::{Override, ScenarioConfig, ScenarioError, ScenarioSource};
 use sresim::sweep::{self, compare, plan, Outcome, PlanError, SweepOptions, SweepPlan};
 
 use super::{Common, SweepArgs};

@@ -4,12 +4,10 @@
 //! [`ScenarioConfig`] on the [`crate::engine`] and returns its metrics as
 //! [`RunResult`] rows.
 
-pub mod config;
 pub mod results;
 mod run;
 pub mod stats;
 
-pub use config::*;
 pub use results::*;
 pub use run::{
     service_stream_base, simulate, RunOptions, DAYTIME, OPS_CAP_FRAC, WORKING_DAY, WORKING_TIME,

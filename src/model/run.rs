@@ -11,11 +11,11 @@ use std::collections::VecDeque;
 use rand::Rng;
 use rand_distr::{Distribution, Exp1, Poisson, StandardNormal};
 
-use super::config::{lognormal_sigma, Duration, Phase, ScenarioConfig, HOURS_PER_WEEK};
 use super::results::{IncidentRecord, RunResult, ServiceResult, Summary, TeamResult, WeeklyRow};
 use super::stats::{CountHistogram, LogHistogram, Mean};
-use crate::engine::calendar::{fast_floor, DailyWindow};
+use crate::engine::calendar::{fast_floor, DailyWindow, HOURS_PER_WEEK};
 use crate::engine::{stream_rng, SimRng, Simulation};
+use crate::scenario::{lognormal_sigma, Duration, Phase, ScenarioConfig};
 
 /// An engineer's working time: weekdays 07:00–22:00 local. Everything else (nights
 /// 22:00–07:00 and weekends) is off-hours. It selects the acknowledge delay and what
@@ -333,9 +333,10 @@ impl Service {
     #[inline]
     fn accept(&mut self, t: f64) -> bool {
         let u: f64 = self.arrivals.random();
-        let ratio = if self.working_factor == self.off_factor {
-            self.working_factor
-        } else if WORKING_TIME.contains(t, self.utc_offset_hours) {
+        // A flat profile needs no calendar look-up.
+        let ratio = if self.working_factor == self.off_factor
+            || WORKING_TIME.contains(t, self.utc_offset_hours)
+        {
             self.working_factor
         } else {
             self.off_factor
@@ -506,7 +507,7 @@ impl<'a> Model<'a> {
             let mut phase_start = [0.0; 8];
             phase_start[0] = sc.launch_week * HOURS_PER_WEEK;
             for i in 0..7 {
-                phase_start[i + 1] = phase_start[i] + sc.phase_weeks[i] * HOURS_PER_WEEK;
+                phase_start[i + 1] = phase_start[i] + sc.phase_weeks.0[i] * HOURS_PER_WEEK;
             }
             let working_share = WORKING_TIME.hours_per_week() / HOURS_PER_WEEK;
             let mean_profile = working_share * sc.business_hours_multiplier
@@ -540,7 +541,7 @@ impl<'a> Model<'a> {
                 handling: stream(STREAM_HANDLING),
                 tickets: stream(STREAM_TICKETS),
                 phase_start,
-                multiplier: sc.page_multiplier,
+                multiplier: sc.page_multiplier.0,
                 peak_rate_per_hour: sc.page_rate_per_week / HOURS_PER_WEEK * peak_factor,
                 working_factor: if max_profile > 0.0 {
                     sc.business_hours_multiplier / max_profile

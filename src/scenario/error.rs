@@ -45,7 +45,7 @@ impl fmt::Display for Problem {
     }
 }
 
-/// Why a scenario could not be turned into a [`crate::model::ScenarioConfig`].
+/// Why a scenario could not be turned into a [`crate::scenario::ScenarioConfig`].
 #[derive(Debug)]
 pub enum ScenarioError {
     /// The scenario file could not be read (usage error, exit code 2).

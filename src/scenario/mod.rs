@@ -14,6 +14,7 @@
 //! assert_eq!(config.simulation.horizon_weeks, 52.0);
 //! ```
 
+pub mod config;
 mod error;
 mod overrides;
 mod path;
@@ -23,11 +24,11 @@ mod validate;
 
 use std::path::Path;
 
+pub use config::*;
 pub(crate) use error::write_problems;
 pub use error::{Problem, ScenarioError};
 pub use overrides::Override;
 
-use crate::model::ScenarioConfig;
 use path::KeyPath;
 use validate::RawProblem;
 

@@ -9,16 +9,17 @@ use std::collections::{HashMap, HashSet};
 
 use serde::de::DeserializeOwned;
 
+use super::config::{
+    Duration, PerPhase, Phase, ScenarioConfig, ServiceConfig, Severity, SimulationConfig, Site,
+    TeamConfig,
+};
 use super::path::{self, KeyPath, Seg};
 use super::raw::{
     RawExponential, RawFixed, RawLoadProfile, RawLogNormal, RawPhases, RawService, RawSeverity,
     RawSimulation, RawSite, RawTeam, F64, TOP_LEVEL_KEYS, U32, VERSION,
 };
 use super::suggest;
-use crate::model::{
-    Duration, Phase, ScenarioConfig, ServiceConfig, Severity, SimulationConfig, Site, TeamConfig,
-    HOURS_PER_WEEK,
-};
+use crate::engine::calendar::HOURS_PER_WEEK;
 
 /// A problem before it is rendered: where (as a path) and what.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,9 +41,11 @@ pub(crate) const DEFAULT_SEED: u64 = 1;
 /// Tolerance on the sum of severity shares.
 pub(crate) const SHARE_SUM_TOLERANCE: f64 = 1e-6;
 /// Default `phase_weeks`: everything zero except general availability, which lasts forever.
-pub(crate) const DEFAULT_PHASE_WEEKS: [f64; 7] = [0.0, 0.0, 0.0, f64::INFINITY, 0.0, 0.0, 0.0];
+pub(crate) const DEFAULT_PHASE_WEEKS: PerPhase<f64> =
+    PerPhase([0.0, 0.0, 0.0, f64::INFINITY, 0.0, 0.0, 0.0]);
 /// Default `page_multiplier` per phase, in `Phase::ALL` order.
-pub(crate) const DEFAULT_PAGE_MULTIPLIER: [f64; 7] = [0.0, 0.0, 1.5, 1.0, 1.2, 1.0, 0.0];
+pub(crate) const DEFAULT_PAGE_MULTIPLIER: PerPhase<f64> =
+    PerPhase([0.0, 0.0, 1.5, 1.0, 1.2, 1.0, 0.0]);
 
 /// Bound on re-deserializing one entry after dropping a bad key.
 const MAX_ATTEMPTS: usize = 64;
@@ -1028,15 +1031,15 @@ impl Validator<'_> {
         p: &[Seg],
         k: &str,
         raw: Option<&RawPhases>,
-        defaults: [f64; 7],
+        defaults: PerPhase<f64>,
         rule: fn(&mut Self, &[Seg], f64) -> bool,
-    ) -> Option<[f64; 7]> {
+    ) -> Option<PerPhase<f64>> {
         let mut out = defaults;
         let Some(raw) = raw else {
             return Some(out);
         };
         let tp = path::key(p, k);
-        for ((slot, value), phase) in out.iter_mut().zip(raw.in_order()).zip(Phase::ALL) {
+        for ((slot, value), phase) in out.0.iter_mut().zip(raw.in_order()).zip(Phase::ALL) {
             if let Some(F64(x)) = value {
                 rule(self, &path::key(&tp, phase.as_str()), x);
                 *slot = x;

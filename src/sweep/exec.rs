@@ -7,9 +7,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use rayon::prelude::*;
 
 use super::plan::SweepPlan;
-use crate::model::{simulate, RunOptions, RunResult, ScenarioConfig, Summary};
+use crate::model::{simulate, RunOptions, RunResult, Summary};
 use crate::report::ci::MeanCi;
 use crate::report::HEADLINE_METRICS;
+use crate::scenario::ScenarioConfig;
 use crate::scenario::{Override, ScenarioError, ScenarioSource};
 
 /// How to run a sweep.

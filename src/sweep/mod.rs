@@ -17,7 +17,8 @@ pub use plan::{parse_vary, Axis, PlanError, SweepPlan};
 
 use rayon::prelude::*;
 
-use crate::model::{simulate, RunOptions, RunResult, ScenarioConfig};
+use crate::model::{simulate, RunOptions, RunResult};
+use crate::scenario::ScenarioConfig;
 
 /// A failure to set up the worker pool.
 #[derive(Debug)]

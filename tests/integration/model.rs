@@ -1,6 +1,7 @@
 //! Edge cases of the on-call model that must be right.
 
-use sresim::model::{simulate, RunOptions, RunResult, ScenarioConfig};
+use sresim::model::{simulate, RunOptions, RunResult};
+use sresim::scenario::ScenarioConfig;
 use sresim::scenario::ScenarioSource;
 
 /// A one-team, one-service scenario; `team` and `service` are extra TOML lines.

@@ -3,8 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use sresim::model::{Duration, ScenarioConfig};
-use sresim::scenario::{Override, Problem, ScenarioError, ScenarioSource, BASELINE_TOML};
+use sresim::scenario::{
+    Duration, Override, PerPhase, Phase, Problem, ScenarioConfig, ScenarioError, ScenarioSource,
+    BASELINE_TOML,
+};
 
 /// A small valid scenario; tests change it with overrides or text edits.
 const MINIMAL: &str = r#"version = 1
@@ -133,7 +135,7 @@ fn pages_per_week_at(config: &ScenarioConfig, t: f64) -> f64 {
         .iter()
         .map(|s| {
             let mut start = s.launch_week;
-            for (weeks, multiplier) in s.phase_weeks.iter().zip(s.page_multiplier) {
+            for (weeks, multiplier) in s.phase_weeks.0.iter().zip(s.page_multiplier.0) {
                 if t >= start && t < start + weeks {
                     return s.page_rate_per_week * multiplier;
                 }
@@ -508,8 +510,14 @@ fn omitted_keys_take_their_documented_defaults() {
     assert_eq!(s.tickets_per_week, 0.0);
     assert_eq!(s.hours_per_ticket, 0.0);
     assert_eq!(s.slo_window_weeks, 4.0);
-    assert_eq!(s.phase_weeks, [0.0, 0.0, 0.0, f64::INFINITY, 0.0, 0.0, 0.0]);
-    assert_eq!(s.page_multiplier, [0.0, 0.0, 1.5, 1.0, 1.2, 1.0, 0.0]);
+    assert_eq!(
+        s.phase_weeks,
+        PerPhase([0.0, 0.0, 0.0, f64::INFINITY, 0.0, 0.0, 0.0])
+    );
+    assert_eq!(
+        s.page_multiplier,
+        PerPhase([0.0, 0.0, 1.5, 1.0, 1.2, 1.0, 0.0])
+    );
     assert_eq!(s.business_hours_multiplier, 1.0);
     assert_eq!(s.off_hours_multiplier, 1.0);
     assert_eq!(s.severities.len(), 2);
@@ -594,8 +602,14 @@ fn phase_weeks_accept_inf_and_map_in_lifecycle_order() {
         ]))
         .expect("valid");
     let s = &config.services[0];
-    assert_eq!(s.phase_weeks, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, f64::INFINITY]);
-    assert_eq!(s.page_multiplier, [0.5, 0.0, 1.5, 1.0, 1.2, 1.0, 0.25]);
+    assert_eq!(
+        s.phase_weeks,
+        PerPhase([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, f64::INFINITY])
+    );
+    assert_eq!(
+        s.page_multiplier,
+        PerPhase([0.5, 0.0, 1.5, 1.0, 1.2, 1.0, 0.25])
+    );
 }
 
 #[test]
@@ -657,7 +671,10 @@ fn override_addresses_array_entries_by_name() {
     assert_eq!(config.services[0].page_rate_per_week, 3.5);
     assert_eq!(config.services[0].severities[0].impact_fraction, 0.5);
     assert_eq!(config.simulation.horizon_weeks, 52.0);
-    assert_eq!(config.services[0].phase_weeks[3], 10.0);
+    assert_eq!(
+        config.services[0].phase_weeks[Phase::GeneralAvailability],
+        10.0
+    );
 }
 
 #[test]

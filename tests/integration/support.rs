@@ -3,9 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use sresim::model::{RunResult, ScenarioConfig, Summary};
+use sresim::model::{RunResult, Summary};
 use sresim::report::ci::MeanCi;
-use sresim::scenario::{Override, ScenarioSource};
+use sresim::scenario::{Override, ScenarioConfig, ScenarioSource};
 use sresim::sweep::run_replications;
 
 /// The repository root.

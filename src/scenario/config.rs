@@ -1,14 +1,12 @@
-//! Validated model inputs.
-//!
-//! These types are what the `scenario` layer produces after parsing and validating a
-//! scenario file; every value here has already been checked (rates are non-negative,
-//! SLO targets lie in (0, 1), shifts divide a week, names resolve to indices), so the
-//! model can use them without further checks.
+//! Validated scenario types: what parsing and validating a scenario file produces, and
+//! what the model reads. Every value here has already been checked (rates are
+//! non-negative, SLO targets lie in (0, 1), shifts divide a week, names resolve to
+//! indices), so the model can use them without further checks.
 
+use std::ops::{Index, IndexMut};
+
+use serde::ser::SerializeMap;
 use serde::Serialize;
-
-/// Hours in one week.
-pub const HOURS_PER_WEEK: f64 = 168.0;
 
 /// The seven lifecycle phases of a service, in the order a service goes through them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -42,6 +40,11 @@ impl Phase {
         Phase::Unsupported,
     ];
 
+    /// Position in lifecycle order (design is 0).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// The snake_case name used in scenario files and CSV output.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -65,6 +68,41 @@ impl Phase {
                 | Phase::Deprecation
                 | Phase::Abandoned
         )
+    }
+}
+
+/// One value per lifecycle phase, indexed by [`Phase`]. Serialised as a table from
+/// phase name to value, in lifecycle order.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PerPhase<T>(pub [T; 7]);
+
+impl<T> PerPhase<T> {
+    /// Each phase with its value, in lifecycle order.
+    pub fn iter(&self) -> impl Iterator<Item = (Phase, &T)> {
+        Phase::ALL.into_iter().zip(self.0.iter())
+    }
+}
+
+impl<T> Index<Phase> for PerPhase<T> {
+    type Output = T;
+    fn index(&self, phase: Phase) -> &T {
+        &self.0[phase.index()]
+    }
+}
+
+impl<T> IndexMut<Phase> for PerPhase<T> {
+    fn index_mut(&mut self, phase: Phase) -> &mut T {
+        &mut self.0[phase.index()]
+    }
+}
+
+impl<T: Serialize> Serialize for PerPhase<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(7))?;
+        for (phase, value) in self.iter() {
+            map.serialize_entry(phase.as_str(), value)?;
+        }
+        map.end()
     }
 }
 
@@ -198,11 +236,11 @@ pub struct ServiceConfig {
     pub site: usize,
     /// Week the service enters its first phase (design).
     pub launch_week: f64,
-    /// Duration of each phase in weeks, in `Phase::ALL` order; after the last the
-    /// service is retired. May be infinite.
-    pub phase_weeks: [f64; 7],
-    /// Page-rate multiplier for each phase, in `Phase::ALL` order.
-    pub page_multiplier: [f64; 7],
+    /// Duration of each phase in weeks; after the last the service is retired. May be
+    /// infinite.
+    pub phase_weeks: PerPhase<f64>,
+    /// Page-rate multiplier for each phase.
+    pub page_multiplier: PerPhase<f64>,
     /// Base incident (page) rate per week at multiplier 1.
     pub page_rate_per_week: f64,
     /// Relative load during the service site's working time (weekdays 07:00–22:00).
