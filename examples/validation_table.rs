@@ -9,8 +9,8 @@
 use std::path::Path;
 
 use sresim::model::{RunResult, Summary};
-use sresim::report::ci::MeanCi;
 use sresim::scenario::{Override, ScenarioSource};
+use sresim::sweep::ci::MeanCi;
 use sresim::sweep::run_replications;
 
 fn runs(file: &str, sets: &[String]) -> Vec<RunResult> {

@@ -10,10 +10,10 @@ use std::time::Instant;
 use serde::Serialize;
 
 use sresim::model::{RunResult, Summary};
-use sresim::report::ci::MeanCi;
 use sresim::report::sweep::{merge_shards, SweepWriter};
 use sresim::report::{self, charts, Manifest};
 use sresim::scenario::{Override, ScenarioConfig, ScenarioError, ScenarioSource};
+use sresim::sweep::ci::MeanCi;
 use sresim::sweep::{self, compare, plan, Outcome, PlanError, SweepOptions, SweepPlan};
 
 use super::{Common, SweepArgs};
@@ -238,12 +238,7 @@ fn parse_shard(text: &str) -> Result<(usize, usize), String> {
 
 /// A stable 64-bit FNV-1a hash, as hex.
 fn fingerprint(text: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
+    format!("{:016x}", sresim::engine::fnv1a64(text))
 }
 
 /// What `manifest.json` records about a sweep.

@@ -22,5 +22,5 @@ pub mod calendar;
 mod queue;
 pub mod rng;
 
-pub use queue::{EventQueue, Simulation};
-pub use rng::{stream_rng, stream_seed, SimRng};
+pub use queue::{EventId, EventQueue, Simulation};
+pub use rng::{fnv1a64, stream_rng, stream_seed, SimRng};

@@ -1,5 +1,12 @@
 //! The event queue and the simulation clock.
 
+use std::collections::HashSet;
+
+/// The identity of a scheduled event, returned by [`Simulation::schedule`] and accepted
+/// by [`Simulation::cancel`]. Ids are never reused within one simulation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventId(u64);
+
 /// Sort key: the time's bits mapped so that unsigned order is `f64::total_cmp` order,
 /// then the sequence number. One integer comparison orders two events.
 #[inline]
@@ -46,10 +53,11 @@ impl<E: Copy> EventQueue<E> {
         }
     }
 
-    /// Adds an event at `time`.
+    /// Adds an event at `time` and returns its id (its sequence number).
     #[inline]
-    pub fn push(&mut self, time: f64, event: E) {
-        let k = key(time, self.next_seq);
+    pub fn push(&mut self, time: f64, event: E) -> EventId {
+        let seq = self.next_seq;
+        let k = key(time, seq);
         self.next_seq += 1;
         let entry = Entry {
             key: k,
@@ -68,14 +76,21 @@ impl<E: Copy> EventQueue<E> {
             i = parent;
         }
         self.heap[i] = entry;
+        EventId(seq)
     }
 
     /// Removes and returns the earliest event.
     #[inline]
     pub fn pop(&mut self) -> Option<(f64, E)> {
+        self.pop_entry().map(|(t, _, e)| (t, e))
+    }
+
+    /// Removes the earliest event, returning its time, id and payload.
+    #[inline]
+    fn pop_entry(&mut self) -> Option<(f64, EventId, E)> {
         let last = self.heap.pop()?;
         let Some(&top) = self.heap.first() else {
-            return Some((last.time, last.event));
+            return Some((last.time, EventId(last.key as u64), last.event));
         };
         // Sift the last entry down from the root with a hole.
         let n = self.heap.len();
@@ -98,7 +113,7 @@ impl<E: Copy> EventQueue<E> {
             i = child;
         }
         self.heap[i] = last;
-        Some((top.time, top.event))
+        Some((top.time, EventId(top.key as u64), top.event))
     }
 
     /// Time of the earliest event, if any.
@@ -120,9 +135,14 @@ impl<E: Copy> EventQueue<E> {
 
 /// A clock plus an event queue. Time is a plain `f64` (the model uses hours since
 /// Monday 00:00 UTC of week 0).
+///
+/// Events can be cancelled: a cancelled event stays in the heap and is dropped when it
+/// comes up, so cancelling costs one hash-set insert and the set only ever holds events
+/// that are still pending.
 pub struct Simulation<E> {
     now: f64,
     queue: EventQueue<E>,
+    cancelled: HashSet<EventId>,
 }
 
 impl<E: Copy> Default for Simulation<E> {
@@ -137,6 +157,7 @@ impl<E: Copy> Simulation<E> {
         Self {
             now: 0.0,
             queue: EventQueue::new(),
+            cancelled: HashSet::new(),
         }
     }
 
@@ -146,42 +167,55 @@ impl<E: Copy> Simulation<E> {
         self.now
     }
 
-    /// Schedules `event` at absolute `time`.
+    /// Schedules `event` at absolute `time` and returns its id, for [`Simulation::cancel`].
     ///
     /// # Panics
     /// If `time` is before the current time or not a number: scheduling into the past
     /// is a bug in the caller, never a consequence of user input.
     #[inline]
-    pub fn schedule(&mut self, time: f64, event: E) {
+    pub fn schedule(&mut self, time: f64, event: E) -> EventId {
         assert!(
             time >= self.now,
             "event scheduled in the past: at t = {time} while the clock is at t = {}",
             self.now
         );
-        self.queue.push(time, event);
+        self.queue.push(time, event)
     }
 
     /// Schedules `event` after `delay` from now.
     #[inline]
-    pub fn schedule_in(&mut self, delay: f64, event: E) {
-        self.schedule(self.now + delay, event);
+    pub fn schedule_in(&mut self, delay: f64, event: E) -> EventId {
+        self.schedule(self.now + delay, event)
     }
 
-    /// Pops the next event if it is at or before `horizon`, advancing the clock to it.
-    /// Events after the horizon stay in the queue and `None` is returned.
+    /// Cancels a pending event: it will not be returned. Cancelling an event that has
+    /// already run is a bug in the caller (the id would stay in the cancelled set).
+    #[inline]
+    pub fn cancel(&mut self, id: EventId) {
+        self.cancelled.insert(id);
+    }
+
+    /// Pops the next event that is not cancelled if it is at or before `horizon`,
+    /// advancing the clock to it. Events after the horizon stay in the queue and `None`
+    /// is returned.
     #[inline]
     pub fn next_until(&mut self, horizon: f64) -> Option<(f64, E)> {
-        match self.queue.peek_time() {
-            Some(t) if t <= horizon => {
-                let (t, e) = self.queue.pop()?;
-                self.now = t;
-                Some((t, e))
+        loop {
+            match self.queue.peek_time() {
+                Some(t) if t <= horizon => {
+                    let (t, id, e) = self.queue.pop_entry()?;
+                    if !self.cancelled.is_empty() && self.cancelled.remove(&id) {
+                        continue;
+                    }
+                    self.now = t;
+                    return Some((t, e));
+                }
+                _ => return None,
             }
-            _ => None,
         }
     }
 
-    /// Number of pending events.
+    /// Number of pending events, cancelled ones included until they come up.
     pub fn pending(&self) -> usize {
         self.queue.len()
     }
@@ -228,6 +262,35 @@ mod tests {
     fn scheduling_at_nan_panics() {
         let mut sim: Simulation<()> = Simulation::new();
         sim.schedule(f64::NAN, ());
+    }
+
+    #[test]
+    fn cancelled_events_are_dropped_and_ids_are_distinct() {
+        let mut sim = Simulation::new();
+        let a = sim.schedule(1.0, 'a');
+        let b = sim.schedule(1.0, 'b');
+        let c = sim.schedule(2.0, 'c');
+        let late = sim.schedule(20.0, 'z');
+        assert!(a != b && b != c);
+        sim.cancel(b);
+        sim.cancel(late);
+        let seen: Vec<char> = std::iter::from_fn(|| sim.next_until(10.0).map(|(_, e)| e)).collect();
+        assert_eq!(seen, vec!['a', 'c']);
+        // A cancelled event beyond the horizon is dropped when it comes up later.
+        sim.schedule(30.0, 'y');
+        assert_eq!(sim.next_until(100.0), Some((30.0, 'y')));
+        assert!(sim.cancelled.is_empty());
+    }
+
+    #[test]
+    fn a_cancelled_event_at_the_front_does_not_hide_the_horizon() {
+        let mut sim = Simulation::new();
+        let first = sim.schedule(1.0, 1);
+        sim.schedule(11.0, 2);
+        sim.cancel(first);
+        assert_eq!(sim.next_until(10.0), None);
+        assert_eq!(sim.now(), 0.0);
+        assert_eq!(sim.next_until(11.0), Some((11.0, 2)));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use rand_distr::{Distribution, Exp1, Poisson, StandardNormal};
 use super::results::{IncidentRecord, RunResult, ServiceResult, Summary, TeamResult, WeeklyRow};
 use super::stats::{CountHistogram, LogHistogram, Mean};
 use crate::engine::calendar::{fast_floor, DailyWindow, HOURS_PER_WEEK};
-use crate::engine::{stream_rng, SimRng, Simulation};
+use crate::engine::{fnv1a64, stream_rng, SimRng, Simulation};
 use crate::scenario::{lognormal_sigma, Duration, Phase, ScenarioConfig};
 
 /// An engineer's working time: weekdays 07:00–22:00 local. Everything else (nights
@@ -95,12 +95,7 @@ enum Event {
 /// rather than position keeps a service's incidents the same when other services are
 /// added or removed (a sweep over `count`, another scenario file in a comparison).
 pub fn service_stream_base(name: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in name.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h.wrapping_mul(STREAMS_PER_SERVICE)
+    fnv1a64(name).wrapping_mul(STREAMS_PER_SERVICE)
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -5,7 +5,6 @@
 //! place only when complete, so a reader never sees a partial file under a final name.
 
 pub mod charts;
-pub mod ci;
 pub mod sweep;
 mod write;
 

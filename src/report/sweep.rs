@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::ci::MeanCi;
 use super::write::{write_atomic, write_atomic_unsynced, ReportError};
 use crate::model::{RunResult, Summary};
+use crate::sweep::ci::MeanCi;
 
 const PARTIAL: &str = ".partial";
 const PROGRESS: &str = "progress.json";

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::ci::MeanCi;
 use crate::model::{RunResult, Summary};
+use crate::sweep::ci::MeanCi;
 
 /// A failure to write an output file.
 #[derive(Debug)]

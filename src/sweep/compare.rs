@@ -5,8 +5,8 @@
 
 use serde::Serialize;
 
+use super::ci::{t_quantile_975, MeanCi};
 use crate::model::Summary;
-use crate::report::ci::{t_quantile_975, MeanCi};
 
 /// One row of `compare.csv`: one variant (the first is the base) and one metric.
 #[derive(Debug, Clone, PartialEq, Serialize)]

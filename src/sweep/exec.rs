@@ -6,9 +6,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
+use super::ci::MeanCi;
 use super::plan::SweepPlan;
 use crate::model::{simulate, RunOptions, RunResult, Summary};
-use crate::report::ci::MeanCi;
 use crate::report::HEADLINE_METRICS;
 use crate::scenario::ScenarioConfig;
 use crate::scenario::{Override, ScenarioError, ScenarioSource};

@@ -6,6 +6,7 @@
 //! output does not depend on the number of threads. Replication r of every sweep point
 //! and every variant uses the same random streams (common random numbers).
 
+pub mod ci;
 pub mod compare;
 mod exec;
 pub mod plan;

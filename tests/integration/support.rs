@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use sresim::model::{RunResult, Summary};
-use sresim::report::ci::MeanCi;
 use sresim::scenario::{Override, ScenarioConfig, ScenarioSource};
+use sresim::sweep::ci::MeanCi;
 use sresim::sweep::run_replications;
 
 /// The repository root.

@@ -3,9 +3,9 @@
 use std::sync::atomic::AtomicBool;
 
 use sresim::model::Summary;
-use sresim::report::ci::MeanCi;
 use sresim::report::sweep::SweepWriter;
 use sresim::scenario::{Override, ScenarioSource};
+use sresim::sweep::ci::MeanCi;
 use sresim::sweep::{self, compare, Outcome, SweepOptions, SweepPlan};
 
 use crate::support::{csv_rows, header, read, sresim, stderr, temp_dir};

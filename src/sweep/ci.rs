@@ -1,4 +1,5 @@
-//! Means with Student-t confidence intervals across replications.
+//! Means with Student-t confidence intervals across replications: what sweeps,
+//! comparisons and the `--ci-target` rule estimate, and what reports print.
 
 use serde::Serialize;
 
