@@ -1,14 +1,33 @@
 //! The SRE domain: services, incidents, on-call teams and their time accounting.
 //!
 //! Pure: no files and no printing. [`simulate`] runs one replication of a validated
-//! [`ScenarioConfig`] on the [`crate::engine`] and returns its metrics as
-//! [`RunResult`] rows.
+//! [`crate::scenario::ScenarioConfig`] on the [`crate::engine`] and returns its metrics
+//! as [`RunResult`] rows. The parts, each with one job:
+//!
+//! - [`world`]: the entities (services, teams, engineers, incidents) behind typed ids,
+//!   state only, including who holds each service's pager;
+//! - [`event`]: the closed set of events, as past-tense facts;
+//! - [`arrivals`]: each service's thinned Poisson process and its random streams;
+//! - [`oncall`]: rotations, shifts, routing a page, handling, the waiting queue;
+//! - [`accounting`]: where each team's week went (ops, write-off, project time);
+//! - [`slo`]: SLO windows and error budgets;
+//! - [`recorder`]: the statistics window and every total, turned into rows at the end;
+//! - `run`: [`simulate`], the event dispatch and the ordering between the parts.
 
+pub mod accounting;
+pub mod arrivals;
+pub mod durations;
+pub mod event;
+pub mod oncall;
+pub mod recorder;
 pub mod results;
 mod run;
+pub mod slo;
 pub mod stats;
+pub mod world;
 
+pub use accounting::OPS_CAP_FRAC;
+pub use arrivals::service_stream_base;
+pub use oncall::{DAYTIME, WORKING_DAY, WORKING_TIME};
 pub use results::*;
-pub use run::{
-    service_stream_base, simulate, RunOptions, DAYTIME, OPS_CAP_FRAC, WORKING_DAY, WORKING_TIME,
-};
+pub use run::{simulate, RunOptions};

@@ -1,0 +1,392 @@
+//! On-call: rotations and shifts, routing a page to a responder, handling and the
+//! queue of pages waiting for a free responder.
+//!
+//! A page asks its service's [`PagerHolder`] where to go. It goes to that team's
+//! on-shift responders in order (primary, secondary, …), then to a free responder of the
+//! backup team, if the holder names one; when nobody is free it waits in the team's FIFO
+//! queue. Handling takes an acknowledge delay plus a mitigation time. Each shift is
+//! covered by the site with most of the shift in its local daytime, and within that
+//! site responders are taken round-robin.
+
+use super::accounting::WeekLedger;
+use super::durations::Sampler;
+use super::event::Event;
+use super::run::Model;
+use super::world::{
+    Engineer, EngineerId, Incident, IncidentId, Rotation, ServiceId, Team, TeamId, TeamKind,
+    TeamParams,
+};
+use crate::engine::calendar::{DailyWindow, HOURS_PER_WEEK};
+use crate::scenario::{Phase, ScenarioConfig};
+
+/// An engineer's working time: weekdays 07:00–22:00 local. Everything else (nights
+/// 22:00–07:00 and weekends) is off-hours. It selects the acknowledge delay and what
+/// counts as an off-hours page; it also shapes services' load profiles.
+pub const WORKING_TIME: DailyWindow = DailyWindow {
+    from_hour: 7.0,
+    to_hour: 22.0,
+    weekdays_only: true,
+};
+
+/// An engineer's working day for capacity: weekdays 09:00–17:00 local (the 40-hour
+/// week). A primary's on-call hours inside it are written off for project work.
+pub const WORKING_DAY: DailyWindow = DailyWindow {
+    from_hour: 9.0,
+    to_hour: 17.0,
+    weekdays_only: true,
+};
+
+/// The local daytime used to pick which site covers a shift: 07:00–19:00, every day.
+pub const DAYTIME: DailyWindow = DailyWindow {
+    from_hour: 7.0,
+    to_hour: 19.0,
+    weekdays_only: false,
+};
+
+/// The engineers and teams of a scenario, every team an SRE team holding its rotation.
+/// Engineers are numbered team by team, site by site in the order the team lists them.
+/// Each engineer's on-call start (`on_call_from_week`) is returned beside them.
+pub fn build_teams(cfg: &ScenarioConfig) -> (Vec<Engineer>, Vec<f64>, Vec<Team>) {
+    let mut engineers = Vec::new();
+    let mut on_call_from = Vec::new();
+    let mut teams = Vec::with_capacity(cfg.teams.len());
+    for (ti, tc) in cfg.teams.iter().enumerate() {
+        let mut by_site = Vec::new();
+        let mut offsets = Vec::new();
+        let from = tc.on_call_from_week * HOURS_PER_WEEK;
+        for &(site, count) in tc.members.iter().filter(|&&(_, n)| n > 0) {
+            let s = &cfg.sites[site];
+            let ids = (0..count)
+                .map(|k| {
+                    engineers.push(Engineer {
+                        name: format!("{}-{}-{}", tc.name, s.name, k + 1),
+                        team: TeamId::new(ti),
+                        site,
+                        utc_offset_hours: s.utc_offset_hours,
+                        on_call_eligible: from <= 0.0,
+                        active: true,
+                        handling: None,
+                        on_shift: false,
+                    });
+                    on_call_from.push(from);
+                    EngineerId::new(engineers.len() - 1)
+                })
+                .collect();
+            by_site.push(ids);
+            offsets.push(s.utc_offset_hours);
+        }
+        let per_week = (HOURS_PER_WEEK / tc.shift_hours).round() as usize;
+        let covering = (0..per_week)
+            .map(|k| {
+                let start = tc.handoff_utc_hour + k as f64 * tc.shift_hours;
+                covering_site(&offsets, start, start + tc.shift_hours)
+            })
+            .collect();
+        teams.push(Team {
+            name: tc.name.clone(),
+            kind: TeamKind::Sre,
+            params: TeamParams {
+                shift_hours: tc.shift_hours,
+                handoff_utc_hour: tc.handoff_utc_hour,
+                responders: tc.responders_per_shift as usize,
+                pager_budget: tc.pager_budget_per_shift,
+                hours_per_week: tc.hours_per_week,
+                ack_working: Sampler::new(&tc.ack_business_hours),
+                ack_off: Sampler::new(&tc.ack_off_hours),
+                followup_hours: tc.followup_hours_per_incident,
+                interrupt_hours: tc.interrupt_overhead_hours,
+            },
+            rotation: Rotation {
+                cursor: vec![0; by_site.len()],
+                by_site,
+                covering,
+                ..Rotation::default()
+            },
+            queue: Default::default(),
+        });
+    }
+    (engineers, on_call_from, teams)
+}
+
+/// Which site (index into `offsets`) covers the shift `[start, end)`: the one with the
+/// most of it in local daytime; ties go to the site listed first.
+fn covering_site(offsets: &[f64], start: f64, end: f64) -> usize {
+    let mut best = 0;
+    let mut best_hours = f64::NEG_INFINITY;
+    for (i, &off) in offsets.iter().enumerate() {
+        let h = DAYTIME.overlap_hours(start, end, off);
+        if h > best_hours + 1e-9 {
+            best = i;
+            best_hours = h;
+        }
+    }
+    best
+}
+
+impl Model<'_> {
+    /// Starts shift `k` of `team` at `t`: takes the next eligible responders of the
+    /// covering site, schedules the next shift and lets free responders take waiting
+    /// pages.
+    pub(super) fn begin_shift(&mut self, team: TeamId, k: i64, t: f64) {
+        let horizon = self.horizon;
+        let Model { world, sim, .. } = self;
+        let engineers = &mut world.engineers;
+        let tm = &mut world.teams[team.index()];
+        let rot = &mut tm.rotation;
+        for &e in &rot.on_shift {
+            engineers[e.index()].on_shift = false;
+        }
+        rot.on_shift.clear();
+        rot.shift_index = k;
+        rot.shift_start = tm.params.handoff_utc_hour + k as f64 * tm.params.shift_hours;
+        rot.shift_end = rot.shift_start + tm.params.shift_hours;
+        rot.shift_pages = 0;
+        rot.writeoff_booked_to = t;
+        let per_week = rot.covering.len() as i64;
+        let site = rot.covering[k.rem_euclid(per_week) as usize];
+        let members = &rot.by_site[site];
+        let n = members.len();
+        let mut taken = 0;
+        let mut pos = rot.cursor[site];
+        for _ in 0..n {
+            if taken == tm.params.responders {
+                break;
+            }
+            let e = members[pos % n];
+            pos += 1;
+            let eng = &mut engineers[e.index()];
+            if eng.on_call_eligible && eng.active {
+                rot.on_shift.push(e);
+                eng.on_shift = true;
+                taken += 1;
+            }
+        }
+        rot.cursor[site] = pos % n.max(1);
+        let (shift_end, responders) = (rot.shift_end, rot.on_shift.len());
+        rot.next_shift =
+            (shift_end <= horizon).then(|| sim.schedule(shift_end, Event::ShiftStarted { team }));
+        self.recorder.shift_began(team, t, shift_end, responders);
+        // Free responders take queued pages, in responder order.
+        for r in 0..responders {
+            let e = self.world.team(team).rotation.on_shift[r];
+            if self.world.engineer(e).busy() {
+                continue;
+            }
+            let Some(next) = self.world.team_mut(team).queue.pop_front() else {
+                break;
+            };
+            self.recorder.queue_changed(t, -1);
+            self.start_handling(e, next, t);
+        }
+    }
+
+    /// The current shift of `team` ends at `t`: books it and begins the next one.
+    pub(super) fn end_shift(&mut self, team: TeamId, t: f64) {
+        self.book_writeoff(team, t);
+        let rot = &self.world.team(team).rotation;
+        let (start, end, pages, k) = (
+            rot.shift_start,
+            rot.shift_end,
+            rot.shift_pages,
+            rot.shift_index,
+        );
+        if self.recorder.shift_ended(team, start, end, pages) {
+            let ledger = &mut self.ledgers[team.index()];
+            ledger.shifts += 1;
+            ledger.shift_pages += u64::from(pages);
+        }
+        self.begin_shift(team, k + 1, t);
+    }
+
+    /// Ends the current shift of `team` now if it ends by `t` (a shift ending exactly at
+    /// a week's end belongs to that week), cancelling its pending `ShiftStarted`.
+    pub(super) fn end_shift_by(&mut self, team: TeamId, t: f64) {
+        if self.world.team(team).rotation.shift_end <= t {
+            if let Some(id) = self.world.team_mut(team).rotation.next_shift.take() {
+                self.sim.cancel(id);
+            }
+            self.end_shift(team, t);
+        }
+    }
+
+    /// Books the current primary's written-off working hours up to `t`.
+    pub(super) fn book_writeoff(&mut self, team: TeamId, t: f64) {
+        let tm = &self.world.teams[team.index()];
+        let rot = &tm.rotation;
+        if let Some(p) = rot.primary() {
+            let off = self.world.engineer(p).utc_offset_hours;
+            self.ledgers[team.index()].writeoff_hours +=
+                WORKING_DAY.overlap_hours(rot.writeoff_booked_to, t, off);
+        }
+        self.world.team_mut(team).rotation.writeoff_booked_to = t;
+    }
+
+    /// A page of `service` (in `phase`) at `t`: routed by its pager holder.
+    pub(super) fn page(&mut self, service: ServiceId, phase: Phase, t: f64) {
+        let counted = self.recorder.counts(t);
+        let severity = self.pick_severity(service);
+        if counted {
+            self.slo[service.index()].incident_opened(t);
+        }
+        let holder = self.world.service(service).holder;
+        let Some(route) = holder.route(severity) else {
+            self.unanswered(service, severity, phase, counted, t);
+            return;
+        };
+        let team = route.first;
+        let tm = self.world.team_mut(team);
+        tm.rotation.shift_pages += 1;
+        let ledger = &mut self.ledgers[team.index()];
+        ledger.incidents += 1;
+        ledger.followup_hours += tm.params.followup_hours;
+        ledger.interrupt_hours += tm.params.interrupt_hours;
+        let inc = Incident {
+            service,
+            team: Some(team),
+            severity,
+            phase,
+            uncovered: tm.rotation.on_shift.is_empty(),
+            counted,
+            paged_at: t,
+            started_at: f64::NAN,
+            ack: f64::NAN,
+            responder: None,
+        };
+        self.recorder.paged(&inc);
+        let id = self.world.incidents.open(inc);
+        let free = self
+            .free_responder(team)
+            .or_else(|| route.backup.and_then(|b| self.free_responder(b)));
+        match free {
+            Some(e) => self.start_handling(e, id, t),
+            None => {
+                self.world.team_mut(team).queue.push_back(id);
+                self.recorder.queue_changed(t, 1);
+            }
+        }
+    }
+
+    /// The first on-shift responder of `team` who is not busy.
+    #[inline]
+    fn free_responder(&self, team: TeamId) -> Option<EngineerId> {
+        self.world
+            .team(team)
+            .rotation
+            .on_shift
+            .iter()
+            .copied()
+            .find(|&e| !self.world.engineer(e).busy())
+    }
+
+    /// A page nobody answers: the incident lasts its time to mitigate, unhandled.
+    fn unanswered(
+        &mut self,
+        service: ServiceId,
+        severity: u16,
+        phase: Phase,
+        counted: bool,
+        t: f64,
+    ) {
+        let rng = &mut self.rngs[service.index()].handling;
+        let mitigation = self.world.service(service).severities[severity as usize]
+            .ttm
+            .sample(rng);
+        let inc = Incident {
+            service,
+            team: None,
+            severity,
+            phase,
+            uncovered: false,
+            counted,
+            paged_at: t,
+            started_at: f64::NAN,
+            ack: f64::NAN,
+            responder: None,
+        };
+        self.recorder.paged(&inc);
+        let id = self.world.incidents.open(inc);
+        self.sim
+            .schedule(t + mitigation, Event::IncidentMitigated { incident: id });
+    }
+
+    /// The severity index of a new page of `service` (draws only with several levels).
+    fn pick_severity(&mut self, service: ServiceId) -> u16 {
+        let levels = &self.world.services[service.index()].severities;
+        if levels.len() == 1 {
+            return 0;
+        }
+        let u: f64 = rand::Rng::random(&mut self.rngs[service.index()].handling);
+        levels
+            .iter()
+            .position(|s| u < s.cumulative_share)
+            .unwrap_or(levels.len() - 1) as u16
+    }
+
+    /// Engineer `e` starts handling incident `id` at `t`.
+    pub(super) fn start_handling(&mut self, e: EngineerId, id: IncidentId, t: f64) {
+        let inc = *self.world.incidents.get(id);
+        let eng = self.world.engineer_mut(e);
+        eng.handling = Some(id);
+        let offset = eng.utc_offset_hours;
+        let team = eng.team;
+        let offhours = !WORKING_TIME.contains(t, offset);
+        let tm = &self.world.teams[team.index()];
+        let rng = &mut self.rngs[inc.service.index()].handling;
+        let ack = if offhours {
+            tm.params.ack_off.sample(rng)
+        } else {
+            tm.params.ack_working.sample(rng)
+        };
+        let mitigation = self.world.services[inc.service.index()].severities[inc.severity as usize]
+            .ttm
+            .sample(rng);
+        let end = t + ack + mitigation;
+        let ledger: &mut WeekLedger = &mut self.ledgers[team.index()];
+        ledger.handling_hours += ack + mitigation;
+        if tm.rotation.primary() == Some(e) {
+            ledger.primary_workday_handling_hours +=
+                WORKING_DAY.overlap_hours(t, end.min(tm.rotation.shift_end), offset);
+        }
+        let slot = self.world.incidents.get_mut(id);
+        slot.started_at = t;
+        slot.ack = ack;
+        slot.responder = Some(e);
+        let started = *slot;
+        self.recorder
+            .handling_started(team, &started, t, end, offhours);
+        self.sim
+            .schedule(end, Event::IncidentMitigated { incident: id });
+    }
+
+    /// Incident `id` was mitigated at `t`: its responder takes the next waiting page.
+    pub(super) fn mitigated(&mut self, id: IncidentId, t: f64) {
+        let inc = self.world.incidents.close(id);
+        if let Some(e) = inc.responder {
+            self.world.engineer_mut(e).handling = None;
+        }
+        self.recorder.mitigated(&inc, t);
+        if inc.counted {
+            let impact = self.world.service(inc.service).severities[inc.severity as usize].impact;
+            self.slo[inc.service.index()].spend(inc.paged_at, (t - inc.paged_at) * impact, true);
+            if self.recorder.tracing() {
+                self.recorder.record(self.cfg, &self.world, &inc, Some(t));
+            }
+        }
+        let Some(e) = inc.responder else {
+            return;
+        };
+        let eng = self.world.engineer(e);
+        if eng.on_shift {
+            let team = eng.team;
+            if let Some(next) = self.world.team_mut(team).queue.pop_front() {
+                self.recorder.queue_changed(t, -1);
+                self.start_handling(e, next, t);
+            }
+        }
+    }
+
+    /// Engineer `e` may be put on call from the next shift boundary.
+    pub(super) fn engineer_joined(&mut self, e: EngineerId) {
+        self.world.engineer_mut(e).on_call_eligible = true;
+    }
+}

@@ -1,0 +1,447 @@
+//! The recorder: the only place where totals and the statistics window live.
+//!
+//! The other parts of the model tell it what happened (a page, a handling that
+//! started, a shift or a week that closed, an SLO window that can no longer change);
+//! it decides what falls inside the statistics window `[warm-up, horizon)` and counts.
+//! [`Recorder::finish`] turns the counts into result rows.
+
+use super::accounting::{ratio, WeekFigures, OPS_CAP_FRAC};
+use super::oncall::WORKING_TIME;
+use super::results::{IncidentRecord, RunResult, ServiceResult, Summary, TeamResult, WeeklyRow};
+use super::run::RunOptions;
+use super::slo::ClosedWindow;
+use super::stats::{CountHistogram, LogHistogram, Mean};
+use super::world::{Incident, ServiceId, TeamId, World};
+use crate::engine::calendar::HOURS_PER_WEEK;
+use crate::scenario::{Phase, ScenarioConfig};
+
+const WEEKS_PER_MONTH: f64 = 52.0 / 12.0;
+
+/// Hours of `[a, b)` inside `[lo, hi)`.
+#[inline]
+pub fn clipped(a: f64, b: f64, lo: f64, hi: f64) -> f64 {
+    (b.min(hi) - a.max(lo)).max(0.0)
+}
+
+/// One team's sums over the statistics window.
+#[derive(Debug, Clone, Default)]
+struct TeamTotals {
+    incidents: u64,
+    shifts: CountHistogram,
+    uncovered: u64,
+    wait: Mean,
+    ttm: Mean,
+    busy_hours: f64,
+    slot_hours: f64,
+    capacity_hours: f64,
+    ops_hours: f64,
+    writeoff_hours: f64,
+    project_hours: f64,
+    engineer_weeks: f64,
+    ops_load_max: f64,
+    weeks_over_cap: u64,
+    offhours_pages: u64,
+}
+
+/// One service's sums over the statistics window.
+#[derive(Debug, Clone, Default)]
+struct ServiceTotals {
+    incidents: u64,
+    tickets: u64,
+    ttm: Mean,
+    slo_evaluated: u64,
+    slo_met: u64,
+    spent_frac_sum: f64,
+}
+
+/// Run-wide sums over the statistics window.
+#[derive(Debug, Default)]
+struct RunTotals {
+    wait: Mean,
+    ack: Mean,
+    ttm: Mean,
+    ttm_hist: LogHistogram,
+    queue_area: f64,
+    queue_len: u64,
+    queue_changed_at: f64,
+    open_at_end: u64,
+}
+
+/// Counts what happens in one run.
+#[derive(Debug)]
+pub struct Recorder {
+    opts: RunOptions,
+    warmup: f64,
+    horizon: f64,
+    run: RunTotals,
+    teams: Vec<TeamTotals>,
+    services: Vec<ServiceTotals>,
+    weekly: Vec<WeeklyRow>,
+    trace: Vec<IncidentRecord>,
+}
+
+impl Recorder {
+    /// A recorder for a run of `teams` teams and `services` services whose statistics
+    /// window is `[warmup, horizon)` (hours).
+    pub fn new(opts: RunOptions, warmup: f64, horizon: f64, teams: usize, services: usize) -> Self {
+        Recorder {
+            opts,
+            warmup,
+            horizon,
+            run: RunTotals {
+                queue_changed_at: warmup,
+                ..RunTotals::default()
+            },
+            teams: vec![TeamTotals::default(); teams],
+            services: vec![ServiceTotals::default(); services],
+            weekly: Vec::new(),
+            trace: Vec::new(),
+        }
+    }
+
+    /// Whether something that happens at `t` counts in the statistics.
+    #[inline]
+    pub fn counts(&self, t: f64) -> bool {
+        t >= self.warmup && t < self.horizon
+    }
+
+    /// Whether the week that starts at `week_start` is warm-up.
+    #[inline]
+    pub fn in_warmup(&self, week_start: f64) -> bool {
+        week_start < self.warmup
+    }
+
+    /// The number of pages waiting for a responder changed by `delta` at `t`.
+    #[inline]
+    pub fn queue_changed(&mut self, t: f64, delta: i64) {
+        let run = &mut self.run;
+        if t > run.queue_changed_at {
+            run.queue_area += run.queue_len as f64 * (t - run.queue_changed_at);
+            run.queue_changed_at = t;
+        }
+        run.queue_len = (run.queue_len as i64 + delta) as u64;
+    }
+
+    /// A page of `service` went to `team`.
+    #[inline]
+    pub fn paged(&mut self, inc: &Incident) {
+        if !inc.counted {
+            return;
+        }
+        self.services[inc.service.index()].incidents += 1;
+        if let Some(team) = inc.team {
+            let tt = &mut self.teams[team.index()];
+            tt.incidents += 1;
+            if inc.uncovered {
+                tt.uncovered += 1;
+            }
+        }
+    }
+
+    /// A shift of `team` began at `t` (ending at `shift_end`) with `responders`
+    /// responders.
+    #[inline]
+    pub fn shift_began(&mut self, team: TeamId, t: f64, shift_end: f64, responders: usize) {
+        self.teams[team.index()].slot_hours +=
+            clipped(t, shift_end, self.warmup, self.horizon) * responders as f64;
+    }
+
+    /// A shift of `team` spanning `[start, end)` ended with `pages` pages; returns
+    /// whether it counts (it lies inside the statistics window).
+    #[inline]
+    pub fn shift_ended(&mut self, team: TeamId, start: f64, end: f64, pages: u32) -> bool {
+        let counted = start >= self.warmup && end <= self.horizon;
+        if counted {
+            self.teams[team.index()].shifts.add(pages);
+        }
+        counted
+    }
+
+    /// A responder of `team` started handling `inc` at `t`, busy until `end`.
+    #[inline]
+    pub fn handling_started(
+        &mut self,
+        team: TeamId,
+        inc: &Incident,
+        t: f64,
+        end: f64,
+        offhours: bool,
+    ) {
+        let tt = &mut self.teams[team.index()];
+        tt.busy_hours += clipped(t, end, self.warmup, self.horizon);
+        if inc.counted {
+            let wait = t - inc.paged_at;
+            tt.wait.add(wait);
+            self.run.wait.add(wait);
+            self.run.ack.add(inc.ack);
+            if offhours {
+                tt.offhours_pages += 1;
+            }
+        }
+    }
+
+    /// `inc` was mitigated at `t`.
+    #[inline]
+    pub fn mitigated(&mut self, inc: &Incident, t: f64) {
+        if !inc.counted {
+            return;
+        }
+        let ttm = t - inc.paged_at;
+        self.run.ttm.add(ttm);
+        self.run.ttm_hist.add(ttm);
+        if let Some(team) = inc.team {
+            self.teams[team.index()].ttm.add(ttm);
+        }
+        self.services[inc.service.index()].ttm.add(ttm);
+    }
+
+    /// `inc` is still open at the horizon.
+    pub fn open_at_end(&mut self, inc: &Incident) {
+        if inc.counted {
+            self.run.open_at_end += 1;
+        }
+    }
+
+    /// `service` raised `n` tickets in a week that starts at `week_start`.
+    pub fn tickets(&mut self, service: ServiceId, n: u64, week_start: f64) {
+        if !self.in_warmup(week_start) {
+            self.services[service.index()].tickets += n;
+        }
+    }
+
+    /// A week of `team` closed: the totals take it if it is not warm-up, and it
+    /// becomes a row of the weekly series.
+    pub fn week_closed(
+        &mut self,
+        world: &World,
+        team: TeamId,
+        week: u64,
+        week_start: f64,
+        f: &WeekFigures,
+    ) {
+        let in_warmup = self.in_warmup(week_start);
+        if !in_warmup {
+            let tt = &mut self.teams[team.index()];
+            tt.capacity_hours += f.capacity_hours;
+            tt.ops_hours += f.ops_hours;
+            tt.writeoff_hours += f.ledger.writeoff_hours;
+            tt.project_hours += f.project_hours;
+            tt.engineer_weeks += f64::from(f.headcount) * f.week_fraction;
+            if f.ops_load > tt.ops_load_max {
+                tt.ops_load_max = f.ops_load;
+            }
+            if f.ops_load > OPS_CAP_FRAC {
+                tt.weeks_over_cap += 1;
+            }
+        }
+        let w = &f.ledger;
+        self.weekly.push(WeeklyRow {
+            point: self.opts.point,
+            replication: self.opts.replication,
+            team: world.team(team).name.clone(),
+            week,
+            in_warmup,
+            headcount: f.headcount,
+            incidents: w.incidents,
+            shifts: w.shifts,
+            pages_per_shift: ratio(w.shift_pages as f64, w.shifts as f64),
+            ops_hours: f.ops_hours,
+            capacity_hours: f.capacity_hours,
+            ops_load_frac: f.ops_load,
+            oncall_time_frac: ratio(w.writeoff_hours, f.capacity_hours),
+            project_hours: f.project_hours,
+        });
+    }
+
+    /// An SLO window of `service` closed; it is judged if it lies inside the statistics
+    /// window and the service was serving users when it began.
+    pub fn slo_window_closed(&mut self, service: ServiceId, w: &ClosedWindow, serving: bool) {
+        if w.start >= self.warmup && w.end <= self.horizon && serving {
+            let st = &mut self.services[service.index()];
+            st.slo_evaluated += 1;
+            st.spent_frac_sum += w.spent_hours / w.budget_hours;
+            if w.spent_hours <= w.budget_hours {
+                st.slo_met += 1;
+            }
+        }
+    }
+
+    /// Whether incidents are traced.
+    #[inline]
+    pub fn tracing(&self) -> bool {
+        self.opts.trace
+    }
+
+    /// Records one incident row (`mitigated_at` is `None` while still open).
+    pub fn record(
+        &mut self,
+        cfg: &ScenarioConfig,
+        world: &World,
+        inc: &Incident,
+        mitigated_at: Option<f64>,
+    ) {
+        let svc = &cfg.services[inc.service.index()];
+        let started = inc.started_at.is_finite().then_some(inc.started_at);
+        let responder = started.and(inc.responder).map(|e| world.engineer(e));
+        self.trace.push(IncidentRecord {
+            point: self.opts.point,
+            replication: self.opts.replication,
+            service: svc.name.clone(),
+            team: inc
+                .team
+                .map(|t| world.team(t).name.clone())
+                .unwrap_or_default(),
+            severity: svc.severities[inc.severity as usize].name.clone(),
+            phase: inc.phase.as_str(),
+            paged_at_hours: inc.paged_at,
+            started_at_hours: started,
+            mitigated_at_hours: mitigated_at,
+            responder: responder.map(|e| e.name.clone()).unwrap_or_default(),
+            offhours: match (started, responder) {
+                (Some(s), Some(e)) => !WORKING_TIME.contains(s, e.utc_offset_hours),
+                _ => false,
+            },
+            uncovered: inc.uncovered,
+            wait_hours: started.map(|s| s - inc.paged_at),
+            ack_hours: started.map(|_| inc.ack),
+            ttm_hours: mitigated_at.map(|m| m - inc.paged_at),
+        });
+    }
+
+    /// Turns the counts into result rows.
+    pub fn finish(mut self, cfg: &ScenarioConfig, world: &World) -> RunResult {
+        let horizon = self.horizon;
+        let rep = self.opts.replication;
+        let window_hours = (horizon - self.warmup).max(0.0);
+
+        let mut shifts = CountHistogram::default();
+        let mut over_budget = 0.0;
+        let (mut busy, mut slots, mut cap, mut ops, mut writeoff, mut project, mut eng_weeks) =
+            (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+        let (mut ops_max, mut offhours, mut uncovered, mut incidents) = (f64::NAN, 0, 0, 0);
+        let mut teams = Vec::with_capacity(self.teams.len());
+        for (ti, t) in self.teams.iter().enumerate() {
+            let team = &world.teams[ti];
+            let budget = team.params.pager_budget;
+            shifts.merge(&t.shifts);
+            let above = t.shifts.frac_above(budget);
+            if t.shifts.count() > 0 {
+                over_budget += above * t.shifts.count() as f64;
+            }
+            busy += t.busy_hours;
+            slots += t.slot_hours;
+            cap += t.capacity_hours;
+            ops += t.ops_hours;
+            writeoff += t.writeoff_hours;
+            project += t.project_hours;
+            eng_weeks += t.engineer_weeks;
+            ops_max = if ops_max.is_nan() {
+                t.ops_load_max
+            } else {
+                ops_max.max(t.ops_load_max)
+            };
+            offhours += t.offhours_pages;
+            uncovered += t.uncovered;
+            incidents += t.incidents;
+            teams.push(TeamResult {
+                point: self.opts.point,
+                replication: rep,
+                team: team.name.clone(),
+                pager_budget_per_shift: budget,
+                headcount_mean: ratio(t.engineer_weeks * HOURS_PER_WEEK, window_hours),
+                incidents: t.incidents,
+                shifts: t.shifts.count(),
+                pages_per_shift_mean: t.shifts.mean(),
+                pages_per_shift_p95: t.shifts.quantile(0.95),
+                shifts_over_budget_frac: above,
+                uncovered_pages: t.uncovered,
+                wait_hours_mean: t.wait.mean(),
+                ttm_hours_mean: t.ttm.mean(),
+                responder_busy_frac: ratio(t.busy_hours, t.slot_hours),
+                oncall_time_frac: ratio(t.writeoff_hours, t.capacity_hours),
+                ops_load_frac: ratio(t.ops_hours, t.capacity_hours),
+                ops_load_max_frac: t.ops_load_max,
+                weeks_over_ops_cap: t.weeks_over_cap,
+                project_hours_per_engineer_week: ratio(t.project_hours, t.engineer_weeks),
+                offhours_pages_per_engineer_month: ratio(
+                    t.offhours_pages as f64,
+                    t.engineer_weeks / WEEKS_PER_MONTH,
+                ),
+            });
+        }
+        let mut slo_evaluated = 0;
+        let mut slo_met = 0;
+        let mut spent_sum = 0.0;
+        let services = self
+            .services
+            .iter()
+            .enumerate()
+            .map(|(si, s)| {
+                let sc = &cfg.services[si];
+                let svc = &world.services[si];
+                slo_evaluated += s.slo_evaluated;
+                slo_met += s.slo_met;
+                spent_sum += s.spent_frac_sum;
+                ServiceResult {
+                    point: self.opts.point,
+                    replication: rep,
+                    service: sc.name.clone(),
+                    product: sc.product.clone(),
+                    stack: sc.stack.clone(),
+                    tier: sc.tier,
+                    team: svc
+                        .holder
+                        .ticket_team()
+                        .map(|t| world.team(t).name.clone())
+                        .unwrap_or_default(),
+                    incidents: s.incidents,
+                    ttm_hours_mean: s.ttm.mean(),
+                    tickets: s.tickets,
+                    slo_windows: s.slo_evaluated,
+                    slo_met_frac: ratio(s.slo_met as f64, s.slo_evaluated as f64),
+                    error_budget_spent_frac: ratio(s.spent_frac_sum, s.slo_evaluated as f64),
+                    phase_at_end: match svc.schedule.phase_at(horizon) {
+                        Some(p) => p.as_str(),
+                        None if horizon < svc.schedule.start[0] => "not_launched",
+                        None => "retired",
+                    },
+                }
+            })
+            .collect();
+        let run = &self.run;
+        let summary = Summary {
+            replication: rep,
+            seed: cfg.simulation.seed,
+            incidents,
+            pages_per_shift_mean: shifts.mean(),
+            pages_per_shift_p95: shifts.quantile(0.95),
+            shifts_over_budget_frac: ratio(over_budget, shifts.count() as f64),
+            wait_hours_mean: run.wait.mean(),
+            ack_hours_mean: run.ack.mean(),
+            ttm_hours_mean: run.ttm.mean(),
+            ttm_hours_p90: run.ttm_hist.quantile(0.9),
+            responder_busy_frac: ratio(busy, slots),
+            oncall_time_frac: ratio(writeoff, cap),
+            ops_load_frac: ratio(ops, cap),
+            ops_load_max_frac: ops_max,
+            project_hours_per_engineer_week: ratio(project, eng_weeks),
+            offhours_pages_per_engineer_month: ratio(offhours as f64, eng_weeks / WEEKS_PER_MONTH),
+            slo_met_frac: ratio(slo_met as f64, slo_evaluated as f64),
+            error_budget_spent_frac: ratio(spent_sum, slo_evaluated as f64),
+            uncovered_pages: uncovered,
+            incidents_open_at_end: run.open_at_end,
+            queue_length_mean: ratio(run.queue_area, window_hours),
+            arrivals_per_hour: ratio(incidents as f64, window_hours),
+            engineers_mean: ratio(eng_weeks * HOURS_PER_WEEK, window_hours),
+        };
+        self.trace
+            .sort_by(|a, b| a.paged_at_hours.total_cmp(&b.paged_at_hours));
+        RunResult {
+            summary,
+            teams,
+            services,
+            weekly: self.weekly,
+            incidents: self.trace,
+        }
+    }
+}

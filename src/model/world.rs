@@ -1,0 +1,543 @@
+//! The entities of one run and their state: services, teams, engineers and incidents,
+//! each behind a typed id, and who holds each service's pager.
+//!
+//! The world holds state only. What happens to it is decided by the other parts
+//! (`arrivals`, `oncall`, `accounting`, `slo`) and counted by the `recorder`.
+
+use std::collections::VecDeque;
+
+use super::durations::Sampler;
+use crate::engine::EventId;
+use crate::scenario::Phase;
+
+macro_rules! typed_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(u32);
+
+        impl $name {
+            /// The id of the entity at `index` in its list.
+            ///
+            /// # Panics
+            /// If `index` does not fit in 32 bits: lists that long are refused by
+            /// validation long before, so this is a bug in the caller.
+            #[inline]
+            pub fn new(index: usize) -> Self {
+                match u32::try_from(index) {
+                    Ok(i) => Self(i),
+                    Err(_) => panic!(concat!(stringify!($name), " out of range: {}"), index),
+                }
+            }
+
+            /// Position in its list.
+            #[inline]
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+
+typed_id!(
+    /// A service of the scenario (after `count` stamping), in file order.
+    ServiceId
+);
+typed_id!(
+    /// A team, in file order.
+    TeamId
+);
+typed_id!(
+    /// An engineer, numbered team by team and site by site.
+    EngineerId
+);
+typed_id!(
+    /// A slot of the incident slab; slots are reused once an incident is mitigated.
+    IncidentId
+);
+
+/// Whether a team is an SRE team or a team of the service's developers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TeamKind {
+    /// Site reliability engineers.
+    Sre,
+    /// The developers of a product, holding the pager for what SRE does not support.
+    Developer,
+}
+
+/// Who answers a service's pages. It can change during a run (onboarding, hand-back,
+/// a shared launch); routing a page asks the holder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PagerHolder {
+    /// One team holds the pager.
+    Team(TeamId),
+    /// One team is primary; when all its on-shift responders are busy, a free
+    /// responder of the other team takes the page. Pages wait in the primary's queue.
+    Shared {
+        /// The team paged first, and whose queue a waiting page joins.
+        primary: TeamId,
+        /// The team that backs it up.
+        secondary: TeamId,
+    },
+    /// The developers hold the pager; SRE takes, best effort, only the incidents whose
+    /// severity is at or above `sre_from_severity` (severities are listed most severe
+    /// first, so index `i` is at or above the level when `i <= sre_from_severity`).
+    BestEffort {
+        /// The developer team.
+        developers: TeamId,
+        /// The SRE team taking the severe incidents.
+        sre: TeamId,
+        /// Index of the least severe level SRE takes.
+        sre_from_severity: u16,
+    },
+    /// Nobody answers: incidents go unhandled until they mitigate by themselves.
+    Nobody,
+}
+
+/// Where a page goes: the team paged first, and a team that may take it when every
+/// responder of the first is busy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    /// Paged first; a page that finds no free responder waits in its queue.
+    pub first: TeamId,
+    /// Backs up `first` with a free responder, if any.
+    pub backup: Option<TeamId>,
+}
+
+impl PagerHolder {
+    /// The route of a page of the given severity index; `None` when nobody answers.
+    #[inline]
+    pub fn route(&self, severity: u16) -> Option<Route> {
+        match *self {
+            PagerHolder::Team(t) => Some(Route {
+                first: t,
+                backup: None,
+            }),
+            PagerHolder::Shared { primary, secondary } => Some(Route {
+                first: primary,
+                backup: Some(secondary),
+            }),
+            PagerHolder::BestEffort {
+                developers,
+                sre,
+                sre_from_severity,
+            } => Some(Route {
+                first: if severity <= sre_from_severity {
+                    sre
+                } else {
+                    developers
+                },
+                backup: None,
+            }),
+            PagerHolder::Nobody => None,
+        }
+    }
+
+    /// The team that carries the service's non-paging work (tickets): the holder, the
+    /// primary of a shared pager, the developers of a best-effort one.
+    pub fn ticket_team(&self) -> Option<TeamId> {
+        match *self {
+            PagerHolder::Team(t) => Some(t),
+            PagerHolder::Shared { primary, .. } => Some(primary),
+            PagerHolder::BestEffort { developers, .. } => Some(developers),
+            PagerHolder::Nobody => None,
+        }
+    }
+}
+
+/// One engineer.
+#[derive(Debug, Clone)]
+pub struct Engineer {
+    /// `team-site-k`.
+    pub name: String,
+    /// The team the engineer belongs to.
+    pub team: TeamId,
+    /// Index of the engineer's site in the scenario.
+    pub site: usize,
+    /// The site's offset from UTC, hours.
+    pub utc_offset_hours: f64,
+    /// Whether the engineer may be put on call (their ramp-up has ended).
+    pub on_call_eligible: bool,
+    /// Whether the engineer is on the team's roster (false once they leave).
+    pub active: bool,
+    /// The incident being handled, if any.
+    pub handling: Option<IncidentId>,
+    /// Whether the engineer is a responder of the team's current shift.
+    pub on_shift: bool,
+}
+
+impl Engineer {
+    /// Whether the engineer is handling an incident.
+    #[inline]
+    pub fn busy(&self) -> bool {
+        self.handling.is_some()
+    }
+}
+
+/// A team's fixed on-call parameters.
+#[derive(Debug, Clone)]
+pub struct TeamParams {
+    /// Shift length, hours (divides a week).
+    pub shift_hours: f64,
+    /// UTC hour of the first shift boundary.
+    pub handoff_utc_hour: f64,
+    /// Responders per shift: primary, secondary, …
+    pub responders: usize,
+    /// Pages per shift above which a shift is over budget.
+    pub pager_budget: u32,
+    /// Working hours per engineer and week.
+    pub hours_per_week: f64,
+    /// Acknowledge delay in the responder's working time.
+    pub ack_working: Sampler,
+    /// Acknowledge delay off-hours.
+    pub ack_off: Sampler,
+    /// Follow-up hours booked per incident.
+    pub followup_hours: f64,
+    /// Context-switch hours booked per page.
+    pub interrupt_hours: f64,
+}
+
+/// A team's rotation and its current shift.
+#[derive(Debug, Clone, Default)]
+pub struct Rotation {
+    /// Roster per covering site, in rotation order.
+    pub by_site: Vec<Vec<EngineerId>>,
+    /// Round-robin position per covering site.
+    pub cursor: Vec<usize>,
+    /// Which entry of `by_site` covers each shift of the weekly pattern.
+    pub covering: Vec<usize>,
+    /// Index of the current shift (shift k starts at handoff + k × shift hours).
+    pub shift_index: i64,
+    /// Start of the current shift.
+    pub shift_start: f64,
+    /// End of the current shift.
+    pub shift_end: f64,
+    /// Pages to the team in the current shift.
+    pub shift_pages: u32,
+    /// Responders of the current shift, primary first.
+    pub on_shift: Vec<EngineerId>,
+    /// Time up to which the current primary's write-off has been booked.
+    pub writeoff_booked_to: f64,
+    /// The pending `ShiftStarted` event of the next shift.
+    pub next_shift: Option<EventId>,
+}
+
+impl Rotation {
+    /// The current primary, if the shift has any responder.
+    #[inline]
+    pub fn primary(&self) -> Option<EngineerId> {
+        self.on_shift.first().copied()
+    }
+}
+
+/// One team: fixed parameters, its rotation and the pages waiting for a responder.
+#[derive(Debug, Clone)]
+pub struct Team {
+    /// Team name.
+    pub name: String,
+    /// SRE or developers.
+    pub kind: TeamKind,
+    /// Fixed on-call parameters.
+    pub params: TeamParams,
+    /// Rotation and current shift.
+    pub rotation: Rotation,
+    /// Pages waiting for a free responder, oldest first.
+    pub queue: VecDeque<IncidentId>,
+}
+
+/// One severity level of a service.
+#[derive(Debug, Clone)]
+pub struct SeverityModel {
+    /// Cumulative share up to and including this level (the last is 1).
+    pub cumulative_share: f64,
+    /// Fraction of users affected while an incident is open.
+    pub impact: f64,
+    /// Time to mitigate once acknowledged.
+    pub ttm: Sampler,
+}
+
+/// A service's lifecycle as a schedule: phase i spans `[start[i], start[i + 1])`, and
+/// the service is retired from `start[7]`.
+#[derive(Debug, Clone, Copy)]
+pub struct PhaseSchedule {
+    /// Start of each phase, then the retirement; hours since t = 0.
+    pub start: [f64; 8],
+    /// Page-rate (and ticket-rate) multiplier of each phase.
+    pub multiplier: [f64; 7],
+}
+
+impl PhaseSchedule {
+    /// The phase at `t`: `None` before launch and after retirement.
+    #[inline]
+    pub fn phase_at(&self, t: f64) -> Option<Phase> {
+        if t < self.start[0] {
+            return None;
+        }
+        (0..7)
+            .find(|&i| t < self.start[i + 1])
+            .map(|i| Phase::ALL[i])
+    }
+
+    /// The next time after `t` at which the phase changes (or the service retires).
+    pub fn next_change_after(&self, t: f64) -> Option<f64> {
+        self.start.iter().copied().find(|&s| s > t)
+    }
+
+    /// ∫ multiplier dt over `[a, b]`, hours.
+    pub fn multiplier_integral(&self, a: f64, b: f64) -> f64 {
+        (0..7)
+            .map(|i| {
+                let lo = a.max(self.start[i]);
+                let hi = b.min(self.start[i + 1]);
+                if hi > lo {
+                    (hi - lo) * self.multiplier[i]
+                } else {
+                    0.0
+                }
+            })
+            .sum()
+    }
+}
+
+/// One service.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// Who answers its pages now.
+    pub holder: PagerHolder,
+    /// Its lifecycle phase now (`None` before launch and after retirement).
+    pub phase: Option<Phase>,
+    /// Its lifecycle schedule.
+    pub schedule: PhaseSchedule,
+    /// Severity levels, most severe first.
+    pub severities: Vec<SeverityModel>,
+    /// Tickets per week at phase multiplier 1.
+    pub tickets_per_week: f64,
+    /// Hours per ticket.
+    pub hours_per_ticket: f64,
+}
+
+/// An incident (one problem = one page), from page to mitigation.
+#[derive(Debug, Clone, Copy)]
+pub struct Incident {
+    /// The service it belongs to.
+    pub service: ServiceId,
+    /// The team paged first (`None` when nobody holds the pager).
+    pub team: Option<TeamId>,
+    /// Severity index.
+    pub severity: u16,
+    /// The service's phase when paged.
+    pub phase: Phase,
+    /// Whether no responder was on shift when paged.
+    pub uncovered: bool,
+    /// Whether it was paged inside the statistics window.
+    pub counted: bool,
+    /// Page time.
+    pub paged_at: f64,
+    /// Start of handling (NaN while waiting).
+    pub started_at: f64,
+    /// Acknowledge delay (NaN while waiting).
+    pub ack: f64,
+    /// Who handles it.
+    pub responder: Option<EngineerId>,
+}
+
+/// Incidents in flight: a slab whose slots are reused, so memory follows the number
+/// open at once, not the number over the run.
+#[derive(Debug, Default)]
+pub struct Incidents {
+    slots: Vec<Incident>,
+    free: Vec<IncidentId>,
+}
+
+impl Incidents {
+    /// Stores a new incident and returns its id.
+    #[inline]
+    pub fn open(&mut self, incident: Incident) -> IncidentId {
+        match self.free.pop() {
+            Some(id) => {
+                self.slots[id.index()] = incident;
+                id
+            }
+            None => {
+                self.slots.push(incident);
+                IncidentId::new(self.slots.len() - 1)
+            }
+        }
+    }
+
+    /// Frees the slot of a mitigated incident and returns the incident.
+    #[inline]
+    pub fn close(&mut self, id: IncidentId) -> Incident {
+        self.free.push(id);
+        self.slots[id.index()]
+    }
+
+    /// The incident in slot `id`.
+    #[inline]
+    pub fn get(&self, id: IncidentId) -> &Incident {
+        &self.slots[id.index()]
+    }
+
+    /// The incident in slot `id`, to update.
+    #[inline]
+    pub fn get_mut(&mut self, id: IncidentId) -> &mut Incident {
+        &mut self.slots[id.index()]
+    }
+
+    /// Incidents still open, in slot order.
+    pub fn open_ones(&self) -> Vec<IncidentId> {
+        let mut is_free = vec![false; self.slots.len()];
+        for f in &self.free {
+            is_free[f.index()] = true;
+        }
+        (0..self.slots.len())
+            .filter(|&i| !is_free[i])
+            .map(IncidentId::new)
+            .collect()
+    }
+}
+
+/// Everything in one run.
+#[derive(Debug)]
+pub struct World {
+    /// Engineers, by [`EngineerId`].
+    pub engineers: Vec<Engineer>,
+    /// Teams, by [`TeamId`].
+    pub teams: Vec<Team>,
+    /// Services, by [`ServiceId`].
+    pub services: Vec<Service>,
+    /// Incidents in flight.
+    pub incidents: Incidents,
+}
+
+impl World {
+    /// The engineer with id `e`.
+    #[inline]
+    pub fn engineer(&self, e: EngineerId) -> &Engineer {
+        &self.engineers[e.index()]
+    }
+
+    /// The engineer with id `e`, to update.
+    #[inline]
+    pub fn engineer_mut(&mut self, e: EngineerId) -> &mut Engineer {
+        &mut self.engineers[e.index()]
+    }
+
+    /// The team with id `t`.
+    #[inline]
+    pub fn team(&self, t: TeamId) -> &Team {
+        &self.teams[t.index()]
+    }
+
+    /// The team with id `t`, to update.
+    #[inline]
+    pub fn team_mut(&mut self, t: TeamId) -> &mut Team {
+        &mut self.teams[t.index()]
+    }
+
+    /// The service with id `s`.
+    #[inline]
+    pub fn service(&self, s: ServiceId) -> &Service {
+        &self.services[s.index()]
+    }
+
+    /// The service with id `s`, to update.
+    #[inline]
+    pub fn service_mut(&mut self, s: ServiceId) -> &mut Service {
+        &mut self.services[s.index()]
+    }
+
+    /// Ids of all teams.
+    pub fn team_ids(&self) -> impl Iterator<Item = TeamId> {
+        (0..self.teams.len()).map(TeamId::new)
+    }
+
+    /// Ids of all services.
+    pub fn service_ids(&self) -> impl Iterator<Item = ServiceId> {
+        (0..self.services.len()).map(ServiceId::new)
+    }
+
+    /// Engineers on a team's roster.
+    pub fn headcount(&self, t: TeamId) -> u32 {
+        self.engineers
+            .iter()
+            .filter(|e| e.team == t && e.active)
+            .count() as u32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn holders_route_pages_to_the_right_team() {
+        let (sre, dev) = (TeamId::new(0), TeamId::new(1));
+        assert_eq!(
+            PagerHolder::Team(sre).route(3),
+            Some(Route {
+                first: sre,
+                backup: None
+            })
+        );
+        assert_eq!(
+            PagerHolder::Shared {
+                primary: dev,
+                secondary: sre
+            }
+            .route(0),
+            Some(Route {
+                first: dev,
+                backup: Some(sre)
+            })
+        );
+        let best_effort = PagerHolder::BestEffort {
+            developers: dev,
+            sre,
+            sre_from_severity: 1,
+        };
+        assert_eq!(best_effort.route(0).map(|r| r.first), Some(sre));
+        assert_eq!(best_effort.route(1).map(|r| r.first), Some(sre));
+        assert_eq!(best_effort.route(2).map(|r| r.first), Some(dev));
+        assert_eq!(best_effort.ticket_team(), Some(dev));
+        assert_eq!(PagerHolder::Nobody.route(0), None);
+        assert_eq!(PagerHolder::Nobody.ticket_team(), None);
+    }
+
+    #[test]
+    fn phase_schedule_skips_empty_phases_and_retires() {
+        let s = PhaseSchedule {
+            start: [10.0, 10.0, 20.0, 30.0, 30.0, 40.0, 50.0, 60.0],
+            multiplier: [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+        };
+        assert_eq!(s.phase_at(5.0), None);
+        assert_eq!(s.phase_at(10.0), Some(Phase::ActiveDevelopment));
+        assert_eq!(s.phase_at(30.0), Some(Phase::Deprecation));
+        assert_eq!(s.phase_at(60.0), None);
+        assert_eq!(s.next_change_after(10.0), Some(20.0));
+        assert_eq!(s.next_change_after(60.0), None);
+        assert_eq!(s.multiplier_integral(0.0, 25.0), 10.0 + 10.0);
+    }
+
+    #[test]
+    fn incident_slots_are_reused() {
+        let inc = Incident {
+            service: ServiceId::new(0),
+            team: None,
+            severity: 0,
+            phase: Phase::GeneralAvailability,
+            uncovered: false,
+            counted: true,
+            paged_at: 1.0,
+            started_at: f64::NAN,
+            ack: f64::NAN,
+            responder: None,
+        };
+        let mut slab = Incidents::default();
+        let a = slab.open(inc);
+        let b = slab.open(inc);
+        slab.close(a);
+        assert_eq!(slab.open_ones(), vec![b]);
+        assert_eq!(slab.open(inc), a);
+    }
+}
