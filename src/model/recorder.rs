@@ -13,7 +13,7 @@ use super::slo::ClosedWindow;
 use super::stats::{CountHistogram, LogHistogram, Mean};
 use super::world::{Incident, ServiceId, TeamId, World};
 use crate::engine::calendar::HOURS_PER_WEEK;
-use crate::scenario::{Phase, ScenarioConfig};
+use crate::scenario::ScenarioConfig;
 
 const WEEKS_PER_MONTH: f64 = 52.0 / 12.0;
 
