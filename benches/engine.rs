@@ -4,7 +4,7 @@
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use rand::Rng;
 use sresim::engine::{stream_rng, EventQueue};
-use sresim::model::{simulate, RunOptions};
+use sresim::model::{simulate, Metric, RunOptions};
 use sresim::scenario::{Override, ScenarioSource};
 
 fn queue_push_pop(c: &mut Criterion) {
@@ -57,9 +57,11 @@ fn mmc_model(c: &mut Criterion) {
     let probe = simulate(&cfg, RunOptions::default());
     let mut g = c.benchmark_group("mmc_model");
     g.sample_size(10);
-    g.throughput(Throughput::Elements(probe.summary.incidents));
+    g.throughput(Throughput::Elements(
+        probe.summary[Metric::Incidents] as u64,
+    ));
     g.bench_function("c2_rho0.9_1M_incidents", |b| {
-        b.iter(|| simulate(&cfg, RunOptions::default()).summary.incidents)
+        b.iter(|| simulate(&cfg, RunOptions::default()).summary[Metric::Incidents] as u64)
     });
     g.finish();
 }

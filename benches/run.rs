@@ -1,7 +1,7 @@
 //! One replication of the bundled baseline scenario (104 weeks, 20 services).
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use sresim::model::{simulate, RunOptions};
+use sresim::model::{simulate, Metric, RunOptions};
 use sresim::scenario::ScenarioSource;
 
 fn baseline_replication(c: &mut Criterion) {
@@ -9,7 +9,7 @@ fn baseline_replication(c: &mut Criterion) {
         .resolve(&[])
         .expect("baseline is valid");
     c.bench_function("baseline_one_replication", |b| {
-        b.iter(|| simulate(&cfg, RunOptions::default()).summary.incidents)
+        b.iter(|| simulate(&cfg, RunOptions::default()).summary[Metric::Incidents] as u64)
     });
 }
 

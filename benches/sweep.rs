@@ -5,6 +5,7 @@
 use std::sync::atomic::AtomicBool;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use sresim::model::Metric;
 use sresim::scenario::{Override, ScenarioSource};
 use sresim::sweep::{self, SweepOptions, SweepPlan};
 
@@ -45,7 +46,11 @@ fn sweep_runs(c: &mut Criterion) {
                     &|_| {},
                     &|pr| pr,
                     |pr| {
-                        incidents += pr.runs.iter().map(|r| r.summary.incidents).sum::<u64>();
+                        incidents += pr
+                            .runs
+                            .iter()
+                            .map(|r| r.summary[Metric::Incidents] as u64)
+                            .sum::<u64>();
                         Ok::<(), ()>(())
                     },
                 )

@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use sresim::model::{RunResult, Summary};
+use sresim::model::{Metric, RunResult, Summary};
 use sresim::scenario::{Override, ScenarioSource};
 use sresim::sweep::ci::MeanCi;
 use sresim::sweep::run_replications;
@@ -75,7 +75,7 @@ fn main() {
                 row(
                     &format!("{name}: Wq (h)"),
                     wq,
-                    &ci(&r, |s| s.wait_hours_mean)
+                    &ci(&r, |s| s[Metric::WaitHoursMean])
                 )
             );
             println!(
@@ -83,7 +83,7 @@ fn main() {
                 row(
                     &format!("{name}: utilisation"),
                     rho,
-                    &ci(&r, |s| s.responder_busy_frac)
+                    &ci(&r, |s| s[Metric::ResponderBusyFrac])
                 )
             );
             println!(
@@ -91,7 +91,7 @@ fn main() {
                 row(
                     &format!("{name}: Little L = λWq"),
                     lambda * wq,
-                    &ci(&r, |s| s.queue_length_mean)
+                    &ci(&r, |s| s[Metric::QueueLengthMean])
                 )
             );
         }
@@ -111,7 +111,7 @@ fn main() {
             row(
                 &format!("Poisson λ = {lambda}/shift: P(pages > 2)"),
                 tail,
-                &ci(&r, |s| s.shifts_over_budget_frac)
+                &ci(&r, |s| s[Metric::ShiftsOverBudgetFrac])
             )
         );
     }

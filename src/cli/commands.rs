@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use sresim::model::{RunResult, Summary};
+use sresim::model::{Metric, RunResult, Summary};
 use sresim::report::sweep::{merge_shards, SweepWriter};
 use sresim::report::{self, charts, Manifest};
 use sresim::scenario::{Override, ScenarioConfig, ScenarioError, ScenarioSource};
@@ -271,16 +271,16 @@ struct SweepManifest<'a> {
 /// One line of the terminal table for a sweep point.
 fn point_line(axes: &[String], runs: &[RunResult]) -> String {
     let s: Vec<&Summary> = runs.iter().map(|r| &r.summary).collect();
-    let m = |f: fn(&Summary) -> f64| MeanCi::of(s.iter().map(|x| f(x))).mean;
+    let m = |metric: Metric| MeanCi::of(s.iter().map(|x| x[metric])).mean;
     format!(
         "{:<28} {:>4} {:>9.2} {:>9.3} {:>9.3} {:>9.3} {:>9.1}",
         axes.join(", "),
         runs.len(),
-        m(|x| x.pages_per_shift_mean),
-        m(|x| x.shifts_over_budget_frac),
-        m(|x| x.ops_load_frac),
-        m(|x| x.oncall_time_frac),
-        m(|x| x.project_hours_per_engineer_week),
+        m(Metric::PagesPerShiftMean),
+        m(Metric::ShiftsOverBudgetFrac),
+        m(Metric::OpsLoadFrac),
+        m(Metric::OncallTimeFrac),
+        m(Metric::ProjectHoursPerEngineerWeek),
     )
 }
 
@@ -702,11 +702,12 @@ fn compare_table(names: &[String], rows: &[compare::CompareRow]) -> String {
         "{:<28} {:<24} {:>10} {:>10} {:>24}",
         "metric", "variant", "mean", "Δ vs base", "paired 95% CI of Δ"
     );
-    for (column, label, _) in report::HEADLINE_METRICS {
+    for m in Metric::headline() {
+        let (column, label) = (m.key(), m.def().label);
         for name in names {
             let Some(r) = rows
                 .iter()
-                .find(|r| r.metric == *column && &r.variant == name)
+                .find(|r| r.metric == column && &r.variant == name)
             else {
                 continue;
             };
@@ -728,7 +729,7 @@ fn compare_table(names: &[String], rows: &[compare::CompareRow]) -> String {
                 ),
                 _ => (String::new(), String::new()),
             };
-            let label = if name == &names[0] { *label } else { "" };
+            let label = if name == &names[0] { label } else { "" };
             let mut vname = name.clone();
             if vname.chars().count() > 24 {
                 vname = vname.chars().take(23).collect::<String>() + "…";

@@ -12,12 +12,14 @@
 //! - [`accounting`]: where each team's week went (ops, write-off, project time);
 //! - [`slo`]: SLO windows and error budgets;
 //! - [`recorder`]: the statistics window and every total, turned into rows at the end;
+//! - [`metrics`]: the metric catalogue, every metric declared once;
 //! - `run`: [`simulate`], the event dispatch and the ordering between the parts.
 
 pub mod accounting;
 pub mod arrivals;
 pub mod durations;
 pub mod event;
+pub mod metrics;
 pub mod oncall;
 pub mod recorder;
 pub mod results;
@@ -28,6 +30,7 @@ pub mod world;
 
 pub use accounting::OPS_CAP_FRAC;
 pub use arrivals::service_stream_base;
+pub use metrics::{Metric, MetricDef, MetricValues, CATALOGUE};
 pub use oncall::{DAYTIME, WORKING_DAY, WORKING_TIME};
 pub use results::*;
 pub use run::{simulate, RunOptions};

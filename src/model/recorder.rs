@@ -6,6 +6,7 @@
 //! [`Recorder::finish`] turns the counts into result rows.
 
 use super::accounting::{ratio, WeekFigures, OPS_CAP_FRAC};
+use super::metrics::{Metric, MetricValues};
 use super::oncall::WORKING_TIME;
 use super::results::{IncidentRecord, RunResult, ServiceResult, Summary, TeamResult, WeeklyRow};
 use super::run::RunOptions;
@@ -65,6 +66,60 @@ struct RunTotals {
     queue_len: u64,
     queue_changed_at: f64,
     open_at_end: u64,
+}
+
+/// The run's totals pooled over every team, from which the summary metrics follow.
+struct Pooled<'a> {
+    run: &'a RunTotals,
+    shifts: CountHistogram,
+    over_budget: f64,
+    busy_hours: f64,
+    slot_hours: f64,
+    capacity_hours: f64,
+    ops_hours: f64,
+    writeoff_hours: f64,
+    project_hours: f64,
+    engineer_weeks: f64,
+    ops_load_max: f64,
+    offhours_pages: u64,
+    uncovered: u64,
+    incidents: u64,
+    slo_evaluated: u64,
+    slo_met: u64,
+    spent_frac_sum: f64,
+    window_hours: f64,
+}
+
+impl Pooled<'_> {
+    /// The value of one summary metric: every metric of the catalogue has its arm here.
+    fn value(&self, m: Metric) -> f64 {
+        match m {
+            Metric::Incidents => self.incidents as f64,
+            Metric::PagesPerShiftMean => self.shifts.mean(),
+            Metric::PagesPerShiftP95 => self.shifts.quantile(0.95),
+            Metric::ShiftsOverBudgetFrac => ratio(self.over_budget, self.shifts.count() as f64),
+            Metric::WaitHoursMean => self.run.wait.mean(),
+            Metric::AckHoursMean => self.run.ack.mean(),
+            Metric::TtmHoursMean => self.run.ttm.mean(),
+            Metric::TtmHoursP90 => self.run.ttm_hist.quantile(0.9),
+            Metric::ResponderBusyFrac => ratio(self.busy_hours, self.slot_hours),
+            Metric::OncallTimeFrac => ratio(self.writeoff_hours, self.capacity_hours),
+            Metric::OpsLoadFrac => ratio(self.ops_hours, self.capacity_hours),
+            Metric::OpsLoadMaxFrac => self.ops_load_max,
+            Metric::ProjectHoursPerEngineerWeek => ratio(self.project_hours, self.engineer_weeks),
+            Metric::OffhoursPagesPerEngineerMonth => ratio(
+                self.offhours_pages as f64,
+                self.engineer_weeks / WEEKS_PER_MONTH,
+            ),
+            Metric::SloMetFrac => ratio(self.slo_met as f64, self.slo_evaluated as f64),
+            Metric::ErrorBudgetSpentFrac => ratio(self.spent_frac_sum, self.slo_evaluated as f64),
+            Metric::UncoveredPages => self.uncovered as f64,
+            Metric::IncidentsOpenAtEnd => self.run.open_at_end as f64,
+            Metric::QueueLengthMean => ratio(self.run.queue_area, self.window_hours),
+            Metric::ArrivalsPerHour => ratio(self.incidents as f64, self.window_hours),
+            Metric::EngineersMean => ratio(self.engineer_weeks * HOURS_PER_WEEK, self.window_hours),
+        }
+    }
 }
 
 /// Counts what happens in one run.
@@ -408,31 +463,30 @@ impl Recorder {
                 }
             })
             .collect();
-        let run = &self.run;
+        let pooled = Pooled {
+            run: &self.run,
+            shifts,
+            over_budget,
+            busy_hours: busy,
+            slot_hours: slots,
+            capacity_hours: cap,
+            ops_hours: ops,
+            writeoff_hours: writeoff,
+            project_hours: project,
+            engineer_weeks: eng_weeks,
+            ops_load_max: ops_max,
+            offhours_pages: offhours,
+            uncovered,
+            incidents,
+            slo_evaluated,
+            slo_met,
+            spent_frac_sum: spent_sum,
+            window_hours,
+        };
         let summary = Summary {
             replication: rep,
             seed: cfg.simulation.seed,
-            incidents,
-            pages_per_shift_mean: shifts.mean(),
-            pages_per_shift_p95: shifts.quantile(0.95),
-            shifts_over_budget_frac: ratio(over_budget, shifts.count() as f64),
-            wait_hours_mean: run.wait.mean(),
-            ack_hours_mean: run.ack.mean(),
-            ttm_hours_mean: run.ttm.mean(),
-            ttm_hours_p90: run.ttm_hist.quantile(0.9),
-            responder_busy_frac: ratio(busy, slots),
-            oncall_time_frac: ratio(writeoff, cap),
-            ops_load_frac: ratio(ops, cap),
-            ops_load_max_frac: ops_max,
-            project_hours_per_engineer_week: ratio(project, eng_weeks),
-            offhours_pages_per_engineer_month: ratio(offhours as f64, eng_weeks / WEEKS_PER_MONTH),
-            slo_met_frac: ratio(slo_met as f64, slo_evaluated as f64),
-            error_budget_spent_frac: ratio(spent_sum, slo_evaluated as f64),
-            uncovered_pages: uncovered,
-            incidents_open_at_end: run.open_at_end,
-            queue_length_mean: ratio(run.queue_area, window_hours),
-            arrivals_per_hour: ratio(incidents as f64, window_hours),
-            engineers_mean: ratio(eng_weeks * HOURS_PER_WEEK, window_hours),
+            values: MetricValues::from_fn(|m| pooled.value(m)),
         };
         self.trace
             .sort_by(|a, b| a.paged_at_hours.total_cmp(&b.paged_at_hours));

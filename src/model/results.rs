@@ -3,112 +3,41 @@
 //!
 //! Every struct here is also a CSV row; field names carry their units.
 
+use std::ops::Index;
+
+use serde::ser::SerializeStruct;
 use serde::Serialize;
 
-/// Headline metrics of one replication, over the statistics window
-/// `[warmup, horizon)`. Means with nothing to average are NaN.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+use super::metrics::{serialize_fields, Metric, MetricValues, N_METRICS};
+
+/// The metrics of one replication over the statistics window `[warmup, horizon)`,
+/// one value per [`Metric`] of the catalogue. Means with nothing to average are NaN.
+/// A `summary.csv` row: `replication`, `seed`, then the metrics in catalogue order.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Replication index (0-based).
     pub replication: u64,
     /// Base seed of the run (every stream derives from it and the replication).
     pub seed: u64,
-    /// Incidents paged in the window.
-    pub incidents: u64,
-    /// Mean pages per counted shift, over all teams.
-    pub pages_per_shift_mean: f64,
-    /// 95th percentile of pages per shift.
-    pub pages_per_shift_p95: f64,
-    /// Share of shifts with more pages than the team's pager budget.
-    pub shifts_over_budget_frac: f64,
-    /// Mean time from page to the start of handling (queueing delay Wq), hours.
-    pub wait_hours_mean: f64,
-    /// Mean acknowledge delay, hours.
-    pub ack_hours_mean: f64,
-    /// Mean time from page to mitigation, hours.
-    pub ttm_hours_mean: f64,
-    /// 90th percentile of time to mitigate, hours.
-    pub ttm_hours_p90: f64,
-    /// Share of on-shift responder time spent handling incidents.
-    pub responder_busy_frac: f64,
-    /// Primaries' working hours written off for on-call, over team capacity.
-    pub oncall_time_frac: f64,
-    /// Ops hours (handling, follow-up, tickets, interrupts) over capacity.
-    pub ops_load_frac: f64,
-    /// Highest weekly ops load of any team.
-    pub ops_load_max_frac: f64,
-    /// Project hours left per engineer and week.
-    pub project_hours_per_engineer_week: f64,
-    /// Pages reaching an engineer off-hours, per engineer and month.
-    pub offhours_pages_per_engineer_month: f64,
-    /// Share of evaluated SLO windows (service × window) within budget.
-    pub slo_met_frac: f64,
-    /// Mean error budget spent per evaluated SLO window, as a fraction of the budget.
-    pub error_budget_spent_frac: f64,
-    /// Pages that arrived while the shift had no eligible responder.
-    pub uncovered_pages: u64,
-    /// Incidents paged in the window and not yet mitigated at the horizon.
-    pub incidents_open_at_end: u64,
-    /// Time-average number of incidents waiting for a responder.
-    pub queue_length_mean: f64,
-    /// Incidents per hour of the window.
-    pub arrivals_per_hour: f64,
-    /// Mean SRE head count over the window.
-    pub engineers_mean: f64,
+    /// The metric values.
+    pub values: MetricValues,
 }
 
-impl Summary {
-    /// Names of the metric columns, in CSV order (every column after `replication`
-    /// and `seed`).
-    pub const METRICS: [&'static str; 21] = [
-        "incidents",
-        "pages_per_shift_mean",
-        "pages_per_shift_p95",
-        "shifts_over_budget_frac",
-        "wait_hours_mean",
-        "ack_hours_mean",
-        "ttm_hours_mean",
-        "ttm_hours_p90",
-        "responder_busy_frac",
-        "oncall_time_frac",
-        "ops_load_frac",
-        "ops_load_max_frac",
-        "project_hours_per_engineer_week",
-        "offhours_pages_per_engineer_month",
-        "slo_met_frac",
-        "error_budget_spent_frac",
-        "uncovered_pages",
-        "incidents_open_at_end",
-        "queue_length_mean",
-        "arrivals_per_hour",
-        "engineers_mean",
-    ];
+impl Index<Metric> for Summary {
+    type Output = f64;
+    #[inline]
+    fn index(&self, m: Metric) -> &f64 {
+        &self.values[m]
+    }
+}
 
-    /// The metric values, in [`Summary::METRICS`] order.
-    pub fn metric_values(&self) -> [f64; 21] {
-        [
-            self.incidents as f64,
-            self.pages_per_shift_mean,
-            self.pages_per_shift_p95,
-            self.shifts_over_budget_frac,
-            self.wait_hours_mean,
-            self.ack_hours_mean,
-            self.ttm_hours_mean,
-            self.ttm_hours_p90,
-            self.responder_busy_frac,
-            self.oncall_time_frac,
-            self.ops_load_frac,
-            self.ops_load_max_frac,
-            self.project_hours_per_engineer_week,
-            self.offhours_pages_per_engineer_month,
-            self.slo_met_frac,
-            self.error_budget_spent_frac,
-            self.uncovered_pages as f64,
-            self.incidents_open_at_end as f64,
-            self.queue_length_mean,
-            self.arrivals_per_hour,
-            self.engineers_mean,
-        ]
+impl Serialize for Summary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Summary", 2 + N_METRICS)?;
+        s.serialize_field("replication", &self.replication)?;
+        s.serialize_field("seed", &self.seed)?;
+        serialize_fields(&mut s, &self.values)?;
+        s.end()
     }
 }
 

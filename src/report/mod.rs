@@ -9,6 +9,6 @@ pub mod sweep;
 mod write;
 
 pub use write::{
-    headline_table, write_atomic, write_atomic_unsynced, write_csv, write_run, Manifest, MetricFn,
-    ReportError, HEADLINE_METRICS,
+    headline_table, write_atomic, write_atomic_unsynced, write_csv, write_run, Manifest,
+    ReportError,
 };

@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::write::{write_atomic, write_atomic_unsynced, ReportError};
-use crate::model::{RunResult, Summary};
+use crate::model::metrics::N_METRICS;
+use crate::model::{RunResult, Summary, CATALOGUE};
 use crate::sweep::ci::MeanCi;
 
 const PARTIAL: &str = ".partial";
@@ -53,13 +54,13 @@ pub fn num(x: f64) -> String {
 /// axis key paths), then the metrics.
 pub fn runs_header(lead: &[String]) -> Vec<String> {
     let mut h = lead.to_vec();
-    h.extend(Summary::METRICS.iter().map(|m| m.to_string()));
+    h.extend(CATALOGUE.iter().map(|d| d.key.to_string()));
     h
 }
 
 /// One `runs.csv` row: the leading values, then the summary's metrics (see [`num`]).
 pub fn runs_record(mut lead: Vec<String>, summary: &Summary) -> Vec<String> {
-    lead.extend(summary.metric_values().iter().map(|&x| num(x)));
+    lead.extend(summary.values.0.iter().map(|&x| num(x)));
     lead
 }
 
@@ -69,9 +70,9 @@ pub fn points_header(axes: &[String]) -> Vec<String> {
     let mut h = vec!["point".to_string()];
     h.extend(axes.iter().cloned());
     h.push("n".into());
-    for m in Summary::METRICS {
+    for d in CATALOGUE {
         for s in ["mean", "sd", "ci95_low", "ci95_high"] {
-            h.push(format!("{m}_{s}"));
+            h.push(format!("{}_{s}", d.key));
         }
     }
     h
@@ -82,7 +83,7 @@ pub fn points_row(point: usize, axis_values: &[String], metrics: &[Vec<f64>]) ->
     let mut row = vec![point.to_string()];
     row.extend(axis_values.iter().cloned());
     row.push(metrics.len().to_string());
-    for m in 0..Summary::METRICS.len() {
+    for m in 0..N_METRICS {
         let ci = MeanCi::of(metrics.iter().map(|v| v[m]));
         for x in [ci.mean, ci.sd, ci.low(), ci.high()] {
             row.push(num(x));
@@ -382,11 +383,8 @@ pub fn points_csv(runs_csv: &Path, n_axes: usize) -> Result<Vec<u8>, ReportError
                     .map_err(|_| bad(line, format!("`{s}` is not a number")))
             })
             .collect::<Result<_, _>>()?;
-        if values.len() != Summary::METRICS.len() {
-            return Err(bad(
-                line,
-                format!("expected {} metrics", Summary::METRICS.len()),
-            ));
+        if values.len() != N_METRICS {
+            return Err(bad(line, format!("expected {N_METRICS} metrics")));
         }
         if current.as_ref().is_some_and(|(p, _)| *p != point) {
             if let Some((p, ax)) = current.take() {

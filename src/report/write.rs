@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::model::{RunResult, Summary};
+use crate::model::{Metric, RunResult, Summary};
 use crate::sweep::ci::MeanCi;
 
 /// A failure to write an output file.
@@ -159,56 +159,6 @@ pub fn write_run(dir: &Path, runs: &[RunResult], trace: bool) -> Result<Vec<Stri
     Ok(files)
 }
 
-/// Reads one metric from a summary row.
-pub type MetricFn = fn(&Summary) -> f64;
-
-/// The metrics shown in the terminal table: (column, label, read from a summary).
-pub const HEADLINE_METRICS: &[(&str, &str, MetricFn)] = &[
-    ("incidents", "incidents", |s| s.incidents as f64),
-    ("pages_per_shift_mean", "pages per shift", |s| {
-        s.pages_per_shift_mean
-    }),
-    ("pages_per_shift_p95", "pages per shift, p95", |s| {
-        s.pages_per_shift_p95
-    }),
-    ("shifts_over_budget_frac", "shifts over budget", |s| {
-        s.shifts_over_budget_frac
-    }),
-    ("wait_hours_mean", "wait for responder, h", |s| {
-        s.wait_hours_mean
-    }),
-    ("ttm_hours_mean", "time to mitigate, h", |s| {
-        s.ttm_hours_mean
-    }),
-    ("ttm_hours_p90", "time to mitigate p90, h", |s| {
-        s.ttm_hours_p90
-    }),
-    ("responder_busy_frac", "responder busy", |s| {
-        s.responder_busy_frac
-    }),
-    ("oncall_time_frac", "on-call share (≤ 0.25)", |s| {
-        s.oncall_time_frac
-    }),
-    ("ops_load_frac", "ops load (≤ 0.50)", |s| s.ops_load_frac),
-    ("ops_load_max_frac", "worst weekly ops load", |s| {
-        s.ops_load_max_frac
-    }),
-    (
-        "project_hours_per_engineer_week",
-        "project h / engineer-week",
-        |s| s.project_hours_per_engineer_week,
-    ),
-    (
-        "offhours_pages_per_engineer_month",
-        "off-hours pages / eng-month",
-        |s| s.offhours_pages_per_engineer_month,
-    ),
-    ("slo_met_frac", "SLO windows met", |s| s.slo_met_frac),
-    ("error_budget_spent_frac", "error budget spent", |s| {
-        s.error_budget_spent_frac
-    }),
-];
-
 fn fmt_num(x: f64) -> String {
     if !x.is_finite() {
         return "–".into();
@@ -234,8 +184,9 @@ pub fn headline_table(summaries: &[&Summary]) -> String {
         "95% CI",
         summaries.len()
     );
-    for (_, label, get) in HEADLINE_METRICS {
-        let ci = MeanCi::of(summaries.iter().map(|s| get(s)));
+    for m in Metric::headline() {
+        let label = m.def().label;
+        let ci = MeanCi::of(summaries.iter().map(|s| s[m]));
         let interval = if ci.half_width.is_finite() {
             format!("[{}, {}]", fmt_num(ci.low()), fmt_num(ci.high()))
         } else {

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::ci::{t_quantile_975, MeanCi};
-use crate::model::Summary;
+use crate::model::{Metric, Summary};
 
 /// One row of `compare.csv`: one variant (the first is the base) and one metric.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -58,10 +58,10 @@ pub fn welch_ci(a: &MeanCi, b: &MeanCi) -> (f64, f64) {
 /// replication r of variant v; replications are paired by index.
 pub fn compare(names: &[String], runs: &[Vec<Summary>]) -> Vec<CompareRow> {
     let mut rows = Vec::new();
-    let values =
-        |v: usize, m: usize| -> Vec<f64> { runs[v].iter().map(|s| s.metric_values()[m]).collect() };
+    let values = |v: usize, m: Metric| -> Vec<f64> { runs[v].iter().map(|s| s[m]).collect() };
     for (v, name) in names.iter().enumerate() {
-        for (m, metric) in Summary::METRICS.iter().enumerate() {
+        for &m in Metric::ALL {
+            let metric = m.key();
             let own = values(v, m);
             let ci = MeanCi::of(own.iter().copied());
             let mut row = CompareRow {

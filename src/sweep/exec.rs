@@ -8,8 +8,7 @@ use rayon::prelude::*;
 
 use super::ci::MeanCi;
 use super::plan::SweepPlan;
-use crate::model::{simulate, RunOptions, RunResult, Summary};
-use crate::report::HEADLINE_METRICS;
+use crate::model::{simulate, Metric, RunOptions, RunResult, Summary};
 use crate::scenario::ScenarioConfig;
 use crate::scenario::{Override, ScenarioError, ScenarioSource};
 
@@ -111,10 +110,12 @@ pub fn check_plan(
     }
 }
 
-/// Whether every headline metric's CI half-width is within `target` of its mean.
+/// Whether the CI half-width of every metric the catalogue marks for `--ci-target` is
+/// within `target` of its mean.
 pub fn meets_ci_target(summaries: &[&Summary], target: f64) -> bool {
-    HEADLINE_METRICS.iter().all(|(_, _, get)| {
-        let ci = MeanCi::of(summaries.iter().map(|s| get(s)));
+    let watched = Metric::ALL.iter().filter(|m| m.def().ci_target);
+    watched.into_iter().all(|&m| {
+        let ci = MeanCi::of(summaries.iter().map(|s| s[m]));
         match ci.n {
             0 => true,  // nothing to estimate (e.g. no incidents at all)
             1 => false, // no interval from one value

@@ -5,27 +5,17 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use sresim::model::Metric;
 use sresim::report::charts::{plot_dir, ChartError};
 
 use crate::support::{read, temp_dir};
 
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
-/// Every headline metric the charts know, with a plausible value for a point.
-const METRICS: &[&str] = &[
-    "pages_per_shift_mean",
-    "pages_per_shift_p95",
-    "shifts_over_budget_frac",
-    "wait_hours_mean",
-    "ttm_hours_mean",
-    "oncall_time_frac",
-    "ops_load_frac",
-    "ops_load_max_frac",
-    "project_hours_per_engineer_week",
-    "offhours_pages_per_engineer_month",
-    "slo_met_frac",
-    "error_budget_spent_frac",
-];
+/// Every headline metric of the catalogue: the ones the charts draw.
+fn headline_keys() -> Vec<&'static str> {
+    Metric::headline().map(|m| m.key()).collect()
+}
 
 fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -88,7 +78,7 @@ fn points_csv(axes: &[&str], rows: &[Vec<String>]) -> String {
         let _ = write!(out, ",{a}");
     }
     out.push_str(",n");
-    for m in METRICS {
+    for m in headline_keys() {
         let _ = write!(out, ",{m}_mean,{m}_sd,{m}_ci95_low,{m}_ci95_high");
     }
     out.push('\n');
@@ -99,7 +89,7 @@ fn points_csv(axes: &[&str], rows: &[Vec<String>]) -> String {
             .next()
             .unwrap_or(i as f64);
         let _ = write!(out, "{i},{},20", row.join(","));
-        for (k, _) in METRICS.iter().enumerate() {
+        for (k, _) in headline_keys().iter().enumerate() {
             let mean = (0.1 * level + 0.15 * i as f64) * (1.0 + k as f64 / 4.0);
             let _ = write!(out, ",{mean},0.1,{},{}", mean * 0.9, mean * 1.1);
         }
@@ -215,7 +205,10 @@ fn one_axis_sweep_gets_a_line_chart_per_metric_and_a_capacity_chart() {
         "point,replication,team,week,pages_per_shift,ops_load_frac\n0,0,core,0,1,0.2\n",
     );
     let written = plot_dir(&dir).expect("sweep charts");
-    let mut expected: Vec<String> = METRICS.iter().map(|m| format!("sweep_{m}")).collect();
+    let mut expected: Vec<String> = headline_keys()
+        .iter()
+        .map(|m| format!("sweep_{m}"))
+        .collect();
     expected.push("capacity".into());
     expected.sort();
     assert_eq!(stems(&written, "png"), expected);
@@ -301,7 +294,10 @@ fn two_axis_grid_gets_heatmaps() {
         ),
     );
     let written = plot_dir(&dir).expect("heatmaps");
-    let mut expected: Vec<String> = METRICS.iter().map(|m| format!("heatmap_{m}")).collect();
+    let mut expected: Vec<String> = headline_keys()
+        .iter()
+        .map(|m| format!("heatmap_{m}"))
+        .collect();
     expected.sort();
     assert_eq!(stems(&written, "png"), expected);
     assert_chart(
@@ -333,7 +329,7 @@ fn scattered_sample_gets_scatter_plots_per_metric_and_axis() {
         &points_csv(&["a.b", "c.d", "mode"], &rows),
     );
     let written = plot_dir(&dir).expect("scatter plots");
-    assert_eq!(written.len(), 2 * 3 * METRICS.len());
+    assert_eq!(written.len(), 2 * 3 * headline_keys().len());
     assert_chart(
         &dir,
         &written,
@@ -410,7 +406,7 @@ fn compare_folder_gets_a_grid_of_bar_charts() {
          unpaired_diff_ci95_low,unpaired_diff_ci95_high,significant\n",
     );
     for (v, name) in variants.iter().enumerate() {
-        for (k, m) in METRICS.iter().enumerate() {
+        for (k, m) in headline_keys().iter().enumerate() {
             let mean = 0.4 + 0.3 * v as f64 + 0.05 * k as f64;
             let (lo, hi) = (mean * 0.9, mean * 1.1);
             if v == 0 {

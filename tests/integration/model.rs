@@ -1,6 +1,6 @@
 //! Edge cases of the on-call model that must be right.
 
-use sresim::model::{simulate, RunOptions, RunResult};
+use sresim::model::{simulate, Metric, RunOptions, RunResult};
 use sresim::scenario::ScenarioConfig;
 use sresim::scenario::ScenarioSource;
 
@@ -68,7 +68,10 @@ fn shift_without_eligible_responder_queues_pages_as_uncovered() {
         .filter(|i| i.paged_at_hours < 2.0 * 168.0)
         .collect();
     assert!(!early.is_empty());
-    assert_eq!(r.summary.uncovered_pages, early.len() as u64);
+    assert_eq!(
+        (r.summary[Metric::UncoveredPages] as u64),
+        early.len() as u64
+    );
     assert!(early.iter().all(|i| i.uncovered));
     // Nothing is lost: the queue is worked off in order from the first covered shift.
     let mut last_start = 0.0;
@@ -79,8 +82,11 @@ fn shift_without_eligible_responder_queues_pages_as_uncovered() {
         assert!(i.mitigated_at_hours.is_some());
     }
     assert_eq!(early[0].started_at_hours, Some(2.0 * 168.0));
-    assert_eq!(r.summary.incidents, r.incidents.len() as u64);
-    assert_eq!(r.summary.incidents_open_at_end, 0);
+    assert_eq!(
+        (r.summary[Metric::Incidents] as u64),
+        r.incidents.len() as u64
+    );
+    assert_eq!((r.summary[Metric::IncidentsOpenAtEnd] as u64), 0);
     // Later pages are covered.
     assert!(r
         .incidents
@@ -155,7 +161,7 @@ fn boundaries_at_the_horizon_and_the_end_of_warmup_are_counted_exactly_once() {
         .iter()
         .filter(|i| i.paged_at_hours >= 2.0 * 168.0 && i.paged_at_hours < 5.0 * 168.0)
         .count() as u64;
-    assert_eq!(r.summary.incidents, in_window);
+    assert_eq!((r.summary[Metric::Incidents] as u64), in_window);
     assert_eq!(
         r.incidents.len() as u64,
         in_window,
@@ -164,7 +170,7 @@ fn boundaries_at_the_horizon_and_the_end_of_warmup_are_counted_exactly_once() {
     let shift_pages = (r.teams[0].pages_per_shift_mean * r.teams[0].shifts as f64).round() as u64;
     assert_eq!(shift_pages, in_window);
     // Capacity is counted for the window's three weeks only.
-    let engineer_weeks = r.summary.engineers_mean * 3.0;
+    let engineer_weeks = r.summary[Metric::EngineersMean] * 3.0;
     assert!((engineer_weeks - 24.0).abs() < 1e-9);
 }
 
@@ -193,7 +199,7 @@ fn phase_change_while_an_incident_is_open_lets_it_finish() {
         "time_to_mitigate = { fixed = { hours = 100 } }",
     );
     let r = traced(&cfg);
-    assert!(r.summary.incidents > 0);
+    assert!((r.summary[Metric::Incidents] as u64) > 0);
     assert!(r.incidents.iter().all(|i| i.paged_at_hours < 168.0));
     assert!(r
         .incidents
@@ -203,7 +209,7 @@ fn phase_change_while_an_incident_is_open_lets_it_finish() {
         .incidents
         .iter()
         .any(|i| i.mitigated_at_hours.is_some_and(|m| m > 168.0)));
-    assert_eq!(r.summary.incidents_open_at_end, 0);
+    assert_eq!((r.summary[Metric::IncidentsOpenAtEnd] as u64), 0);
     assert_eq!(r.services[0].phase_at_end, "retired");
     // Every incident waited (at most two responders) and then took exactly 100 h.
     for i in &r.incidents {
@@ -270,13 +276,13 @@ fn zero_rates_run_cleanly() {
         "time_to_mitigate = \"zero\"",
     );
     let r = simulate(&cfg, RunOptions::default());
-    assert_eq!(r.summary.incidents, 0);
-    assert_eq!(r.summary.pages_per_shift_mean, 0.0);
-    assert_eq!(r.summary.shifts_over_budget_frac, 0.0);
-    assert!(r.summary.wait_hours_mean.is_nan());
-    assert_eq!(r.summary.slo_met_frac, 1.0);
-    assert_eq!(r.summary.error_budget_spent_frac, 0.0);
-    assert_eq!(r.summary.ops_load_frac, 0.0);
+    assert_eq!((r.summary[Metric::Incidents] as u64), 0);
+    assert_eq!(r.summary[Metric::PagesPerShiftMean], 0.0);
+    assert_eq!(r.summary[Metric::ShiftsOverBudgetFrac], 0.0);
+    assert!(r.summary[Metric::WaitHoursMean].is_nan());
+    assert_eq!(r.summary[Metric::SloMetFrac], 1.0);
+    assert_eq!(r.summary[Metric::ErrorBudgetSpentFrac], 0.0);
+    assert_eq!(r.summary[Metric::OpsLoadFrac], 0.0);
     assert_eq!(r.weekly.len(), 10);
 }
 

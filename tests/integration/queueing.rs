@@ -2,6 +2,8 @@
 //! pages per shift, and Little's law. Each check asks the theoretical value to lie in
 //! the 95% Student-t confidence interval of the replications.
 
+use sresim::model::Metric;
+
 use crate::support::{ci, load, run};
 
 /// Erlang C: probability that an arrival waits in an M/M/c queue with offered load
@@ -65,7 +67,7 @@ fn check_mmc(c: u32, rho: f64) {
     let cfg = load(file, &sets);
     let runs = run(&cfg);
     let wq = mmc_wq(c, lambda, mean_service);
-    let wait = ci(&runs, |s| s.wait_hours_mean);
+    let wait = ci(&runs, |s| s[Metric::WaitHoursMean]);
     assert!(
         wait.contains(wq),
         "c = {c}, rho = {rho}: Wq = {wq:.4} h outside the 95% CI [{:.4}, {:.4}] (mean {:.4}, n {})",
@@ -74,7 +76,7 @@ fn check_mmc(c: u32, rho: f64) {
         wait.mean,
         wait.n
     );
-    let busy = ci(&runs, |s| s.responder_busy_frac);
+    let busy = ci(&runs, |s| s[Metric::ResponderBusyFrac]);
     assert!(
         busy.contains(rho),
         "c = {c}, rho = {rho}: utilisation outside the 95% CI [{:.4}, {:.4}]",
@@ -82,8 +84,10 @@ fn check_mmc(c: u32, rho: f64) {
         busy.high()
     );
     // Little's law on the queue: L = lambda * Wq.
-    let queue = ci(&runs, |s| s.queue_length_mean);
-    let little = ci(&runs, |s| s.arrivals_per_hour * s.wait_hours_mean);
+    let queue = ci(&runs, |s| s[Metric::QueueLengthMean]);
+    let little = ci(&runs, |s| {
+        s[Metric::ArrivalsPerHour] * s[Metric::WaitHoursMean]
+    });
     assert!(
         queue.contains(little.mean),
         "c = {c}, rho = {rho}: lambda*W = {:.4} outside the CI of L [{:.4}, {:.4}]",
@@ -159,14 +163,14 @@ fn shifts_over_budget_follow_the_poisson_tail() {
         );
         let runs = run(&cfg);
         let expected = poisson_tail_above_2(lambda_per_shift);
-        let over = ci(&runs, |s| s.shifts_over_budget_frac);
+        let over = ci(&runs, |s| s[Metric::ShiftsOverBudgetFrac]);
         assert!(
             over.contains(expected),
             "lambda {lambda_per_shift}/shift: P(N>2) = {expected:.4} outside [{:.4}, {:.4}]",
             over.low(),
             over.high()
         );
-        let mean = ci(&runs, |s| s.pages_per_shift_mean);
+        let mean = ci(&runs, |s| s[Metric::PagesPerShiftMean]);
         assert!(
             mean.contains(lambda_per_shift),
             "lambda {lambda_per_shift}/shift: mean pages per shift outside [{:.4}, {:.4}]",

@@ -2,7 +2,7 @@
 
 use std::sync::atomic::AtomicBool;
 
-use sresim::model::Summary;
+use sresim::model::{Metric, Summary};
 use sresim::report::sweep::SweepWriter;
 use sresim::scenario::{Override, ScenarioSource};
 use sresim::sweep::ci::MeanCi;
@@ -442,7 +442,8 @@ fn ci_target_adds_replications_until_met() {
         if n == 32 {
             continue;
         }
-        for (column, _, _) in sresim::report::HEADLINE_METRICS {
+        for m in Metric::ALL.iter().filter(|m| m.def().ci_target) {
+            let column = m.key();
             let c = h.iter().position(|x| x == column).expect("column");
             let ci = MeanCi::of(rows.iter().map(|r| r[c].parse::<f64>().expect("number")));
             assert!(
@@ -512,7 +513,7 @@ fn compare_writes_a_table_and_compare_csv() {
     assert!(text.contains("24h shifts"), "{text}");
     assert!(text.contains("paired 95% CI"), "{text}");
     let rows = csv_rows(&dir.join("compare.csv"));
-    let n_metrics = Summary::METRICS.len();
+    let n_metrics = Metric::ALL.len();
     assert_eq!(rows.len(), 3 * n_metrics);
     assert_eq!(rows[0][0], "base");
     assert_eq!(rows[n_metrics][0], "24h shifts");

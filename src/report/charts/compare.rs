@@ -2,7 +2,7 @@
 //! metric, one bar per variant with its 95% CI.
 
 use super::draw::{Bar, BarPanel, Chart, Compare, LimitLine};
-use super::style::METRICS;
+use super::style::headline_metrics;
 use super::table::Table;
 use super::ChartError;
 
@@ -24,7 +24,7 @@ pub(super) fn charts(table: &Table) -> Result<Vec<(String, Chart)>, ChartError> 
     }
 
     let mut panels = Vec::new();
-    for metric in METRICS {
+    for metric in headline_metrics() {
         let mut bars = vec![
             Bar {
                 mean: f64::NAN,

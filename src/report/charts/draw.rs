@@ -10,6 +10,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::*;
+use crate::model::metrics::Limit;
 
 /// What drawing returns on a backend `DB`.
 pub(super) type DrawResult<T, DB> =

@@ -4,9 +4,10 @@
 use std::collections::BTreeMap;
 
 use super::draw::{Chart, LimitLine, LineChart, Mark, Panel, Point, Series, Shade, XAxis};
-use super::style::{colour, DEFAULT_PAGER_BUDGET, LIMIT_COLOUR, OPS_CAP_FRAC};
+use super::style::{colour, DEFAULT_PAGER_BUDGET, LIMIT_COLOUR};
 use super::table::Table;
 use super::ChartError;
+use crate::model::metrics::OPS_CAP;
 
 /// One team's values in one week, one per replication.
 #[derive(Debug, Default)]
@@ -97,11 +98,7 @@ pub(super) fn charts(
         panels: vec![Panel {
             y_desc: "ops load (share of capacity)".into(),
             series: series(|w| &w.ops_load),
-            limits: vec![LimitLine {
-                value: OPS_CAP_FRAC,
-                label: "50% ops cap".into(),
-                colour: LIMIT_COLOUR,
-            }],
+            limits: vec![LimitLine::of(&OPS_CAP)],
             shade: shade.clone(),
             mark: Mark::Lines { markers: false },
         }],

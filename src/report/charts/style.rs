@@ -1,7 +1,10 @@
 //! Shared look of every chart: canvas sizes, fonts, line widths, the colour-blind-safe
-//! palette, the headline metrics' labels and limits, and number formatting.
+//! palette, and number formatting. Metric titles, units and limits come from the
+//! metric catalogue.
 
 use std::sync::OnceLock;
+
+use crate::model::{MetricDef, CATALOGUE};
 
 use plotters::style::{register_font, FontStyle, RGBColor};
 
@@ -69,132 +72,13 @@ pub(super) fn ensure_fonts() -> Result<(), String> {
         .clone()
 }
 
-/// A reference level drawn as a dashed horizontal line.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Limit {
-    pub value: f64,
-    pub label: &'static str,
-    /// Whether a value above this line breaks the limit (rather than just leaving a good
-    /// level).
-    pub breach: bool,
+/// The pager budget drawn when teams.csv does not say: the SRE book's.
+pub(super) const DEFAULT_PAGER_BUDGET: f64 = crate::model::accounting::BOOK_PAGER_BUDGET as f64;
+
+/// The headline metrics of the catalogue, in drawing order.
+pub(super) fn headline_metrics() -> impl Iterator<Item = &'static MetricDef> {
+    CATALOGUE.iter().filter(|d| d.headline)
 }
-
-const PAGER_BUDGET: Limit = Limit {
-    value: 2.0,
-    label: "pager budget",
-    breach: true,
-};
-const OPS_CAP: Limit = Limit {
-    value: 0.5,
-    label: "50% ops cap",
-    breach: true,
-};
-const ONCALL_LIMIT: Limit = Limit {
-    value: 0.25,
-    label: "25% on-call limit",
-    breach: true,
-};
-
-/// A headline metric: its CSV key, a title, an axis label with its unit, and its limits.
-#[derive(Debug)]
-pub(super) struct Metric {
-    pub key: &'static str,
-    pub title: &'static str,
-    pub unit: &'static str,
-    pub limits: &'static [Limit],
-}
-
-/// The headline metrics drawn in sweeps and comparisons, in drawing order.
-pub(super) const METRICS: &[Metric] = &[
-    Metric {
-        key: "pages_per_shift_mean",
-        title: "Pages per shift",
-        unit: "pages per on-call shift",
-        limits: &[PAGER_BUDGET],
-    },
-    Metric {
-        key: "pages_per_shift_p95",
-        title: "Pages per shift, 95th percentile",
-        unit: "pages per on-call shift (p95)",
-        limits: &[PAGER_BUDGET],
-    },
-    Metric {
-        key: "shifts_over_budget_frac",
-        title: "Shifts over the pager budget",
-        unit: "share of shifts",
-        limits: &[],
-    },
-    Metric {
-        key: "wait_hours_mean",
-        title: "Wait for a responder",
-        unit: "hours",
-        limits: &[],
-    },
-    Metric {
-        key: "ttm_hours_mean",
-        title: "Time to mitigate",
-        unit: "hours",
-        limits: &[],
-    },
-    Metric {
-        key: "oncall_time_frac",
-        title: "Time on call",
-        unit: "share of working time",
-        limits: &[ONCALL_LIMIT],
-    },
-    Metric {
-        key: "ops_load_frac",
-        title: "Ops load",
-        unit: "ops load (share of capacity)",
-        limits: &[OPS_CAP],
-    },
-    Metric {
-        key: "ops_load_max_frac",
-        title: "Worst weekly ops load",
-        unit: "ops load (share of capacity)",
-        limits: &[OPS_CAP],
-    },
-    Metric {
-        key: "project_hours_per_engineer_week",
-        title: "Project time",
-        unit: "hours per engineer-week",
-        limits: &[],
-    },
-    Metric {
-        key: "offhours_pages_per_engineer_month",
-        title: "Off-hours pages",
-        unit: "pages per engineer-month",
-        limits: &[
-            Limit {
-                value: 2.0,
-                label: "good",
-                breach: false,
-            },
-            Limit {
-                value: 7.0,
-                label: "bad",
-                breach: true,
-            },
-        ],
-    },
-    Metric {
-        key: "slo_met_frac",
-        title: "SLO windows met",
-        unit: "share of SLO windows met",
-        limits: &[],
-    },
-    Metric {
-        key: "error_budget_spent_frac",
-        title: "Error budget spent",
-        unit: "share of error budget",
-        limits: &[],
-    },
-];
-
-/// The pager budget drawn when teams.csv does not say.
-pub(super) const DEFAULT_PAGER_BUDGET: f64 = 2.0;
-/// The 50% ops cap, for the run charts.
-pub(super) const OPS_CAP_FRAC: f64 = OPS_CAP.value;
 
 /// Formats a number for tick labels and cell values: about three significant digits,
 /// no exponent below a million.

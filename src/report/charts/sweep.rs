@@ -2,9 +2,11 @@
 //! axis, heatmaps for a two-axis grid, scatter plots otherwise.
 
 use super::draw::{Chart, Heatmap, LimitLine, LineChart, Mark, Panel, Point, Series, XAxis};
-use super::style::{colour, fmt_num, Limit, Metric, METRICS};
+use super::style::{colour, fmt_num, headline_metrics};
 use super::table::Table;
 use super::ChartError;
+use crate::model::metrics::Limit;
+use crate::model::MetricDef;
 
 /// One sweep axis: its key path and each point's value.
 #[derive(Debug)]
@@ -70,7 +72,7 @@ impl Axis {
 /// A headline metric's mean and CI per point.
 #[derive(Debug)]
 struct MetricValues {
-    metric: &'static Metric,
+    metric: &'static MetricDef,
     mean: Vec<f64>,
     low: Vec<f64>,
     high: Vec<f64>,
@@ -166,7 +168,7 @@ fn read_axis(points: &Table, col: usize) -> Axis {
 /// The headline metrics that have a `_mean` column; CI columns are optional.
 fn read_metrics(points: &Table) -> Result<Vec<MetricValues>, ChartError> {
     let mut out = Vec::new();
-    for metric in METRICS {
+    for metric in headline_metrics() {
         let Some(mean_col) = points.column(&format!("{}_mean", metric.key)) else {
             continue;
         };

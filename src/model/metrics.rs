@@ -1,0 +1,364 @@
+//! The metric catalogue: every metric of a run, declared once.
+//!
+//! Each entry gives the CSV column, the label of the terminal tables, the chart title
+//! and axis (with its unit), the limit lines drawn with it, whether it is a headline
+//! metric (terminal tables, charts, comparisons) and whether `--ci-target` watches it.
+//! `summary.csv`, `runs.csv`, `points.csv`, `compare.csv`, the terminal tables, the
+//! charts, the CI-target rule and the tests all loop over [`Metric::ALL`]; adding a
+//! metric is one entry here plus its computation (an arm of the recorder's exhaustive
+//! `match`).
+
+use std::ops::{Index, IndexMut};
+
+use serde::ser::SerializeStruct;
+use serde::Serialize;
+
+use super::accounting::{BOOK_PAGER_BUDGET, ONCALL_CAP_FRAC, OPS_CAP_FRAC};
+
+/// A reference level drawn as a dashed line beside a metric.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limit {
+    /// The level.
+    pub value: f64,
+    /// What the line is called on a chart.
+    pub label: &'static str,
+    /// Whether a value above the line breaks a limit (rather than leaving a good level).
+    pub breach: bool,
+}
+
+/// The pager budget of the SRE book: two incidents per 12-hour shift (ch.11).
+pub const PAGER_BUDGET: Limit = Limit {
+    value: BOOK_PAGER_BUDGET as f64,
+    label: "pager budget",
+    breach: true,
+};
+
+/// At most 50% of SRE time on ops (SRE book ch.1).
+pub const OPS_CAP: Limit = Limit {
+    value: OPS_CAP_FRAC,
+    label: "50% ops cap",
+    breach: true,
+};
+
+/// At most 25% of time on call (SRE book ch.11).
+pub const ONCALL_LIMIT: Limit = Limit {
+    value: ONCALL_CAP_FRAC,
+    label: "25% on-call limit",
+    breach: true,
+};
+
+/// Off-hours pages per engineer-month: 2 is good, 7 bad (PagerDuty, State of Digital
+/// Operations 2021).
+pub const OFFHOURS_LEVELS: [Limit; 2] = [
+    Limit {
+        value: 2.0,
+        label: "good",
+        breach: false,
+    },
+    Limit {
+        value: 7.0,
+        label: "bad",
+        breach: true,
+    },
+];
+
+/// Everything known about one metric.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MetricDef {
+    /// The metric itself.
+    pub metric: Metric,
+    /// CSV column (units in the name).
+    pub key: &'static str,
+    /// Label in terminal tables.
+    pub label: &'static str,
+    /// Chart title.
+    pub title: &'static str,
+    /// Chart axis description, with the unit.
+    pub unit: &'static str,
+    /// Limit lines drawn with it.
+    pub limits: &'static [Limit],
+    /// Shown in terminal tables, charts and comparisons.
+    pub headline: bool,
+    /// Watched by `--ci-target`.
+    pub ci_target: bool,
+    /// A count: written as an integer in `summary.csv`.
+    pub integer: bool,
+}
+
+macro_rules! catalogue {
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident {
+            key: $key:literal,
+            label: $label:literal,
+            title: $title:literal,
+            unit: $unit:literal,
+            limits: $limits:expr,
+            headline: $headline:literal,
+            ci_target: $ci:literal,
+            integer: $integer:literal $(,)?
+        }
+    ),* $(,)?) => {
+        /// A metric of one run (see the [module documentation](self)).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Metric {
+            $($(#[$doc])* $variant,)*
+        }
+
+        /// The catalogue, in CSV column order.
+        pub const CATALOGUE: &[MetricDef] = &[$(
+            MetricDef {
+                metric: Metric::$variant,
+                key: $key,
+                label: $label,
+                title: $title,
+                unit: $unit,
+                limits: $limits,
+                headline: $headline,
+                ci_target: $ci,
+                integer: $integer,
+            },
+        )*];
+
+        impl Metric {
+            /// Every metric, in CSV column order.
+            pub const ALL: &'static [Metric] = &[$(Metric::$variant,)*];
+        }
+    };
+}
+
+catalogue! {
+    /// Incidents paged in the statistics window.
+    Incidents {
+        key: "incidents", label: "incidents", title: "Incidents",
+        unit: "incidents in the statistics window", limits: &[],
+        headline: true, ci_target: true, integer: true,
+    },
+    /// Mean pages per counted shift, all teams.
+    PagesPerShiftMean {
+        key: "pages_per_shift_mean", label: "pages per shift", title: "Pages per shift",
+        unit: "pages per on-call shift", limits: &[PAGER_BUDGET],
+        headline: true, ci_target: true, integer: false,
+    },
+    /// 95th percentile of pages per shift.
+    PagesPerShiftP95 {
+        key: "pages_per_shift_p95", label: "pages per shift, p95",
+        title: "Pages per shift, 95th percentile", unit: "pages per on-call shift (p95)",
+        limits: &[PAGER_BUDGET], headline: true, ci_target: true, integer: false,
+    },
+    /// Share of shifts with more pages than their team's pager budget.
+    ShiftsOverBudgetFrac {
+        key: "shifts_over_budget_frac", label: "shifts over budget",
+        title: "Shifts over the pager budget", unit: "share of shifts", limits: &[],
+        headline: true, ci_target: true, integer: false,
+    },
+    /// Mean time from page to the start of handling (queueing delay Wq), hours.
+    WaitHoursMean {
+        key: "wait_hours_mean", label: "wait for responder, h", title: "Wait for a responder",
+        unit: "hours", limits: &[], headline: true, ci_target: true, integer: false,
+    },
+    /// Mean acknowledge delay, hours.
+    AckHoursMean {
+        key: "ack_hours_mean", label: "acknowledge, h", title: "Acknowledge delay",
+        unit: "hours", limits: &[], headline: false, ci_target: false, integer: false,
+    },
+    /// Mean time from page to mitigation, hours.
+    TtmHoursMean {
+        key: "ttm_hours_mean", label: "time to mitigate, h", title: "Time to mitigate",
+        unit: "hours", limits: &[], headline: true, ci_target: true, integer: false,
+    },
+    /// 90th percentile of time to mitigate, hours.
+    TtmHoursP90 {
+        key: "ttm_hours_p90", label: "time to mitigate p90, h",
+        title: "Time to mitigate, 90th percentile", unit: "hours", limits: &[],
+        headline: true, ci_target: true, integer: false,
+    },
+    /// Share of on-shift responder time spent handling incidents.
+    ResponderBusyFrac {
+        key: "responder_busy_frac", label: "responder busy", title: "Responders busy",
+        unit: "share of on-shift responder time", limits: &[],
+        headline: true, ci_target: true, integer: false,
+    },
+    /// Primaries' working hours written off for on-call, over capacity.
+    OncallTimeFrac {
+        key: "oncall_time_frac", label: "on-call share (≤ 0.25)", title: "Time on call",
+        unit: "share of working time", limits: &[ONCALL_LIMIT],
+        headline: true, ci_target: true, integer: false,
+    },
+    /// Ops hours (handling, follow-up, tickets, interrupts) over capacity.
+    OpsLoadFrac {
+        key: "ops_load_frac", label: "ops load (≤ 0.50)", title: "Ops load",
+        unit: "ops load (share of capacity)", limits: &[OPS_CAP],
+        headline: true, ci_target: true, integer: false,
+    },
+    /// Highest weekly ops load of any team.
+    OpsLoadMaxFrac {
+        key: "ops_load_max_frac", label: "worst weekly ops load", title: "Worst weekly ops load",
+        unit: "ops load (share of capacity)", limits: &[OPS_CAP],
+        headline: true, ci_target: true, integer: false,
+    },
+    /// Project hours left per engineer and week.
+    ProjectHoursPerEngineerWeek {
+        key: "project_hours_per_engineer_week", label: "project h / engineer-week",
+        title: "Project time", unit: "hours per engineer-week", limits: &[],
+        headline: true, ci_target: true, integer: false,
+    },
+    /// Pages reaching an engineer off-hours, per engineer and month.
+    OffhoursPagesPerEngineerMonth {
+        key: "offhours_pages_per_engineer_month", label: "off-hours pages / eng-month",
+        title: "Off-hours pages", unit: "pages per engineer-month", limits: &OFFHOURS_LEVELS,
+        headline: true, ci_target: true, integer: false,
+    },
+    /// Share of evaluated SLO windows (service × window) within budget.
+    SloMetFrac {
+        key: "slo_met_frac", label: "SLO windows met", title: "SLO windows met",
+        unit: "share of SLO windows met", limits: &[],
+        headline: true, ci_target: true, integer: false,
+    },
+    /// Mean error budget spent per evaluated window, as a fraction of the budget.
+    ErrorBudgetSpentFrac {
+        key: "error_budget_spent_frac", label: "error budget spent", title: "Error budget spent",
+        unit: "share of error budget", limits: &[],
+        headline: true, ci_target: true, integer: false,
+    },
+    /// Pages that arrived while the shift had no eligible responder.
+    UncoveredPages {
+        key: "uncovered_pages", label: "uncovered pages", title: "Uncovered pages",
+        unit: "pages with nobody on shift", limits: &[],
+        headline: false, ci_target: false, integer: true,
+    },
+    /// Incidents paged in the window and not yet mitigated at the horizon.
+    IncidentsOpenAtEnd {
+        key: "incidents_open_at_end", label: "open at the horizon",
+        title: "Incidents open at the horizon", unit: "incidents", limits: &[],
+        headline: false, ci_target: false, integer: true,
+    },
+    /// Time-average number of incidents waiting for a responder.
+    QueueLengthMean {
+        key: "queue_length_mean", label: "pages waiting", title: "Pages waiting",
+        unit: "incidents waiting (time average)", limits: &[],
+        headline: false, ci_target: false, integer: false,
+    },
+    /// Incidents per hour of the window.
+    ArrivalsPerHour {
+        key: "arrivals_per_hour", label: "arrivals per hour", title: "Arrival rate",
+        unit: "incidents per hour", limits: &[],
+        headline: false, ci_target: false, integer: false,
+    },
+    /// Mean SRE head count over the window.
+    EngineersMean {
+        key: "engineers_mean", label: "engineers", title: "Head count",
+        unit: "engineers (mean over the window)", limits: &[],
+        headline: false, ci_target: false, integer: false,
+    },
+}
+
+/// Number of metrics.
+pub const N_METRICS: usize = Metric::ALL.len();
+
+impl Metric {
+    /// Its catalogue entry.
+    #[inline]
+    pub fn def(self) -> &'static MetricDef {
+        &CATALOGUE[self as usize]
+    }
+
+    /// Its CSV column.
+    pub fn key(self) -> &'static str {
+        self.def().key
+    }
+
+    /// The metric whose CSV column is `key`.
+    pub fn from_key(key: &str) -> Option<Metric> {
+        CATALOGUE.iter().find(|d| d.key == key).map(|d| d.metric)
+    }
+
+    /// The headline metrics, in catalogue order.
+    pub fn headline() -> impl Iterator<Item = Metric> {
+        Metric::ALL.iter().copied().filter(|m| m.def().headline)
+    }
+}
+
+/// One value per metric, indexed by [`Metric`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MetricValues(pub [f64; N_METRICS]);
+
+impl MetricValues {
+    /// The values `f(m)` of every metric.
+    pub fn from_fn(mut f: impl FnMut(Metric) -> f64) -> Self {
+        let mut v = [f64::NAN; N_METRICS];
+        for (slot, &m) in v.iter_mut().zip(Metric::ALL) {
+            *slot = f(m);
+        }
+        MetricValues(v)
+    }
+
+    /// Each metric with its value, in catalogue order.
+    pub fn iter(&self) -> impl Iterator<Item = (Metric, f64)> + '_ {
+        Metric::ALL.iter().copied().zip(self.0.iter().copied())
+    }
+}
+
+impl Index<Metric> for MetricValues {
+    type Output = f64;
+    #[inline]
+    fn index(&self, m: Metric) -> &f64 {
+        &self.0[m as usize]
+    }
+}
+
+impl IndexMut<Metric> for MetricValues {
+    #[inline]
+    fn index_mut(&mut self, m: Metric) -> &mut f64 {
+        &mut self.0[m as usize]
+    }
+}
+
+/// Serialises `values` as struct fields named by the catalogue's keys, counts as
+/// integers (for CSV rows whose other fields come first).
+pub(crate) fn serialize_fields<S: SerializeStruct>(
+    s: &mut S,
+    values: &MetricValues,
+) -> Result<(), S::Error> {
+    for (m, x) in values.iter() {
+        let def = m.def();
+        if def.integer && x.is_finite() && x >= 0.0 {
+            s.serialize_field(def.key, &(x as u64))?;
+        } else {
+            s.serialize_field(def.key, &x)?;
+        }
+    }
+    Ok(())
+}
+
+impl Serialize for MetricValues {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("MetricValues", N_METRICS)?;
+        serialize_fields(&mut s, self)?;
+        s.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogue_order_matches_the_enum_and_keys_are_unique() {
+        for (i, def) in CATALOGUE.iter().enumerate() {
+            assert_eq!(def.metric as usize, i, "{}", def.key);
+            assert_eq!(Metric::from_key(def.key), Some(def.metric));
+        }
+        let mut keys: Vec<&str> = CATALOGUE.iter().map(|d| d.key).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), N_METRICS);
+    }
+
+    #[test]
+    fn every_ci_watched_metric_is_a_headline_metric() {
+        for def in CATALOGUE.iter().filter(|d| d.ci_target) {
+            assert!(def.headline, "{}", def.key);
+        }
+    }
+}
