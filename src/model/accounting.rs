@@ -1,14 +1,17 @@
 //! Weekly time accounting per team: what the week's hours went to.
 //!
 //! During a week each team's ledger collects handling, follow-up, ticket and interrupt
-//! hours and the primary's written-off working day. When the week closes, capacity is
-//! head count × hours per week; *ops* is the sum of the ops hours (the 50% limit);
-//! project time is what capacity leaves after the write-off and the ops hours not
-//! already done inside a written-off day.
+//! hours, the hours its engineers spent on shift as responders and the primary's
+//! written-off working day. When the week closes, capacity is head count × hours per
+//! week; *ops* is the sum of the ops hours (the 50% limit); the *on-call share* is the
+//! on-shift responder hours over head count × 168 h (the 25% limit, counted as the SRE
+//! book counts it: time on call in any role); project time is what capacity leaves
+//! after the write-off and the ops hours not already done inside a written-off day.
 
 use rand_distr::{Distribution, Poisson};
 
 use super::world::Service;
+use crate::engine::calendar::HOURS_PER_WEEK;
 use crate::engine::SimRng;
 
 /// Ops load above which a week counts as over the cap (SRE book ch.1).
@@ -38,6 +41,8 @@ pub struct WeekLedger {
     pub ticket_hours: f64,
     /// Context-switch hours.
     pub interrupt_hours: f64,
+    /// Hours engineers spent on shift as responders, in any role.
+    pub oncall_hours: f64,
     /// The primaries' working hours written off for project work.
     pub writeoff_hours: f64,
     /// Handling hours a primary spent inside their working day: already written off.
@@ -59,6 +64,8 @@ pub struct WeekFigures {
     pub project_hours: f64,
     /// Ops hours over capacity.
     pub ops_load: f64,
+    /// On-shift responder hours over head count × the week's hours (the 25% limit).
+    pub oncall_frac: f64,
     /// Share of a whole week this week spans (less than 1 for a final partial week).
     pub week_fraction: f64,
 }
@@ -89,6 +96,7 @@ impl WeekLedger {
         let ops = w.handling_hours + w.followup_hours + w.ticket_hours + w.interrupt_hours;
         let chargeable_ops = (ops - w.primary_workday_handling_hours).max(0.0);
         let project = (capacity - w.writeoff_hours - chargeable_ops).max(0.0);
+        let all_hours = f64::from(headcount) * HOURS_PER_WEEK * week_fraction;
         WeekFigures {
             ledger: w,
             headcount,
@@ -96,6 +104,7 @@ impl WeekLedger {
             ops_hours: ops,
             project_hours: project,
             ops_load: ratio(ops, capacity),
+            oncall_frac: ratio(w.oncall_hours, all_hours),
             week_fraction,
         }
     }
@@ -104,8 +113,8 @@ impl WeekLedger {
 /// Tickets a service raised over `[from, to)`: Poisson with mean tickets per week × the
 /// phase multiplier integrated over the interval.
 pub fn tickets(service: &Service, rng: &mut SimRng, from: f64, to: f64) -> u64 {
-    let mean = service.tickets_per_week / crate::engine::calendar::HOURS_PER_WEEK
-        * service.schedule.multiplier_integral(from, to);
+    let mean =
+        service.tickets_per_week / HOURS_PER_WEEK * service.schedule.multiplier_integral(from, to);
     if mean > 0.0 {
         Poisson::new(mean)
             .map(|p| p.sample(rng) as u64)

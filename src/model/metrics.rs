@@ -173,17 +173,32 @@ catalogue! {
         title: "Time to mitigate, 90th percentile", unit: "hours", limits: &[],
         headline: true, ci_target: true, integer: false,
     },
-    /// Share of on-shift responder time spent handling incidents.
+    /// Share of on-shift responder time spent handling incidents (at most 1).
     ResponderBusyFrac {
         key: "responder_busy_frac", label: "responder busy", title: "Responders busy",
         unit: "share of on-shift responder time", limits: &[],
         headline: true, ci_target: true, integer: false,
     },
-    /// Primaries' working hours written off for on-call, over capacity.
+    /// Handling hours done after the responder's shift ended (long incidents carried
+    /// past a handover).
+    HandoverOverrunHours {
+        key: "handover_overrun_hours", label: "handling after shift end, h",
+        title: "Handling after the shift ended", unit: "hours", limits: &[],
+        headline: false, ci_target: false, integer: false,
+    },
+    /// Hours engineers spent on shift as responders, in any role, over head count ×
+    /// 168 h: the share of time on call the SRE book caps at 25% (ch.11).
     OncallTimeFrac {
         key: "oncall_time_frac", label: "on-call share (≤ 0.25)", title: "Time on call",
-        unit: "share of working time", limits: &[ONCALL_LIMIT],
+        unit: "share of all hours on shift", limits: &[ONCALL_LIMIT],
         headline: true, ci_target: true, integer: false,
+    },
+    /// Primaries' working hours written off for project work (SRE book ch.29), over
+    /// capacity.
+    OncallWriteoffFrac {
+        key: "oncall_writeoff_frac", label: "primary write-off", title: "Primary write-off",
+        unit: "share of working time", limits: &[],
+        headline: false, ci_target: false, integer: false,
     },
     /// Ops hours (handling, follow-up, tickets, interrupts) over capacity.
     OpsLoadFrac {

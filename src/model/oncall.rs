@@ -67,6 +67,7 @@ pub fn build_teams(cfg: &ScenarioConfig) -> (Vec<Engineer>, Vec<f64>, Vec<Team>)
                         active: true,
                         handling: None,
                         on_shift: false,
+                        busy_since: 0.0,
                     });
                     on_call_from.push(from);
                     EngineerId::new(engineers.len() - 1)
@@ -129,7 +130,18 @@ impl Model<'_> {
     /// pages.
     pub(super) fn begin_shift(&mut self, team: TeamId, k: i64, t: f64) {
         let horizon = self.horizon;
-        let Model { world, sim, .. } = self;
+        // Responders still handling a page leave the shift: their time so far was on
+        // shift.
+        for r in 0..self.world.team(team).rotation.on_shift.len() {
+            let e = self.world.team(team).rotation.on_shift[r];
+            self.book_busy(e, t);
+        }
+        let Model {
+            world,
+            sim,
+            recorder,
+            ..
+        } = self;
         let engineers = &mut world.engineers;
         let tm = &mut world.teams[team.index()];
         let rot = &mut tm.rotation;
@@ -141,7 +153,7 @@ impl Model<'_> {
         rot.shift_start = tm.params.handoff_utc_hour + k as f64 * tm.params.shift_hours;
         rot.shift_end = rot.shift_start + tm.params.shift_hours;
         rot.shift_pages = 0;
-        rot.writeoff_booked_to = t;
+        rot.booked_to = t;
         let per_week = rot.covering.len() as i64;
         let site = rot.covering[k.rem_euclid(per_week) as usize];
         let members = &rot.by_site[site];
@@ -156,6 +168,12 @@ impl Model<'_> {
             pos += 1;
             let eng = &mut engineers[e.index()];
             if eng.on_call_eligible && eng.active {
+                if eng.busy() {
+                    // Still handling a page from an earlier shift: that time was after
+                    // the end of their shift.
+                    recorder.busy_booked(team, eng.busy_since, t, false);
+                    eng.busy_since = t;
+                }
                 rot.on_shift.push(e);
                 eng.on_shift = true;
                 taken += 1;
@@ -165,7 +183,6 @@ impl Model<'_> {
         let (shift_end, responders) = (rot.shift_end, rot.on_shift.len());
         rot.next_shift =
             (shift_end <= horizon).then(|| sim.schedule(shift_end, Event::ShiftStarted { team }));
-        self.recorder.shift_began(team, t, shift_end, responders);
         // Free responders take queued pages, in responder order.
         for r in 0..responders {
             let e = self.world.team(team).rotation.on_shift[r];
@@ -182,7 +199,7 @@ impl Model<'_> {
 
     /// The current shift of `team` ends at `t`: books it and begins the next one.
     pub(super) fn end_shift(&mut self, team: TeamId, t: f64) {
-        self.book_writeoff(team, t);
+        self.book_shift_time(team, t);
         let rot = &self.world.team(team).rotation;
         let (start, end, pages, k) = (
             rot.shift_start,
@@ -209,16 +226,30 @@ impl Model<'_> {
         }
     }
 
-    /// Books the current primary's written-off working hours up to `t`.
-    pub(super) fn book_writeoff(&mut self, team: TeamId, t: f64) {
-        let tm = &self.world.teams[team.index()];
-        let rot = &tm.rotation;
+    /// Books the current shift's time up to `t`: every responder's hours on shift, and
+    /// the primary's working hours, written off for project work.
+    pub(super) fn book_shift_time(&mut self, team: TeamId, t: f64) {
+        let rot = &self.world.teams[team.index()].rotation;
+        let from = rot.booked_to;
+        let ledger = &mut self.ledgers[team.index()];
         if let Some(p) = rot.primary() {
             let off = self.world.engineer(p).utc_offset_hours;
-            self.ledgers[team.index()].writeoff_hours +=
-                WORKING_DAY.overlap_hours(rot.writeoff_booked_to, t, off);
+            ledger.writeoff_hours += WORKING_DAY.overlap_hours(from, t, off);
         }
-        self.world.team_mut(team).rotation.writeoff_booked_to = t;
+        let responders = rot.on_shift.len();
+        ledger.oncall_hours += (t - from) * responders as f64;
+        self.recorder.oncall_booked(team, from, t, responders);
+        self.world.team_mut(team).rotation.booked_to = t;
+    }
+
+    /// Books engineer `e`'s handling time since it was last booked, as time on shift or
+    /// after the end of their shift.
+    pub(super) fn book_busy(&mut self, e: EngineerId, t: f64) {
+        let eng = self.world.engineer_mut(e);
+        if eng.busy() {
+            let from = std::mem::replace(&mut eng.busy_since, t);
+            self.recorder.busy_booked(eng.team, from, t, eng.on_shift);
+        }
     }
 
     /// A page of `service` (in `phase`) at `t`: routed by its pager holder.
@@ -327,6 +358,7 @@ impl Model<'_> {
         let inc = *self.world.incidents.get(id);
         let eng = self.world.engineer_mut(e);
         eng.handling = Some(id);
+        eng.busy_since = t;
         let offset = eng.utc_offset_hours;
         let team = eng.team;
         let offhours = !WORKING_TIME.contains(t, offset);
@@ -352,8 +384,7 @@ impl Model<'_> {
         slot.ack = ack;
         slot.responder = Some(e);
         let started = *slot;
-        self.recorder
-            .handling_started(team, &started, t, end, offhours);
+        self.recorder.handling_started(team, &started, t, offhours);
         self.sim
             .schedule(end, Event::IncidentMitigated { incident: id });
     }
@@ -362,6 +393,7 @@ impl Model<'_> {
     pub(super) fn mitigated(&mut self, id: IncidentId, t: f64) {
         let inc = self.world.incidents.close(id);
         if let Some(e) = inc.responder {
+            self.book_busy(e, t);
             self.world.engineer_mut(e).handling = None;
         }
         self.recorder.mitigated(&inc, t);

@@ -32,8 +32,12 @@ struct TeamTotals {
     uncovered: u64,
     wait: Mean,
     ttm: Mean,
-    busy_hours: f64,
-    slot_hours: f64,
+    /// Responder-hours on shift.
+    oncall_hours: f64,
+    /// Handling hours inside the responder's shift.
+    busy_on_shift_hours: f64,
+    /// Handling hours after the responder's shift ended.
+    overrun_hours: f64,
     capacity_hours: f64,
     ops_hours: f64,
     writeoff_hours: f64,
@@ -73,8 +77,9 @@ struct Pooled<'a> {
     run: &'a RunTotals,
     shifts: CountHistogram,
     over_budget: f64,
-    busy_hours: f64,
-    slot_hours: f64,
+    oncall_hours: f64,
+    busy_on_shift_hours: f64,
+    overrun_hours: f64,
     capacity_hours: f64,
     ops_hours: f64,
     writeoff_hours: f64,
@@ -102,8 +107,12 @@ impl Pooled<'_> {
             Metric::AckHoursMean => self.run.ack.mean(),
             Metric::TtmHoursMean => self.run.ttm.mean(),
             Metric::TtmHoursP90 => self.run.ttm_hist.quantile(0.9),
-            Metric::ResponderBusyFrac => ratio(self.busy_hours, self.slot_hours),
-            Metric::OncallTimeFrac => ratio(self.writeoff_hours, self.capacity_hours),
+            Metric::ResponderBusyFrac => ratio(self.busy_on_shift_hours, self.oncall_hours),
+            Metric::HandoverOverrunHours => self.overrun_hours,
+            Metric::OncallTimeFrac => {
+                ratio(self.oncall_hours, self.engineer_weeks * HOURS_PER_WEEK)
+            }
+            Metric::OncallWriteoffFrac => ratio(self.writeoff_hours, self.capacity_hours),
             Metric::OpsLoadFrac => ratio(self.ops_hours, self.capacity_hours),
             Metric::OpsLoadMaxFrac => self.ops_load_max,
             Metric::ProjectHoursPerEngineerWeek => ratio(self.project_hours, self.engineer_weeks),
@@ -193,12 +202,24 @@ impl Recorder {
         }
     }
 
-    /// A shift of `team` began at `t` (ending at `shift_end`) with `responders`
-    /// responders.
+    /// `responders` engineers of `team` were on shift over `[from, to)`.
     #[inline]
-    pub fn shift_began(&mut self, team: TeamId, t: f64, shift_end: f64, responders: usize) {
-        self.teams[team.index()].slot_hours +=
-            clipped(t, shift_end, self.warmup, self.horizon) * responders as f64;
+    pub fn oncall_booked(&mut self, team: TeamId, from: f64, to: f64, responders: usize) {
+        self.teams[team.index()].oncall_hours +=
+            clipped(from, to, self.warmup, self.horizon) * responders as f64;
+    }
+
+    /// An engineer of `team` was handling a page over `[from, to)`, inside their shift or
+    /// after it ended.
+    #[inline]
+    pub fn busy_booked(&mut self, team: TeamId, from: f64, to: f64, on_shift: bool) {
+        let hours = clipped(from, to, self.warmup, self.horizon);
+        let tt = &mut self.teams[team.index()];
+        if on_shift {
+            tt.busy_on_shift_hours += hours;
+        } else {
+            tt.overrun_hours += hours;
+        }
     }
 
     /// A shift of `team` spanning `[start, end)` ended with `pages` pages; returns
@@ -212,18 +233,10 @@ impl Recorder {
         counted
     }
 
-    /// A responder of `team` started handling `inc` at `t`, busy until `end`.
+    /// A responder of `team` started handling `inc` at `t`.
     #[inline]
-    pub fn handling_started(
-        &mut self,
-        team: TeamId,
-        inc: &Incident,
-        t: f64,
-        end: f64,
-        offhours: bool,
-    ) {
+    pub fn handling_started(&mut self, team: TeamId, inc: &Incident, t: f64, offhours: bool) {
         let tt = &mut self.teams[team.index()];
-        tt.busy_hours += clipped(t, end, self.warmup, self.horizon);
         if inc.counted {
             let wait = t - inc.paged_at;
             tt.wait.add(wait);
@@ -303,7 +316,8 @@ impl Recorder {
             ops_hours: f.ops_hours,
             capacity_hours: f.capacity_hours,
             ops_load_frac: f.ops_load,
-            oncall_time_frac: ratio(w.writeoff_hours, f.capacity_hours),
+            oncall_time_frac: f.oncall_frac,
+            oncall_writeoff_frac: ratio(w.writeoff_hours, f.capacity_hours),
             project_hours: f.project_hours,
         });
     }
@@ -371,8 +385,9 @@ impl Recorder {
 
         let mut shifts = CountHistogram::default();
         let mut over_budget = 0.0;
-        let (mut busy, mut slots, mut cap, mut ops, mut writeoff, mut project, mut eng_weeks) =
-            (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+        let (mut oncall, mut busy, mut overrun) = (0.0, 0.0, 0.0);
+        let (mut cap, mut ops, mut writeoff, mut project, mut eng_weeks) =
+            (0.0, 0.0, 0.0, 0.0, 0.0);
         let (mut ops_max, mut offhours, mut uncovered, mut incidents) = (f64::NAN, 0, 0, 0);
         let mut teams = Vec::with_capacity(self.teams.len());
         for (ti, t) in self.teams.iter().enumerate() {
@@ -383,8 +398,9 @@ impl Recorder {
             if t.shifts.count() > 0 {
                 over_budget += above * t.shifts.count() as f64;
             }
-            busy += t.busy_hours;
-            slots += t.slot_hours;
+            oncall += t.oncall_hours;
+            busy += t.busy_on_shift_hours;
+            overrun += t.overrun_hours;
             cap += t.capacity_hours;
             ops += t.ops_hours;
             writeoff += t.writeoff_hours;
@@ -412,8 +428,10 @@ impl Recorder {
                 uncovered_pages: t.uncovered,
                 wait_hours_mean: t.wait.mean(),
                 ttm_hours_mean: t.ttm.mean(),
-                responder_busy_frac: ratio(t.busy_hours, t.slot_hours),
-                oncall_time_frac: ratio(t.writeoff_hours, t.capacity_hours),
+                responder_busy_frac: ratio(t.busy_on_shift_hours, t.oncall_hours),
+                handover_overrun_hours: t.overrun_hours,
+                oncall_time_frac: ratio(t.oncall_hours, t.engineer_weeks * HOURS_PER_WEEK),
+                oncall_writeoff_frac: ratio(t.writeoff_hours, t.capacity_hours),
                 ops_load_frac: ratio(t.ops_hours, t.capacity_hours),
                 ops_load_max_frac: t.ops_load_max,
                 weeks_over_ops_cap: t.weeks_over_cap,
@@ -467,8 +485,9 @@ impl Recorder {
             run: &self.run,
             shifts,
             over_budget,
-            busy_hours: busy,
-            slot_hours: slots,
+            oncall_hours: oncall,
+            busy_on_shift_hours: busy,
+            overrun_hours: overrun,
             capacity_hours: cap,
             ops_hours: ops,
             writeoff_hours: writeoff,

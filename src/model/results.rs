@@ -72,8 +72,12 @@ pub struct TeamResult {
     pub ttm_hours_mean: f64,
     /// Share of on-shift responder time spent handling incidents.
     pub responder_busy_frac: f64,
-    /// Share of working time written off for on-call.
+    /// Handling hours after the responder's shift ended.
+    pub handover_overrun_hours: f64,
+    /// Hours on shift as a responder, in any role, over head count × 168 h.
     pub oncall_time_frac: f64,
+    /// Primaries' working hours written off for on-call, over capacity.
+    pub oncall_writeoff_frac: f64,
     /// Ops hours over capacity.
     pub ops_load_frac: f64,
     /// Highest weekly ops load.
@@ -146,8 +150,10 @@ pub struct WeeklyRow {
     pub capacity_hours: f64,
     /// Ops hours over capacity.
     pub ops_load_frac: f64,
-    /// Primaries' working hours written off for on-call, over capacity.
+    /// Hours on shift as a responder, in any role, over head count × the week's hours.
     pub oncall_time_frac: f64,
+    /// Primaries' working hours written off for on-call, over capacity.
+    pub oncall_writeoff_frac: f64,
     /// Hours left for project work.
     pub project_hours: f64,
 }

@@ -254,7 +254,7 @@ impl<'a> Model<'a> {
         let teams: Vec<TeamId> = self.world.team_ids().collect();
         for team in teams {
             self.end_shift_by(team, t);
-            self.book_writeoff(team, t);
+            self.book_shift_time(team, t);
             let headcount = self.world.headcount(team);
             let mut ticket_hours = 0.0;
             for (si, svc) in self.world.services.iter().enumerate() {
@@ -308,6 +308,9 @@ impl<'a> Model<'a> {
     fn finish(mut self) -> RunResult {
         let horizon = self.horizon;
         self.recorder.queue_changed(horizon, 0);
+        for i in 0..self.world.engineers.len() {
+            self.book_busy(EngineerId::new(i), horizon);
+        }
         // Incidents still open: their downtime so far counts against their window.
         for id in self.world.incidents.open_ones() {
             let inc = *self.world.incidents.get(id);

@@ -164,6 +164,8 @@ pub struct Engineer {
     pub handling: Option<IncidentId>,
     /// Whether the engineer is a responder of the team's current shift.
     pub on_shift: bool,
+    /// Start of the handling time not yet booked as on-shift or after-shift time.
+    pub busy_since: f64,
 }
 
 impl Engineer {
@@ -216,8 +218,9 @@ pub struct Rotation {
     pub shift_pages: u32,
     /// Responders of the current shift, primary first.
     pub on_shift: Vec<EngineerId>,
-    /// Time up to which the current primary's write-off has been booked.
-    pub writeoff_booked_to: f64,
+    /// Time up to which the shift's on-call hours and the primary's write-off are
+    /// booked.
+    pub booked_to: f64,
     /// The pending `ShiftStarted` event of the next shift.
     pub next_shift: Option<EventId>,
 }

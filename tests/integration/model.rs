@@ -341,3 +341,84 @@ severities = [{ name = "only", share = 1.0, impact_fraction = 0.1, time_to_mitig
         .filter(|i| i.offhours)
         .all(|i| sresim::engine::calendar::local_day_of_week(i.paged_at_hours, 0.0) >= 4));
 }
+
+/// The SRE book's case (ch.11): with 8 engineers at one site and a primary and a
+/// secondary, each engineer is on call one week in four, whatever the shift length.
+#[test]
+fn oncall_share_counts_time_on_shift_in_any_role_as_the_sre_book_does() {
+    for (shift, responders, expected) in [
+        (168, 2, 0.25),
+        (24, 2, 0.25),
+        (12, 2, 0.25),
+        (168, 3, 0.375),
+        (12, 3, 0.375),
+    ] {
+        let cfg = scenario(
+            "horizon_weeks = 8\nwarmup_weeks = 1",
+            &format!(
+                "members = {{ a = 8 }}\nshift_hours = {shift}\nresponders_per_shift = {responders}"
+            ),
+            "page_rate_per_week = 4",
+            "time_to_mitigate = { exponential = { mean_hours = 1 } }",
+        );
+        let r = simulate(&cfg, RunOptions::default());
+        let share = r.summary[Metric::OncallTimeFrac];
+        assert!(
+            (share - expected).abs() < 1e-12,
+            "{shift} h shifts, {responders} responders: {share}"
+        );
+        assert!((r.teams[0].oncall_time_frac - expected).abs() < 1e-12);
+        for w in r.weekly.iter().filter(|w| !w.in_warmup) {
+            assert!((w.oncall_time_frac - expected).abs() < 1e-12, "{w:?}");
+        }
+        // The primary's written-off working day is its own figure: with week-long
+        // shifts, one engineer in eight gives up the working week.
+        if shift == 168 {
+            let writeoff = r.summary[Metric::OncallWriteoffFrac];
+            assert!((writeoff - 0.125).abs() < 1e-12, "{writeoff}");
+        }
+    }
+}
+
+/// Long incidents carried past a handover: busy time on shift can never pass the time
+/// on shift, and what runs over is reported beside it.
+#[test]
+fn responder_busy_share_stays_within_the_shift_and_the_overrun_is_reported() {
+    // 2 engineers, 12 h shifts, 1 responder, 100 pages a week of fixed 8 h: the queue
+    // never empties, and every responder carries handling past the end of each shift.
+    let cfg = scenario(
+        "horizon_weeks = 6",
+        "members = { a = 2 }\nshift_hours = 12\nresponders_per_shift = 1",
+        "page_rate_per_week = 100",
+        "time_to_mitigate = { fixed = { hours = 8 } }",
+    );
+    let r = traced(&cfg);
+    let busy = r.summary[Metric::ResponderBusyFrac];
+    let overrun = r.summary[Metric::HandoverOverrunHours];
+    assert!(busy <= 1.0 + 1e-12, "{busy}");
+    assert!(
+        busy > 0.95,
+        "an overloaded responder is busy all shift: {busy}"
+    );
+    assert!(overrun > 0.0);
+    // Handling time splits exactly into the on-shift and the after-shift parts.
+    let (warmup, horizon) = (0.0, 6.0 * 168.0);
+    let handled: f64 = r
+        .incidents
+        .iter()
+        .filter_map(|i| Some((i.started_at_hours?, i.mitigated_at_hours.unwrap_or(horizon))))
+        .map(|(s, m)| (m.min(horizon) - s.max(warmup)).max(0.0))
+        .sum();
+    let window = horizon - warmup;
+    let oncall_hours =
+        r.summary[Metric::OncallTimeFrac] * r.summary[Metric::EngineersMean] * window;
+    assert!(
+        (oncall_hours - 0.5 * 2.0 * window).abs() < 1e-6,
+        "{oncall_hours}"
+    );
+    let on_shift = busy * oncall_hours;
+    assert!(
+        (on_shift + overrun - handled).abs() < 1e-6 * handled,
+        "on shift {on_shift} + overrun {overrun} against handled {handled}"
+    );
+}
