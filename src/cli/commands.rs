@@ -1,7 +1,6 @@
 //! What each command does, on top of the library; every error ends here as a message
 //! on stderr and an exit code.
 
-use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -9,11 +8,10 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use sresim::model::{RunResult, Summary};
+use sresim::model::Summary;
 use sresim::report::sweep::{merge_shards, SweepWriter};
-use sresim::report::{self, charts, Manifest};
+use sresim::report::{self, charts, terminal, Manifest};
 use sresim::scenario::{Override, ScenarioConfig, ScenarioError, ScenarioSource};
-use sresim::sweep::ci::MeanCi;
 use sresim::sweep::{self, compare, plan, Outcome, PlanError, SweepOptions, SweepPlan};
 
 use super::{Common, SweepArgs};
@@ -268,22 +266,6 @@ struct SweepManifest<'a> {
     files: Vec<String>,
 }
 
-/// One line of the terminal table for a sweep point.
-fn point_line(axes: &[String], runs: &[RunResult]) -> String {
-    let s: Vec<&Summary> = runs.iter().map(|r| &r.summary).collect();
-    let m = |f: fn(&Summary) -> f64| MeanCi::of(s.iter().map(|x| f(x))).mean;
-    format!(
-        "{:<28} {:>4} {:>9.2} {:>9.3} {:>9.3} {:>9.3} {:>9.1}",
-        axes.join(", "),
-        runs.len(),
-        m(|x| x.pages_per_shift_mean),
-        m(|x| x.shifts_over_budget_frac),
-        m(|x| x.ops_load_frac),
-        m(|x| x.oncall_time_frac),
-        m(|x| x.project_hours_per_engineer_week),
-    )
-}
-
 /// `sresim sweep`.
 pub fn sweep(a: &SweepArgs) -> u8 {
     let started = Instant::now();
@@ -397,7 +379,8 @@ pub fn sweep(a: &SweepArgs) -> u8 {
         let values: Vec<String> = (0..plan.axes.len())
             .map(|x| plan.value_text(pr.point, x))
             .collect();
-        let line = format!("{:>5} {}", pr.point, point_line(&values, &pr.runs));
+        let summaries: Vec<Summary> = pr.runs.iter().map(|r| r.summary.clone()).collect();
+        let line = terminal::point_line(pr.point, &values, &summaries);
         let n = pr.runs.len() as u64;
         (
             SweepWriter::encode(pr.point, &values, &pr.runs, a.trace),
@@ -495,17 +478,7 @@ pub fn sweep(a: &SweepArgs) -> u8 {
                 format!(", resumed after {} points", done.len())
             }
         );
-        say!(
-            "{:>5} {:<28} {:>4} {:>9} {:>9} {:>9} {:>9} {:>9}",
-            "point",
-            axis_keys.join(", "),
-            "n",
-            "pages/sh",
-            "over bud",
-            "ops load",
-            "on-call",
-            "proj h/wk"
-        );
+        say!("{}", terminal::point_header(&axis_keys));
         for l in &lines {
             say!("{l}");
         }
@@ -681,7 +654,7 @@ pub fn compare(c: &Common, specs: &[String]) -> u8 {
         return code;
     }
     if !c.quiet {
-        say_raw!("{}", compare_table(&names, &rows));
+        say_raw!("{}", terminal::compare_table(&names, &rows));
         say!(
             "paired on {} replications (same seeds); * = 95% CI of the difference excludes 0",
             base_cfg.simulation.replications
@@ -693,58 +666,6 @@ pub fn compare(c: &Common, specs: &[String]) -> u8 {
         );
     }
     0
-}
-
-fn compare_table(names: &[String], rows: &[compare::CompareRow]) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "{:<28} {:<24} {:>10} {:>10} {:>24}",
-        "metric", "variant", "mean", "Δ vs base", "paired 95% CI of Δ"
-    );
-    for (column, label, _) in report::HEADLINE_METRICS {
-        for name in names {
-            let Some(r) = rows
-                .iter()
-                .find(|r| r.metric == *column && &r.variant == name)
-            else {
-                continue;
-            };
-            let f = |x: f64| {
-                if x.is_finite() {
-                    format!("{x:.3}")
-                } else {
-                    "–".into()
-                }
-            };
-            let (d, ci) = match (r.diff_mean, r.diff_ci95_low, r.diff_ci95_high) {
-                (Some(d), Some(lo), Some(hi)) => (
-                    format!(
-                        "{}{}",
-                        f(d),
-                        if r.significant == Some(true) { "*" } else { "" }
-                    ),
-                    format!("[{}, {}]", f(lo), f(hi)),
-                ),
-                _ => (String::new(), String::new()),
-            };
-            let label = if name == &names[0] { *label } else { "" };
-            let mut vname = name.clone();
-            if vname.chars().count() > 24 {
-                vname = vname.chars().take(23).collect::<String>() + "…";
-            }
-            let _ = writeln!(
-                s,
-                "{:<28} {:<24} {:>10} {:>10} {:>24}",
-                label,
-                vname,
-                f(r.mean),
-                d,
-                ci
-            );
-        }
-    }
-    s
 }
 
 /// `sresim plot`.

@@ -1,6 +1,5 @@
 //! Writers for the files of a run.
 
-use std::fmt::Write as _;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -8,7 +7,6 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::model::{RunResult, Summary};
-use crate::sweep::ci::MeanCi;
 
 /// A failure to write an output file.
 #[derive(Debug)]
@@ -208,49 +206,6 @@ pub const HEADLINE_METRICS: &[(&str, &str, MetricFn)] = &[
         s.error_budget_spent_frac
     }),
 ];
-
-fn fmt_num(x: f64) -> String {
-    if !x.is_finite() {
-        return "–".into();
-    }
-    let a = x.abs();
-    if a >= 1000.0 {
-        format!("{x:.0}")
-    } else if a >= 10.0 {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.3}")
-    }
-}
-
-/// A plain-text table of the headline metrics: mean and 95% CI across replications.
-pub fn headline_table(summaries: &[&Summary]) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{:<30} {:>10} {:>22}   (n = {})",
-        "metric",
-        "mean",
-        "95% CI",
-        summaries.len()
-    );
-    for (_, label, get) in HEADLINE_METRICS {
-        let ci = MeanCi::of(summaries.iter().map(|s| get(s)));
-        let interval = if ci.half_width.is_finite() {
-            format!("[{}, {}]", fmt_num(ci.low()), fmt_num(ci.high()))
-        } else {
-            "–".into()
-        };
-        let _ = writeln!(
-            out,
-            "{:<30} {:>10} {:>22}",
-            label,
-            fmt_num(ci.mean),
-            interval
-        );
-    }
-    out
-}
 
 #[cfg(test)]
 mod tests {
