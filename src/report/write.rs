@@ -109,33 +109,6 @@ pub fn write_csv<T: Serialize>(
     write_atomic(path, &bytes)
 }
 
-/// What `manifest.json` records about a run.
-#[derive(Debug, Clone, Serialize)]
-pub struct Manifest<'a, S: Serialize> {
-    /// sresim version.
-    pub version: &'a str,
-    /// The command line as given.
-    pub command_line: Vec<String>,
-    /// Where the scenario came from (a path, or the bundled baseline).
-    pub scenario_origin: &'a str,
-    /// `--set` overrides, in order.
-    pub overrides: Vec<String>,
-    /// The scenario after overrides, validation and defaults.
-    pub resolved_scenario: &'a S,
-    /// Base seed.
-    pub seed: u64,
-    /// Replications run.
-    pub replications: u64,
-    /// How each replication's streams were seeded.
-    pub seed_derivation: &'a str,
-    /// Worker threads used.
-    pub threads: usize,
-    /// Wall time of the simulation, seconds.
-    pub wall_time_seconds: f64,
-    /// Files written beside the manifest.
-    pub files: Vec<String>,
-}
-
 /// Writes `summary.csv`, `teams.csv`, `services.csv`, `weekly.csv` and, when
 /// `trace`, `incidents.csv` into `dir`. Returns the file names written.
 pub fn write_run(dir: &Path, runs: &[RunResult], trace: bool) -> Result<Vec<String>, ReportError> {
