@@ -4,6 +4,7 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use sresim::jobs::{
     self, CommonSpec, CompareSpec, JobError, MergeSpec, RunSpec, SweepHooks, SweepSpec,
@@ -62,6 +63,14 @@ fn say_charts(charts: Option<usize>) {
     }
 }
 
+fn say_wrote(dir: &Path, wall_time: Duration) {
+    say!(
+        "wrote {} in {:.2} s",
+        dir.display(),
+        wall_time.as_secs_f64()
+    );
+}
+
 /// `sresim run`.
 pub fn run(c: &Common, trace: bool) -> u8 {
     let spec = RunSpec {
@@ -73,7 +82,7 @@ pub fn run(c: &Common, trace: bool) -> u8 {
         Err(e) => return fail(&e),
     };
     if !c.quiet {
-        say_charts(r.charts);
+        say_charts(r.output.charts);
         let sim = &r.config.simulation;
         say!(
             "{}: {} replications × {} weeks ({} warm-up), seed {}",
@@ -85,11 +94,7 @@ pub fn run(c: &Common, trace: bool) -> u8 {
         );
         let summaries: Vec<_> = r.runs.iter().map(|r| &r.summary).collect();
         say_raw!("{}", report::headline_table(&summaries));
-        say!(
-            "wrote {} in {:.2} s",
-            r.out.display(),
-            r.wall_time.as_secs_f64()
-        );
+        say_wrote(&r.output.dir, r.wall_time);
     }
     0
 }
@@ -151,7 +156,7 @@ pub fn sweep(a: &SweepArgs) -> u8 {
         Err(e) => return fail(&e),
     };
     if !a.common.quiet {
-        say_charts(r.charts);
+        say_charts(r.output.charts);
         say!(
             "{}: {} points × {} replications{}{}",
             r.config.name,
@@ -184,11 +189,7 @@ pub fn sweep(a: &SweepArgs) -> u8 {
                 r.replications_per_point.1
             );
         }
-        say!(
-            "wrote {} in {:.2} s",
-            r.out.display(),
-            r.wall_time.as_secs_f64()
-        );
+        say_wrote(&r.output.dir, r.wall_time);
     }
     0
 }
@@ -204,17 +205,13 @@ pub fn compare(c: &Common, variants: &[String]) -> u8 {
         Err(e) => return fail(&e),
     };
     if !c.quiet {
-        say_charts(r.charts);
+        say_charts(r.output.charts);
         say_raw!("{}", terminal::compare_table(&r.names, &r.rows));
         say!(
             "paired on {} replications (same seeds); * = 95% CI of the difference excludes 0",
             r.base.simulation.replications
         );
-        say!(
-            "wrote {} in {:.2} s",
-            r.out.display(),
-            r.wall_time.as_secs_f64()
-        );
+        say_wrote(&r.output.dir, r.wall_time);
     }
     0
 }
@@ -242,8 +239,8 @@ pub fn merge(shards: &[PathBuf], out: &Path, no_charts: bool) -> u8 {
     };
     match jobs::merge(&spec) {
         Ok(r) => {
-            say_charts(r.charts);
-            say!("merged {} shards into {}", r.shards, r.out.display());
+            say_charts(r.output.charts);
+            say!("merged {} shards into {}", r.shards, r.output.dir.display());
             0
         }
         Err(e) => fail(&e),

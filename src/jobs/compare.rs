@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use super::{draw, manifest, out_dir, prepare, threads, CommonSpec, JobError, UsageError};
+use super::{
+    finish, manifest, out_dir, prepare, threads, CommonSpec, JobError, Output, UsageError,
+};
 use crate::model::Summary;
 use crate::report::{self, CompareManifest, Manifest, VariantOrigin};
 use crate::scenario::{Override, ScenarioConfig, ScenarioError, ScenarioSource};
@@ -80,12 +82,8 @@ pub struct CompareReport {
     /// The rows of `compare.csv`: per variant and metric, the mean and the paired
     /// difference from the base.
     pub rows: Vec<CompareRow>,
-    /// The output folder.
-    pub out: PathBuf,
-    /// The files written into it (charts aside), `manifest.json` last.
-    pub files: Vec<String>,
-    /// Chart files drawn; `None` when charts were switched off.
-    pub charts: Option<usize>,
+    /// The output folder and what was written there.
+    pub output: Output,
     /// Wall time of the whole job.
     pub wall_time: Duration,
 }
@@ -96,8 +94,7 @@ pub struct CompareReport {
 pub fn compare(spec: &CompareSpec) -> Result<CompareReport, JobError> {
     let started = Instant::now();
     let c = &spec.common;
-    let (source, base) = prepare(c)?;
-    let base_cfg = source.resolve(&base)?;
+    let (source, base, base_cfg) = prepare(c)?;
     // Every variant runs with the base's seed and replications: pairs share streams.
     let same_runs = [
         Override::new(
@@ -170,9 +167,6 @@ pub fn compare(spec: &CompareSpec) -> Result<CompareReport, JobError> {
         std::iter::once(header).chain(run_rows),
     )
     .map_err(JobError::Report)?;
-    let files: Vec<String> = ["compare.csv", "runs.csv", "manifest.json"]
-        .map(String::from)
-        .to_vec();
     let variants = names
         .iter()
         .zip(origins)
@@ -183,23 +177,22 @@ pub fn compare(spec: &CompareSpec) -> Result<CompareReport, JobError> {
         .collect();
     let m = Manifest {
         wall_time_seconds: started.elapsed().as_secs_f64(),
-        files: files.clone(),
+        files: ["compare.csv", "runs.csv", "manifest.json"]
+            .map(String::from)
+            .to_vec(),
         compare: Some(CompareManifest {
             variants,
             resolved_base: base_cfg.clone(),
         }),
         ..manifest(&c.command_line, &base, &base_cfg, threads)
     };
-    m.write(&out).map_err(JobError::Report)?;
-    let charts = draw(&out, c.no_charts)?;
+    let output = finish(out, &m, c.no_charts)?;
     Ok(CompareReport {
         base: base_cfg,
         names,
         summaries,
         rows,
-        out,
-        files,
-        charts,
+        output,
         wall_time: started.elapsed(),
     })
 }

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{draw, JobError};
+use super::{finish, JobError, Output};
 use crate::report::charts;
 use crate::report::sweep::merge_shards;
 
@@ -25,12 +25,8 @@ pub struct MergeSpec {
 pub struct MergeReport {
     /// Shards merged.
     pub shards: usize,
-    /// The output folder.
-    pub out: PathBuf,
-    /// The files written into it (charts aside), `manifest.json` last.
-    pub files: Vec<String>,
-    /// Chart files drawn; `None` when charts were switched off.
-    pub charts: Option<usize>,
+    /// The output folder and what was written there.
+    pub output: Output,
 }
 
 /// Merges the shards of one sweep into `spec.out`: the same `runs.csv`, `points.csv`
@@ -50,15 +46,11 @@ pub fn merge(spec: &MergeSpec) -> Result<MergeReport, JobError> {
                 .collect(),
         );
     }
-    manifest.files = files.clone();
+    manifest.files = files;
     manifest.command_line = spec.command_line.clone();
-    manifest.write(&spec.out).map_err(JobError::Report)?;
-    let charts = draw(&spec.out, spec.no_charts)?;
     Ok(MergeReport {
         shards: spec.shards.len(),
-        out: spec.out.clone(),
-        files,
-        charts,
+        output: finish(spec.out.clone(), &manifest, spec.no_charts)?,
     })
 }
 

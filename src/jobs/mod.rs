@@ -31,6 +31,8 @@ mod validate;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use serde::Serialize;
+
 pub use compare::{compare, parse_variant, CompareReport, CompareSpec, Variant};
 pub use merge::{merge, plot, MergeReport, MergeSpec};
 pub use run::{run, RunReport, RunSpec};
@@ -298,8 +300,9 @@ impl From<PoolError> for JobError {
     }
 }
 
-/// The scenario source and the overrides from `sets`, `replications` and `seed`.
-fn prepare(c: &CommonSpec) -> Result<(ScenarioSource, Vec<Override>), JobError> {
+/// The scenario source, the overrides from `sets`, `replications` and `seed`, and the
+/// scenario they resolve to.
+fn prepare(c: &CommonSpec) -> Result<(ScenarioSource, Vec<Override>, ScenarioConfig), JobError> {
     let source = match &c.scenario {
         Some(p) => ScenarioSource::from_file(p)?,
         None => ScenarioSource::baseline(),
@@ -318,7 +321,8 @@ fn prepare(c: &CommonSpec) -> Result<(ScenarioSource, Vec<Override>), JobError> 
         let s = i64::try_from(seed).map_err(|_| UsageError::Seed(seed))?;
         overrides.push(Override::new("simulation.seed", toml::Value::Integer(s)));
     }
-    Ok((source, overrides))
+    let cfg = source.resolve(&overrides)?;
+    Ok((source, overrides, cfg))
 }
 
 /// Worker threads for `n` (0 = one per core).
@@ -338,13 +342,35 @@ fn out_dir(given: Option<&Path>, name: &str, suffix: &str) -> PathBuf {
     )
 }
 
-/// Draws the folder's charts unless `skip`; the number of chart files drawn.
-fn draw(dir: &Path, skip: bool) -> Result<Option<usize>, JobError> {
-    if skip {
-        return Ok(None);
-    }
-    let files = charts::plot_dir(dir).map_err(JobError::Charts)?;
-    Ok(Some(files.len()))
+/// The output folder of a job and what was written there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// The folder.
+    pub dir: PathBuf,
+    /// The files written into it (charts aside), `manifest.json` last.
+    pub files: Vec<String>,
+    /// Chart files drawn; `None` when none were (switched off, or a sweep shard).
+    pub charts: Option<usize>,
+}
+
+/// Writes `manifest` (which lists the files written) into `dir`, then draws the
+/// folder's charts unless `no_charts`.
+fn finish<S: Serialize>(
+    dir: PathBuf,
+    manifest: &Manifest<S>,
+    no_charts: bool,
+) -> Result<Output, JobError> {
+    manifest.write(&dir).map_err(JobError::Report)?;
+    let charts = if no_charts {
+        None
+    } else {
+        Some(charts::plot_dir(&dir).map_err(JobError::Charts)?.len())
+    };
+    Ok(Output {
+        dir,
+        files: manifest.files.clone(),
+        charts,
+    })
 }
 
 /// The manifest fields every job shares, for the base scenario `cfg` run with

@@ -1,10 +1,9 @@
 //! The run job: every replication of one scenario, written as CSV, a manifest and
 //! charts.
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use super::{draw, manifest, out_dir, prepare, threads, CommonSpec, JobError};
+use super::{finish, manifest, out_dir, prepare, threads, CommonSpec, JobError, Output};
 use crate::model::RunResult;
 use crate::report::{self, Manifest};
 use crate::scenario::ScenarioConfig;
@@ -26,12 +25,8 @@ pub struct RunReport {
     pub config: ScenarioConfig,
     /// One result per replication, in replication order.
     pub runs: Vec<RunResult>,
-    /// The output folder.
-    pub out: PathBuf,
-    /// The files written into it (charts aside), `manifest.json` last.
-    pub files: Vec<String>,
-    /// Chart files drawn; `None` when charts were switched off.
-    pub charts: Option<usize>,
+    /// The output folder and what was written there.
+    pub output: Output,
     /// Wall time of the whole job.
     pub wall_time: Duration,
 }
@@ -43,8 +38,7 @@ pub struct RunReport {
 pub fn run(spec: &RunSpec) -> Result<RunReport, JobError> {
     let started = Instant::now();
     let c = &spec.common;
-    let (source, overrides) = prepare(c)?;
-    let cfg = source.resolve(&overrides)?;
+    let (source, overrides, cfg) = prepare(c)?;
     let threads = threads(c.threads);
     let runs = sweep::run_replications(&cfg, spec.trace, threads)?;
     let sim_seconds = started.elapsed().as_secs_f64();
@@ -55,17 +49,14 @@ pub fn run(spec: &RunSpec) -> Result<RunReport, JobError> {
         scenario_origin: Some(source.origin().to_string()),
         resolved_scenario: Some(cfg.clone()),
         wall_time_seconds: sim_seconds,
-        files: files.clone(),
+        files,
         ..manifest(&c.command_line, &overrides, &cfg, threads)
     };
-    m.write(&out).map_err(JobError::Report)?;
-    let charts = draw(&out, c.no_charts)?;
+    let output = finish(out, &m, c.no_charts)?;
     Ok(RunReport {
         config: cfg,
         runs,
-        out,
-        files,
-        charts,
+        output,
         wall_time: started.elapsed(),
     })
 }

@@ -1,11 +1,12 @@
 //! The sweep job: a scenario over a grid (or Latin hypercube) of parameter values,
 //! streamed point by point into the output folder, resumable, optionally one shard.
 
-use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use super::{draw, manifest, out_dir, prepare, threads, CommonSpec, JobError, UsageError};
+use super::{
+    finish, manifest, out_dir, prepare, threads, CommonSpec, JobError, Output, UsageError,
+};
 use crate::model::Summary;
 use crate::report::sweep::SweepWriter;
 use crate::report::{Manifest, SweepManifest};
@@ -125,12 +126,8 @@ pub struct SweepReport {
     pub replications_per_point: (u64, u64),
     /// Runs in this call.
     pub runs: u64,
-    /// The output folder.
-    pub out: PathBuf,
-    /// The files written into it (charts aside), `manifest.json` last.
-    pub files: Vec<String>,
-    /// Chart files drawn; `None` when charts were off or only a shard ran.
-    pub charts: Option<usize>,
+    /// The output folder and what was written there (no charts for a shard).
+    pub output: Output,
     /// Wall time of the whole job.
     pub wall_time: Duration,
 }
@@ -155,8 +152,7 @@ fn parse_shard(text: &str) -> Result<(usize, usize), UsageError> {
 pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, JobError> {
     let started = Instant::now();
     let c = &spec.common;
-    let (source, base) = prepare(c)?;
-    let base_cfg = source.resolve(&base)?;
+    let (source, base, base_cfg) = prepare(c)?;
     let file = plan::from_file(&source)?;
     let mut axes = file.axes;
     for v in &spec.vary {
@@ -266,7 +262,7 @@ pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, Job
         scenario_origin: Some(source.origin().to_string()),
         resolved_scenario: Some(base_cfg.clone()),
         wall_time_seconds: started.elapsed().as_secs_f64(),
-        files: files.clone(),
+        files,
         sweep: Some(SweepManifest {
             sweep_fingerprint: fingerprint,
             axes: axis_keys.clone(),
@@ -283,11 +279,7 @@ pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, Job
         }),
         ..manifest(&c.command_line, &base, &base_cfg, threads)
     };
-    m.write(&out).map_err(JobError::Report)?;
-    let charts = match shard {
-        None => draw(&out, c.no_charts)?,
-        Some(_) => None,
-    };
+    let output = finish(out, &m, c.no_charts || shard.is_some())?;
     Ok(SweepReport {
         config: base_cfg,
         axes: axis_keys,
@@ -300,9 +292,7 @@ pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, Job
         ci_target: spec.ci_target,
         replications_per_point,
         runs: reps.2,
-        out,
-        files,
-        charts,
+        output,
         wall_time: started.elapsed(),
     })
 }

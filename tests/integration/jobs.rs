@@ -28,6 +28,13 @@ fn small(out: &Path) -> CommonSpec {
     }
 }
 
+fn run_spec(common: CommonSpec) -> RunSpec {
+    RunSpec {
+        common,
+        trace: false,
+    }
+}
+
 fn shift_sweep(out: &Path, shard: Option<&str>) -> SweepSpec {
     SweepSpec {
         common: small(out),
@@ -53,13 +60,14 @@ fn run_job_returns_results_and_writes_the_files() {
     assert_eq!(r.runs.len(), 2);
     assert_eq!(r.config.simulation.replications, 2);
     assert_eq!(r.config.simulation.horizon_weeks, 12.0);
-    assert_eq!(r.out, out);
-    assert_eq!(r.charts, None);
-    assert_eq!(r.files.last().map(String::as_str), Some("manifest.json"));
-    for f in &r.files {
+    assert_eq!(r.output.dir, out);
+    assert_eq!(r.output.charts, None);
+    let files = &r.output.files;
+    assert_eq!(files.last().map(String::as_str), Some("manifest.json"));
+    for f in files {
         assert!(out.join(f).is_file(), "{f} missing");
     }
-    assert!(r.files.iter().any(|f| f == "incidents.csv"));
+    assert!(files.iter().any(|f| f == "incidents.csv"));
     assert_eq!(csv_rows(&out.join("summary.csv")).len(), 2);
     let m = manifest(&out);
     assert_eq!(m["replications"], 2);
@@ -73,13 +81,10 @@ fn run_job_returns_results_and_writes_the_files() {
 fn invalid_scenario_is_a_scenario_error_and_writes_nothing() {
     let dir = temp_dir("jobs-invalid");
     let out = dir.join("out");
-    let spec = RunSpec {
-        common: CommonSpec {
-            scenario: Some(root().join("tests/fixtures/bad/many_problems.toml")),
-            ..small(&out)
-        },
-        trace: false,
-    };
+    let spec = run_spec(CommonSpec {
+        scenario: Some(root().join("tests/fixtures/bad/many_problems.toml")),
+        ..small(&out)
+    });
     let e = jobs::run(&spec).expect_err("the scenario is invalid");
     assert_eq!(e.kind(), ErrorKind::Scenario, "{e}");
     assert_eq!(e.problems().len(), 3, "{e}");
@@ -91,23 +96,17 @@ fn invalid_scenario_is_a_scenario_error_and_writes_nothing() {
 fn unreadable_scenario_and_malformed_set_are_not_scenario_problems() {
     let dir = temp_dir("jobs-unreadable");
     let out = dir.join("out");
-    let missing = RunSpec {
-        common: CommonSpec {
-            scenario: Some(dir.join("nonexistent.toml")),
-            ..small(&out)
-        },
-        trace: false,
-    };
+    let missing = run_spec(CommonSpec {
+        scenario: Some(dir.join("nonexistent.toml")),
+        ..small(&out)
+    });
     let e = jobs::run(&missing).expect_err("no such file");
     assert_eq!(e.kind(), ErrorKind::Io, "{e}");
     assert!(e.problems().is_empty());
-    let bad_set = RunSpec {
-        common: CommonSpec {
-            sets: vec!["no equals sign".into()],
-            ..small(&out)
-        },
-        trace: false,
-    };
+    let bad_set = run_spec(CommonSpec {
+        sets: vec!["no equals sign".into()],
+        ..small(&out)
+    });
     let e = jobs::run(&bad_set).expect_err("malformed --set");
     assert_eq!(e.kind(), ErrorKind::Usage, "{e}");
     assert!(!out.exists());
@@ -117,13 +116,10 @@ fn unreadable_scenario_and_malformed_set_are_not_scenario_problems() {
 fn seed_above_i64_max_is_a_usage_error() {
     let dir = temp_dir("jobs-seed");
     let out = dir.join("out");
-    let spec = RunSpec {
-        common: CommonSpec {
-            seed: Some(u64::MAX),
-            ..small(&out)
-        },
-        trace: false,
-    };
+    let spec = run_spec(CommonSpec {
+        seed: Some(u64::MAX),
+        ..small(&out)
+    });
     let e = jobs::run(&spec).expect_err("seed out of range");
     assert!(matches!(e, JobError::Usage(UsageError::Seed(_))), "{e:?}");
     assert_eq!(e.kind(), ErrorKind::Usage);
@@ -232,7 +228,7 @@ fn merged_shards_record_their_folders_and_no_shard() {
             let r = jobs::sweep(&shift_sweep(&out, Some(shard)), SweepHooks::default())
                 .expect("the shard runs");
             assert_eq!(r.points_in_shard, 1);
-            assert_eq!(r.charts, None, "shards draw no charts");
+            assert_eq!(r.output.charts, None, "shards draw no charts");
             out
         })
         .collect();
@@ -247,7 +243,10 @@ fn merged_shards_record_their_folders_and_no_shard() {
     })
     .expect("the shards merge");
     assert_eq!(r.shards, 2);
-    assert_eq!(r.files.last().map(String::as_str), Some("manifest.json"));
+    assert_eq!(
+        r.output.files.last().map(String::as_str),
+        Some("manifest.json")
+    );
     for f in ["runs.csv", "points.csv", "weekly.csv"] {
         assert_eq!(read(&out.join(f)), read(&whole.join(f)), "{f}");
     }
@@ -290,7 +289,7 @@ fn compare_returns_one_summary_set_per_variant_in_variant_order() {
         assert_eq!(reps, [0, 1], "every variant runs the base's replications");
     }
     assert!(r.rows.iter().any(|row| row.variant == "eight"));
-    assert_eq!(r.files, ["compare.csv", "runs.csv", "manifest.json"]);
+    assert_eq!(r.output.files, ["compare.csv", "runs.csv", "manifest.json"]);
     let m = manifest(&out);
     let names: Vec<&str> = m["variants"]
         .as_array()
