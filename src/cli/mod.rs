@@ -1,9 +1,10 @@
-//! Command-line interface: argument parsing (clap) and the exit-code policy.
+//! Command-line interface, thin over [`sresim::jobs`]: argument parsing (clap), the
+//! printing of what a job returns, and the exit-code policy.
 //!
 //! Exit codes: 0 success; 1 the scenario (or sweep plan) has problems, every one listed
 //! on stderr; 2 usage or I/O errors (bad arguments, unreadable files, unwritable
 //! output); 130 a sweep stopped by Ctrl-C (complete points kept for `--resume`).
-//! This is the only place that maps errors to exit codes.
+//! This is the only place that maps errors to exit codes ([`exit_code`]).
 
 mod commands;
 
@@ -11,6 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use sresim::jobs::{ErrorKind, DEFAULT_MAX_REPLICATIONS};
 
 /// Discrete-event simulator of SRE team scaling.
 ///
@@ -108,7 +110,7 @@ struct SweepArgs {
     #[arg(long, value_name = "FRACTION")]
     ci_target: Option<f64>,
     /// Upper bound on replications per point with --ci-target.
-    #[arg(long, default_value_t = 200, value_name = "N")]
+    #[arg(long, default_value_t = DEFAULT_MAX_REPLICATIONS, value_name = "N")]
     max_replications: u32,
 }
 
@@ -139,6 +141,15 @@ struct MergeArgs {
     /// Do not draw charts (CSV only).
     #[arg(long)]
     no_charts: bool,
+}
+
+/// The exit code for a job's error.
+fn exit_code(kind: ErrorKind) -> u8 {
+    match kind {
+        ErrorKind::Scenario => 1,
+        ErrorKind::Usage | ErrorKind::Io => 2,
+        ErrorKind::Interrupted => 130,
+    }
 }
 
 /// Parses the command line, runs the command and returns the exit code.

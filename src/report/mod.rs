@@ -1,14 +1,15 @@
-//! Output: CSV files (one serde row struct per file), the run manifest, and the
-//! headline table printed on the terminal.
+//! Output: CSV files (one serde row struct per file), the manifest, and the tables
+//! printed on the terminal.
 //!
 //! Every file is written to a temporary name beside its destination and renamed into
 //! place only when complete, so a reader never sees a partial file under a final name.
 
 pub mod charts;
+mod manifest;
 pub mod sweep;
+pub mod terminal;
 mod write;
 
-pub use write::{
-    headline_table, write_atomic, write_atomic_unsynced, write_csv, write_run, Manifest,
-    ReportError,
-};
+pub use manifest::{CompareManifest, Manifest, SweepManifest, VariantOrigin};
+pub use terminal::headline_table;
+pub use write::{write_atomic, write_atomic_unsynced, write_csv, write_run, ReportError};

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::manifest::{Manifest, SweepManifest};
 use super::write::{write_atomic, write_atomic_unsynced, ReportError};
 use crate::model::metrics::N_METRICS;
 use crate::model::{RunResult, Summary, CATALOGUE};
@@ -409,14 +410,6 @@ pub fn points_csv(runs_csv: &Path, n_axes: usize) -> Result<Vec<u8>, ReportError
     })
 }
 
-/// What merging needs to know of a shard, read from its `manifest.json`.
-#[derive(Debug, Clone, Deserialize)]
-struct ShardManifest {
-    sweep_fingerprint: String,
-    shard: Option<(usize, usize)>,
-    axes: Vec<String>,
-}
-
 /// Merges shard folders (each written by `sresim sweep --shard K/N`) into `out`:
 /// the same `runs.csv`, `points.csv` and per-entity CSVs one unsharded sweep writes.
 /// Refuses shards of different sweeps, a missing or repeated shard, and unfinished
@@ -424,7 +417,7 @@ struct ShardManifest {
 pub fn merge_shards(
     shards: &[PathBuf],
     out: &Path,
-) -> Result<(Vec<String>, serde_json::Value), ReportError> {
+) -> Result<(Vec<String>, Manifest<serde_json::Value>), ReportError> {
     let refuse = |path: &Path, m: String| ReportError::Encode {
         path: path.to_path_buf(),
         message: m,
@@ -433,16 +426,21 @@ pub fn merge_shards(
         return Err(refuse(out, "no shard folders given".into()));
     }
     let mut manifests = Vec::new();
+    let mut first_manifest = None;
     for dir in shards {
         let path = dir.join("manifest.json");
         let text = fs::read_to_string(&path).map_err(io(&path))?;
-        let raw: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| refuse(&path, format!("not a sweep manifest: {e}")))?;
-        let m: ShardManifest = serde_json::from_value(raw.clone())
-            .map_err(|e| refuse(&path, format!("not a sweep manifest: {e}")))?;
-        manifests.push((dir.clone(), m, raw));
+        let not_sweep = |e: serde_json::Error| refuse(&path, format!("not a sweep manifest: {e}"));
+        let raw: serde_json::Value = serde_json::from_str(&text).map_err(not_sweep)?;
+        manifests.push((
+            dir.clone(),
+            SweepManifest::deserialize(&raw).map_err(not_sweep)?,
+        ));
+        if first_manifest.is_none() {
+            first_manifest = Some(Manifest::deserialize(&raw).map_err(not_sweep)?);
+        }
     }
-    let (first_dir, first, first_raw) = &manifests[0];
+    let (first_dir, first) = &manifests[0];
     let Some((_, n)) = first.shard else {
         return Err(refuse(
             first_dir,
@@ -450,7 +448,7 @@ pub fn merge_shards(
         ));
     };
     let mut seen = vec![None::<&PathBuf>; n];
-    for (dir, m, _) in &manifests {
+    for (dir, m) in &manifests {
         if m.sweep_fingerprint != first.sweep_fingerprint || m.axes != first.axes {
             return Err(refuse(
                 dir,
@@ -508,7 +506,8 @@ pub fn merge_shards(
     let points = points_csv(&out.join("runs.csv"), first.axes.len())?;
     write_atomic(&out.join("points.csv"), &points)?;
     written.insert(0, "points.csv".into());
-    Ok((written, first_raw.clone()))
+    let manifest = first_manifest.ok_or_else(|| refuse(out, "no shard folders given".into()))?;
+    Ok((written, manifest))
 }
 
 /// Concatenates CSV files with the same header, ordering rows by their `point` then

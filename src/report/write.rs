@@ -1,14 +1,12 @@
 //! Writers for the files of a run.
 
-use std::fmt::Write as _;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::model::{Metric, RunResult, Summary};
-use crate::sweep::ci::MeanCi;
+use crate::model::RunResult;
 
 /// A failure to write an output file.
 #[derive(Debug)]
@@ -111,33 +109,6 @@ pub fn write_csv<T: Serialize>(
     write_atomic(path, &bytes)
 }
 
-/// What `manifest.json` records about a run.
-#[derive(Debug, Clone, Serialize)]
-pub struct Manifest<'a, S: Serialize> {
-    /// sresim version.
-    pub version: &'a str,
-    /// The command line as given.
-    pub command_line: Vec<String>,
-    /// Where the scenario came from (a path, or the bundled baseline).
-    pub scenario_origin: &'a str,
-    /// `--set` overrides, in order.
-    pub overrides: Vec<String>,
-    /// The scenario after overrides, validation and defaults.
-    pub resolved_scenario: &'a S,
-    /// Base seed.
-    pub seed: u64,
-    /// Replications run.
-    pub replications: u64,
-    /// How each replication's streams were seeded.
-    pub seed_derivation: &'a str,
-    /// Worker threads used.
-    pub threads: usize,
-    /// Wall time of the simulation, seconds.
-    pub wall_time_seconds: f64,
-    /// Files written beside the manifest.
-    pub files: Vec<String>,
-}
-
 /// Writes `summary.csv`, `teams.csv`, `services.csv`, `weekly.csv` and, when
 /// `trace`, `incidents.csv` into `dir`. Returns the file names written.
 pub fn write_run(dir: &Path, runs: &[RunResult], trace: bool) -> Result<Vec<String>, ReportError> {
@@ -157,50 +128,6 @@ pub fn write_run(dir: &Path, runs: &[RunResult], trace: bool) -> Result<Vec<Stri
         )?;
     }
     Ok(files)
-}
-
-fn fmt_num(x: f64) -> String {
-    if !x.is_finite() {
-        return "–".into();
-    }
-    let a = x.abs();
-    if a >= 1000.0 {
-        format!("{x:.0}")
-    } else if a >= 10.0 {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.3}")
-    }
-}
-
-/// A plain-text table of the headline metrics: mean and 95% CI across replications.
-pub fn headline_table(summaries: &[&Summary]) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{:<30} {:>10} {:>22}   (n = {})",
-        "metric",
-        "mean",
-        "95% CI",
-        summaries.len()
-    );
-    for m in Metric::headline() {
-        let label = m.def().label;
-        let ci = MeanCi::of(summaries.iter().map(|s| s[m]));
-        let interval = if ci.half_width.is_finite() {
-            format!("[{}, {}]", fmt_num(ci.low()), fmt_num(ci.high()))
-        } else {
-            "–".into()
-        };
-        let _ = writeln!(
-            out,
-            "{:<30} {:>10} {:>22}",
-            label,
-            fmt_num(ci.mean),
-            interval
-        );
-    }
-    out
 }
 
 #[cfg(test)]

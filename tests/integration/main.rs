@@ -3,6 +3,7 @@
 mod charts;
 mod cli;
 mod golden;
+mod jobs;
 mod model;
 mod queueing;
 mod scenario;

@@ -1,0 +1,61 @@
+//! The merge job (shard folders into the files one unsharded sweep writes) and the plot
+//! job (charts redrawn from an output folder's CSV files).
+
+use std::path::{Path, PathBuf};
+
+use super::{finish, JobError, Output};
+use crate::report::charts;
+use crate::report::sweep::merge_shards;
+
+/// What to merge.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MergeSpec {
+    /// Shard folders, each written by a sweep with a shard.
+    pub shards: Vec<PathBuf>,
+    /// Folder for the merged files.
+    pub out: PathBuf,
+    /// Do not draw charts (CSV only).
+    pub no_charts: bool,
+    /// The command line, recorded in the manifest.
+    pub command_line: Vec<String>,
+}
+
+/// What a merge job did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergeReport {
+    /// Shards merged.
+    pub shards: usize,
+    /// The output folder and what was written there.
+    pub output: Output,
+}
+
+/// Merges the shards of one sweep into `spec.out`: the same `runs.csv`, `points.csv`
+/// and per-entity CSVs an unsharded sweep writes, the first shard's manifest (no
+/// longer a shard, with `merged_from` and this command line) and the charts. Refuses
+/// shards of different sweeps, a missing or repeated shard, and unfinished shards.
+pub fn merge(spec: &MergeSpec) -> Result<MergeReport, JobError> {
+    let (mut files, mut manifest) =
+        merge_shards(&spec.shards, &spec.out).map_err(JobError::Merge)?;
+    files.push("manifest.json".into());
+    if let Some(sweep) = manifest.sweep.as_mut() {
+        sweep.shard = None;
+        sweep.merged_from = Some(
+            spec.shards
+                .iter()
+                .map(|s| s.display().to_string())
+                .collect(),
+        );
+    }
+    manifest.files = files;
+    manifest.command_line = spec.command_line.clone();
+    Ok(MergeReport {
+        shards: spec.shards.len(),
+        output: finish(spec.out.clone(), &manifest, spec.no_charts)?,
+    })
+}
+
+/// Redraws the charts of an output folder (of a run, sweep, comparison or merge) from
+/// its CSV files alone. Returns the chart files written.
+pub fn plot(dir: &Path) -> Result<Vec<PathBuf>, JobError> {
+    charts::plot_dir(dir).map_err(JobError::Plot)
+}

@@ -1,0 +1,399 @@
+//! Jobs: a run, a sweep, a comparison, a merge of shards, charts, a validation. Each
+//! takes a spec, loads and resolves the scenario, runs it, writes the output folder
+//! (CSV, manifest, charts) and returns a typed report or a [`JobError`]; none prints.
+//!
+//! This layer sits above [`crate::scenario`], [`crate::sweep`] and [`crate::report`];
+//! the `sresim` command is a thin shell over it, and another program can call it alike.
+//!
+//! ```no_run
+//! use sresim::jobs::{self, CommonSpec, RunSpec};
+//!
+//! let spec = RunSpec {
+//!     common: CommonSpec {
+//!         replications: Some(3),
+//!         no_charts: true,
+//!         ..CommonSpec::default()
+//!     },
+//!     trace: false,
+//! };
+//! match jobs::run(&spec) {
+//!     Ok(report) => assert_eq!(report.runs.len(), 3),
+//!     Err(e) => eprintln!("{e} ({:?})", e.kind()),
+//! }
+//! ```
+
+mod compare;
+mod merge;
+mod run;
+mod sweep;
+mod validate;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+pub use compare::{compare, parse_variant, CompareReport, CompareSpec, Variant};
+pub use merge::{merge, plot, MergeReport, MergeSpec};
+pub use run::{run, RunReport, RunSpec};
+pub use sweep::{
+    sweep, PointOverview, SweepHooks, SweepReport, SweepSpec, DEFAULT_MAX_REPLICATIONS,
+};
+pub use validate::validate;
+
+use crate::report::charts::{self, ChartError};
+use crate::report::{Manifest, ReportError};
+use crate::scenario::{Override, Problem, ScenarioConfig, ScenarioError, ScenarioSource};
+use crate::sweep::{ExecError, PlanError, PoolError};
+
+/// How every replication's random streams are seeded, as recorded in each manifest.
+pub const SEED_DERIVATION: &str = "stream seed = stream_seed(seed, 0, replication, stream id): replication r of every point \
+     and variant shares its streams (common random numbers); a service's streams are keyed by \
+     its name: ids b (arrivals), b+1 (handling), b+2 (tickets), b+3..b+15 reserved and spare, with b = 16 × FNV-1a(name)";
+
+/// What the run, sweep and compare jobs share: which scenario, with which overrides,
+/// where the output goes and how many threads run it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CommonSpec {
+    /// Scenario file (TOML); `None` for the bundled baseline.
+    pub scenario: Option<PathBuf>,
+    /// Output folder; `None` for `output/<scenario name>` (with `-sweep` or `-compare`
+    /// appended for those jobs).
+    pub out: Option<PathBuf>,
+    /// Replications, overriding `simulation.replications`.
+    pub replications: Option<u32>,
+    /// Base seed, overriding `simulation.seed` (at most `i64::MAX`).
+    pub seed: Option<u64>,
+    /// `KEY=VALUE` overrides, applied in order.
+    pub sets: Vec<String>,
+    /// Worker threads (0 = one per core). Results do not depend on it.
+    pub threads: usize,
+    /// Do not draw charts (CSV only).
+    pub no_charts: bool,
+    /// The command line, recorded in the manifest.
+    pub command_line: Vec<String>,
+}
+
+/// Which exit code a [`JobError`] earns; the command maps each kind to one code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The scenario or the sweep plan has problems, every one listed with its position.
+    /// Exit code 1.
+    Scenario,
+    /// A bad argument, or files that are not what the job needs (an interrupted sweep
+    /// without resume, shards of different sweeps, a folder without CSVs). Exit code 2.
+    Usage,
+    /// Reading, writing or starting threads failed. Exit code 2.
+    Io,
+    /// A sweep was stopped through its stop flag; its complete points are kept for a
+    /// resume. Exit code 130.
+    Interrupted,
+}
+
+/// A bad argument value the lower layers do not check.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UsageError {
+    /// `--seed` above `i64::MAX` (TOML integers are signed).
+    Seed(u64),
+    /// `--shard` is not `K/N` with 1 ≤ K ≤ N.
+    Shard(String),
+    /// `--ci-target` is not a positive, finite fraction.
+    CiTarget(f64),
+    /// `--max-replications` is below the starting replications (or 2).
+    MaxReplications {
+        /// The upper bound given.
+        max: u32,
+        /// The replications each point starts with.
+        start: u32,
+    },
+    /// `--variant` is none of the accepted forms.
+    Variant(String),
+    /// Two variants (or a variant and the base) share a name.
+    DuplicateVariant {
+        /// The `--variant` argument as given.
+        spec: String,
+        /// The name used twice.
+        name: String,
+    },
+}
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UsageError::Seed(seed) => write!(
+                f,
+                "--seed {seed}: seeds above {} are not supported",
+                i64::MAX
+            ),
+            UsageError::Shard(text) => write!(
+                f,
+                "--shard {text:?}: expected K/N with 1 <= K <= N, e.g. 3/16"
+            ),
+            UsageError::CiTarget(t) => {
+                write!(f, "--ci-target must be a positive fraction; got {t}")
+            }
+            UsageError::MaxReplications { max, start } => write!(
+                f,
+                "--max-replications {max} is below the starting replications ({start})"
+            ),
+            UsageError::Variant(spec) => write!(
+                f,
+                "--variant {spec:?}: expected NAME=FILE.toml, \"NAME: KEY=VALUE; KEY=VALUE\" or KEY=VALUE"
+            ),
+            UsageError::DuplicateVariant { spec, name } => {
+                write!(f, "--variant {spec:?}: the name {name:?} is used twice")
+            }
+        }
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Why a job failed.
+///
+/// Errors that are *fatal for the input* fail again on every retry until the scenario,
+/// the arguments or the folders given change. *Retryable* errors leave the input as
+/// valid as it was: the same job may succeed once the environment allows (disk space,
+/// permissions, threads), and an interrupted sweep continues with resume. Every
+/// variant's [`ErrorKind`] is given by [`JobError::kind`].
+#[derive(Debug)]
+pub enum JobError {
+    /// The scenario could not be read or resolved. Fatal for the input when it is
+    /// invalid or an override is malformed; retryable when the file could not be read.
+    Scenario(ScenarioError),
+    /// The sweep plan (`--vary`, `--sample`, the file's `[sweep]` table) is unusable.
+    /// Fatal for the input.
+    Plan(PlanError),
+    /// A bad argument value. Fatal for the input.
+    Usage(UsageError),
+    /// The worker threads could not start. Retryable.
+    Pool(PoolError),
+    /// The output could not be written, or the output folder holds an interrupted sweep
+    /// that this job may not continue. Retryable when writing failed
+    /// ([`ReportError::Io`]); fatal for this folder otherwise.
+    Report(ReportError),
+    /// The shards could not be merged: they are not the complete shards of one sweep
+    /// (fatal for the input) or could not be read or written (retryable).
+    Merge(ReportError),
+    /// The charts of a job's output could not be drawn; its CSV files and manifest are
+    /// written. Retryable with [`plot`] once the cause is fixed.
+    Charts(ChartError),
+    /// The charts of a folder could not be drawn ([`plot`]): fatal for the folder when
+    /// its CSV files are missing or malformed, retryable when reading or drawing failed.
+    Plot(ChartError),
+    /// A sweep failed while running: a point did not resolve, the threads did not start
+    /// or a finished point could not be written. Complete points are kept; retryable
+    /// with resume when writing failed.
+    Sweep(ExecError<ReportError>),
+    /// A sweep was stopped through its stop flag. Retryable: the same sweep with resume
+    /// continues from the complete points.
+    Interrupted {
+        /// Points complete in the output folder.
+        completed: usize,
+        /// Points the sweep (or its shard) has.
+        points: usize,
+        /// The output folder.
+        out: PathBuf,
+    },
+}
+
+impl JobError {
+    /// The kind of failure, for the exit code.
+    pub fn kind(&self) -> ErrorKind {
+        let report = |e: &ReportError| match e {
+            ReportError::Io { .. } => ErrorKind::Io,
+            ReportError::Encode { .. } => ErrorKind::Usage,
+        };
+        let chart = |e: &ChartError| match e {
+            ChartError::Io { .. } | ChartError::Draw { .. } => ErrorKind::Io,
+            ChartError::Csv { .. } | ChartError::Empty { .. } => ErrorKind::Usage,
+        };
+        match self {
+            JobError::Scenario(ScenarioError::Invalid(_)) => ErrorKind::Scenario,
+            JobError::Scenario(ScenarioError::Io { .. }) => ErrorKind::Io,
+            JobError::Scenario(ScenarioError::BadOverride { .. }) => ErrorKind::Usage,
+            JobError::Plan(PlanError::Invalid(_)) => ErrorKind::Scenario,
+            JobError::Plan(PlanError::Usage(_)) | JobError::Usage(_) => ErrorKind::Usage,
+            JobError::Pool(_) => ErrorKind::Io,
+            JobError::Report(e) | JobError::Merge(e) => report(e),
+            JobError::Charts(e) | JobError::Plot(e) => chart(e),
+            // A point's scenario was checked before the sweep started: a failure to
+            // resolve it now is not the input's problem list.
+            JobError::Sweep(ExecError::Scenario(_) | ExecError::Pool(_)) => ErrorKind::Io,
+            JobError::Sweep(ExecError::Sink(e)) => report(e),
+            JobError::Interrupted { .. } => ErrorKind::Interrupted,
+        }
+    }
+
+    /// The problems of an invalid scenario or sweep plan, in file order (empty for
+    /// every other error). Non-empty exactly when the kind is [`ErrorKind::Scenario`].
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            JobError::Scenario(e) => e.problems(),
+            JobError::Plan(PlanError::Invalid(problems)) => problems,
+            _ => &[],
+        }
+    }
+}
+
+impl fmt::Display for JobError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JobError::Scenario(e) => write!(f, "{e}"),
+            JobError::Plan(e) => write!(f, "{e}"),
+            JobError::Usage(e) => write!(f, "{e}"),
+            JobError::Pool(e) => write!(f, "{e}"),
+            JobError::Report(e) => write!(f, "cannot write results: {e}"),
+            JobError::Merge(e) => write!(f, "cannot merge: {e}"),
+            JobError::Charts(e) => write!(f, "cannot draw charts: {e}"),
+            JobError::Plot(e) => write!(f, "{e}"),
+            JobError::Sweep(e) => write!(f, "sweep failed: {e}"),
+            JobError::Interrupted {
+                completed,
+                points,
+                out,
+            } => write!(
+                f,
+                "interrupted: {completed} of {points} points complete in {}; rerun the same command with --resume to continue",
+                out.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for JobError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            JobError::Scenario(e) => Some(e),
+            JobError::Plan(e) => Some(e),
+            JobError::Usage(e) => Some(e),
+            JobError::Pool(e) => Some(e),
+            JobError::Report(e) | JobError::Merge(e) => Some(e),
+            JobError::Charts(e) | JobError::Plot(e) => Some(e),
+            JobError::Sweep(e) => Some(e),
+            JobError::Interrupted { .. } => None,
+        }
+    }
+}
+
+impl From<ScenarioError> for JobError {
+    fn from(e: ScenarioError) -> Self {
+        JobError::Scenario(e)
+    }
+}
+
+impl From<PlanError> for JobError {
+    fn from(e: PlanError) -> Self {
+        JobError::Plan(e)
+    }
+}
+
+impl From<UsageError> for JobError {
+    fn from(e: UsageError) -> Self {
+        JobError::Usage(e)
+    }
+}
+
+impl From<PoolError> for JobError {
+    fn from(e: PoolError) -> Self {
+        JobError::Pool(e)
+    }
+}
+
+/// The scenario source, the overrides from `sets`, `replications` and `seed`, and the
+/// scenario they resolve to.
+fn prepare(c: &CommonSpec) -> Result<(ScenarioSource, Vec<Override>, ScenarioConfig), JobError> {
+    let source = match &c.scenario {
+        Some(p) => ScenarioSource::from_file(p)?,
+        None => ScenarioSource::baseline(),
+    };
+    let mut overrides = Vec::new();
+    for text in &c.sets {
+        overrides.push(Override::parse(text)?);
+    }
+    if let Some(n) = c.replications {
+        overrides.push(Override::new(
+            "simulation.replications",
+            toml::Value::Integer(i64::from(n)),
+        ));
+    }
+    if let Some(seed) = c.seed {
+        let s = i64::try_from(seed).map_err(|_| UsageError::Seed(seed))?;
+        overrides.push(Override::new("simulation.seed", toml::Value::Integer(s)));
+    }
+    let cfg = source.resolve(&overrides)?;
+    Ok((source, overrides, cfg))
+}
+
+/// Worker threads for `n` (0 = one per core).
+fn threads(n: usize) -> usize {
+    if n == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        n
+    }
+}
+
+/// The output folder: the one given, else `output/<name><suffix>`.
+fn out_dir(given: Option<&Path>, name: &str, suffix: &str) -> PathBuf {
+    given.map_or_else(
+        || Path::new("output").join(format!("{name}{suffix}")),
+        Path::to_path_buf,
+    )
+}
+
+/// The output folder of a job and what was written there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// The folder.
+    pub dir: PathBuf,
+    /// The files written into it (charts aside), `manifest.json` last.
+    pub files: Vec<String>,
+    /// Chart files drawn; `None` when none were (switched off, or a sweep shard).
+    pub charts: Option<usize>,
+}
+
+/// Writes `manifest` (which lists the files written) into `dir`, then draws the
+/// folder's charts unless `no_charts`.
+fn finish<S: Serialize>(
+    dir: PathBuf,
+    manifest: &Manifest<S>,
+    no_charts: bool,
+) -> Result<Output, JobError> {
+    manifest.write(&dir).map_err(JobError::Report)?;
+    let charts = if no_charts {
+        None
+    } else {
+        Some(charts::plot_dir(&dir).map_err(JobError::Charts)?.len())
+    };
+    Ok(Output {
+        dir,
+        files: manifest.files.clone(),
+        charts,
+    })
+}
+
+/// The manifest fields every job shares, for the base scenario `cfg` run with
+/// `overrides`; the caller fills in the rest.
+fn manifest(
+    command_line: &[String],
+    overrides: &[Override],
+    cfg: &ScenarioConfig,
+    threads: usize,
+) -> Manifest {
+    Manifest {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        command_line: command_line.to_vec(),
+        scenario_origin: None,
+        overrides: overrides.iter().map(|o| o.text().to_string()).collect(),
+        resolved_scenario: None,
+        seed: cfg.simulation.seed,
+        replications: u64::from(cfg.simulation.replications),
+        seed_derivation: SEED_DERIVATION.to_string(),
+        threads,
+        wall_time_seconds: 0.0,
+        files: Vec::new(),
+        sweep: None,
+        compare: None,
+    }
+}

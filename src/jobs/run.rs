@@ -1,0 +1,62 @@
+//! The run job: every replication of one scenario, written as CSV, a manifest and
+//! charts.
+
+use std::time::{Duration, Instant};
+
+use super::{finish, manifest, out_dir, prepare, threads, CommonSpec, JobError, Output};
+use crate::model::RunResult;
+use crate::report::{self, Manifest};
+use crate::scenario::ScenarioConfig;
+use crate::sweep;
+
+/// What to run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunSpec {
+    /// Scenario, overrides, output folder, threads, charts, command line.
+    pub common: CommonSpec,
+    /// Also write `incidents.csv`, one row per incident.
+    pub trace: bool,
+}
+
+/// What a run job did.
+#[derive(Debug, Clone)]
+pub struct RunReport {
+    /// The scenario after overrides, validation and defaults.
+    pub config: ScenarioConfig,
+    /// One result per replication, in replication order.
+    pub runs: Vec<RunResult>,
+    /// The output folder and what was written there.
+    pub output: Output,
+    /// Wall time of the whole job.
+    pub wall_time: Duration,
+}
+
+/// Runs every replication of the scenario and writes `summary.csv`, `teams.csv`,
+/// `services.csv`, `weekly.csv` (and with `trace`, `incidents.csv`), `manifest.json`
+/// and the charts into the output folder. Nothing is written when the scenario or an
+/// argument is invalid.
+pub fn run(spec: &RunSpec) -> Result<RunReport, JobError> {
+    let started = Instant::now();
+    let c = &spec.common;
+    let (source, overrides, cfg) = prepare(c)?;
+    let threads = threads(c.threads);
+    let runs = sweep::run_replications(&cfg, spec.trace, threads)?;
+    let sim_seconds = started.elapsed().as_secs_f64();
+    let out = out_dir(c.out.as_deref(), &cfg.name, "");
+    let mut files = report::write_run(&out, &runs, spec.trace).map_err(JobError::Report)?;
+    files.push("manifest.json".into());
+    let m = Manifest {
+        scenario_origin: Some(source.origin().to_string()),
+        resolved_scenario: Some(cfg.clone()),
+        wall_time_seconds: sim_seconds,
+        files,
+        ..manifest(&c.command_line, &overrides, &cfg, threads)
+    };
+    let output = finish(out, &m, c.no_charts)?;
+    Ok(RunReport {
+        config: cfg,
+        runs,
+        output,
+        wall_time: started.elapsed(),
+    })
+}

@@ -1,0 +1,298 @@
+//! The sweep job: a scenario over a grid (or Latin hypercube) of parameter values,
+//! streamed point by point into the output folder, resumable, optionally one shard.
+
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+use super::{
+    finish, manifest, out_dir, prepare, threads, CommonSpec, JobError, Output, UsageError,
+};
+use crate::model::Summary;
+use crate::report::sweep::SweepWriter;
+use crate::report::{Manifest, SweepManifest};
+use crate::scenario::ScenarioConfig;
+use crate::sweep::{self, plan, Outcome, SweepOptions, SweepPlan};
+
+/// Replications per point at most with a CI target, unless the spec says otherwise.
+pub const DEFAULT_MAX_REPLICATIONS: u32 = 200;
+
+/// Points whose overview a [`SweepReport`] keeps.
+const OVERVIEW_POINTS: usize = 40;
+
+/// What to sweep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepSpec {
+    /// Scenario, overrides, output folder, threads, charts, command line.
+    pub common: CommonSpec,
+    /// Axes as `KEY=V1,V2,...` or `KEY=START..END:STEP`; they add to (or replace, by
+    /// key) the axes of the file's `[sweep]` table.
+    pub vary: Vec<String>,
+    /// Draw this many points by Latin hypercube instead of the full grid (overrides the
+    /// file's `sample`).
+    pub sample: Option<usize>,
+    /// Also write `incidents.csv`.
+    pub trace: bool,
+    /// Run only shard `K/N` (1-based, as text): every N-th point.
+    pub shard: Option<String>,
+    /// Continue an interrupted sweep in the same output folder.
+    pub resume: bool,
+    /// Add replications until every headline metric's 95% CI half-width is within this
+    /// fraction of its mean.
+    pub ci_target: Option<f64>,
+    /// Upper bound on replications per point with `ci_target`.
+    pub max_replications: u32,
+}
+
+impl Default for SweepSpec {
+    fn default() -> Self {
+        SweepSpec {
+            common: CommonSpec::default(),
+            vary: Vec::new(),
+            sample: None,
+            trace: false,
+            shard: None,
+            resume: false,
+            ci_target: None,
+            max_replications: DEFAULT_MAX_REPLICATIONS,
+        }
+    }
+}
+
+/// How the caller watches and stops a sweep.
+#[derive(Clone, Copy)]
+pub struct SweepHooks<'a> {
+    /// Raised (by a Ctrl-C handler, say) to stop the sweep after its complete points;
+    /// the sweep then returns [`JobError::Interrupted`].
+    pub stop: &'a AtomicBool,
+    /// Called from worker threads with (runs done, runs expected) as runs finish, and
+    /// with (0, runs expected) before the first. The expected number grows when a CI
+    /// target adds replications.
+    pub progress: &'a (dyn Fn(u64, u64) + Sync),
+}
+
+static NEVER: AtomicBool = AtomicBool::new(false);
+
+impl Default for SweepHooks<'_> {
+    /// Never stops, reports no progress.
+    fn default() -> Self {
+        SweepHooks {
+            stop: &NEVER,
+            progress: &|_, _| {},
+        }
+    }
+}
+
+impl std::fmt::Debug for SweepHooks<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SweepHooks")
+            .field("stop", &self.stop)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One point that ran, for an overview (the full results are in the CSV files).
+#[derive(Debug, Clone)]
+pub struct PointOverview {
+    /// Point index in the plan.
+    pub point: usize,
+    /// Its axis values, as written in the CSV files.
+    pub axis_values: Vec<String>,
+    /// One summary per replication.
+    pub summaries: Vec<Summary>,
+}
+
+/// What a sweep job did.
+#[derive(Debug, Clone)]
+pub struct SweepReport {
+    /// The base scenario (overrides applied, no axis values).
+    pub config: ScenarioConfig,
+    /// The axes' key paths.
+    pub axes: Vec<String>,
+    /// Points in the whole plan.
+    pub points: usize,
+    /// `(K, N)` when one shard ran.
+    pub shard: Option<(usize, usize)>,
+    /// Points of this shard (all of them without a shard).
+    pub points_in_shard: usize,
+    /// Points already complete from an earlier, interrupted call (with resume).
+    pub resumed_after: usize,
+    /// Points run by this call.
+    pub points_run: usize,
+    /// The first points run by this call (at most 40), in point order.
+    pub first_points: Vec<PointOverview>,
+    /// The CI target, if any.
+    pub ci_target: Option<f64>,
+    /// Fewest and most replications a point ran (0 and 0 when none ran).
+    pub replications_per_point: (u64, u64),
+    /// Runs in this call.
+    pub runs: u64,
+    /// The output folder and what was written there (no charts for a shard).
+    pub output: Output,
+    /// Wall time of the whole job.
+    pub wall_time: Duration,
+}
+
+/// Parses `K/N` with 1 ≤ K ≤ N.
+fn parse_shard(text: &str) -> Result<(usize, usize), UsageError> {
+    let bad = || UsageError::Shard(text.to_string());
+    let (k, n) = text.split_once('/').ok_or_else(bad)?;
+    let k: usize = k.trim().parse().map_err(|_| bad())?;
+    let n: usize = n.trim().parse().map_err(|_| bad())?;
+    if k == 0 || n == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
+}
+
+/// Runs the sweep (or its shard) and writes `runs.csv`, `points.csv`, the per-entity
+/// CSVs, `manifest.json` and, unless a shard, the charts. Every argument and every
+/// point's scenario is checked before anything is written. Points stream into
+/// `OUT/.partial/` and move into place at the end; a stopped sweep keeps its complete
+/// points there for a resume.
+pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, JobError> {
+    let started = Instant::now();
+    let c = &spec.common;
+    let (source, base, base_cfg) = prepare(c)?;
+    let file = plan::from_file(&source)?;
+    let mut axes = file.axes;
+    for v in &spec.vary {
+        let axis = sweep::parse_vary(v)?;
+        match axes.iter_mut().find(|x| x.key == axis.key) {
+            Some(x) => *x = axis,
+            None => axes.push(axis),
+        }
+    }
+    let sample = spec.sample.or(file.sample);
+    let plan = match sample {
+        Some(n) => SweepPlan::latin_hypercube(axes, n, base_cfg.simulation.seed)?,
+        None => SweepPlan::grid(axes)?,
+    };
+    let shard = spec.shard.as_deref().map(parse_shard).transpose()?;
+    if let Some(t) = spec.ci_target {
+        if !(t > 0.0 && t.is_finite()) {
+            return Err(UsageError::CiTarget(t).into());
+        }
+        if spec.max_replications < base_cfg.simulation.replications.max(2) {
+            return Err(UsageError::MaxReplications {
+                max: spec.max_replications,
+                start: base_cfg.simulation.replications,
+            }
+            .into());
+        }
+    }
+    sweep::check_plan(&source, &base, &plan)?;
+    let axis_keys: Vec<String> = plan.axes.iter().map(|x| x.key.clone()).collect();
+    let identity = serde_json::json!({
+        "scenario": source.resolved_table(&base).ok(),
+        "axes": axis_keys,
+        "points": plan.points.iter().map(|p| p.iter().map(plan::value_text).collect::<Vec<_>>()).collect::<Vec<_>>(),
+        "ci_target": spec.ci_target,
+        "max_replications": spec.ci_target.map(|_| spec.max_replications),
+        "trace": spec.trace,
+    });
+    let fingerprint = format!("{:016x}", crate::engine::fnv1a64(&identity.to_string()));
+    let out = out_dir(c.out.as_deref(), &base_cfg.name, "-sweep");
+    let shard_tag = shard.map_or(String::new(), |(k, n)| format!("/shard {k}/{n}"));
+    let mut writer = SweepWriter::open(
+        &out,
+        &axis_keys,
+        &format!("{fingerprint}{shard_tag}"),
+        spec.trace,
+        spec.resume,
+    )
+    .map_err(JobError::Report)?;
+    let done: Vec<usize> = writer.completed().to_vec();
+    let in_shard = sweep::shard_points(plan.points.len(), shard).len();
+    let threads = threads(c.threads);
+    let opts = SweepOptions {
+        threads,
+        shard,
+        ci_target: spec.ci_target,
+        max_replications: spec.max_replications,
+        trace: spec.trace,
+    };
+    let total = (in_shard - done.len()) as u64 * u64::from(base_cfg.simulation.replications);
+    (hooks.progress)(0, total);
+    let mut first_points = Vec::new();
+    let mut reps = (u64::MAX, 0u64, 0u64);
+    let prepare_point = |pr: sweep::PointRuns| {
+        let values: Vec<String> = (0..plan.axes.len())
+            .map(|x| plan.value_text(pr.point, x))
+            .collect();
+        let encoded = SweepWriter::encode(pr.point, &values, &pr.runs, spec.trace);
+        let overview = PointOverview {
+            point: pr.point,
+            axis_values: values,
+            summaries: pr.runs.iter().map(|r| r.summary.clone()).collect(),
+        };
+        (encoded, overview)
+    };
+    let outcome = sweep::execute(
+        &source,
+        &base,
+        &plan,
+        &opts,
+        &|p| done.contains(&p),
+        hooks.stop,
+        &|n| (hooks.progress)(n, total.max(n)),
+        &prepare_point,
+        |(encoded, overview)| {
+            let n = overview.summaries.len() as u64;
+            reps = (reps.0.min(n), reps.1.max(n), reps.2 + n);
+            if first_points.len() < OVERVIEW_POINTS {
+                first_points.push(overview);
+            }
+            writer.write_encoded(encoded?)
+        },
+    );
+    match outcome.map_err(JobError::Sweep)? {
+        Outcome::Complete => {}
+        Outcome::Stopped => {
+            return Err(JobError::Interrupted {
+                completed: writer.completed().len(),
+                points: in_shard,
+                out,
+            })
+        }
+    }
+    let mut files = writer.finish().map_err(JobError::Report)?;
+    files.push("manifest.json".into());
+    let replications_per_point = (if reps.0 == u64::MAX { 0 } else { reps.0 }, reps.1);
+    let m = Manifest {
+        scenario_origin: Some(source.origin().to_string()),
+        resolved_scenario: Some(base_cfg.clone()),
+        wall_time_seconds: started.elapsed().as_secs_f64(),
+        files,
+        sweep: Some(SweepManifest {
+            sweep_fingerprint: fingerprint,
+            axes: axis_keys.clone(),
+            points: plan.points.len(),
+            sample,
+            shard,
+            points_in_shard: in_shard,
+            ci_target: spec.ci_target,
+            max_replications: spec.max_replications,
+            replications_per_point_min: replications_per_point.0,
+            replications_per_point_max: replications_per_point.1,
+            runs: reps.2,
+            merged_from: None,
+        }),
+        ..manifest(&c.command_line, &base, &base_cfg, threads)
+    };
+    let output = finish(out, &m, c.no_charts || shard.is_some())?;
+    Ok(SweepReport {
+        config: base_cfg,
+        axes: axis_keys,
+        points: plan.points.len(),
+        shard,
+        points_in_shard: in_shard,
+        resumed_after: done.len(),
+        points_run: in_shard - done.len(),
+        first_points,
+        ci_target: spec.ci_target,
+        replications_per_point,
+        runs: reps.2,
+        output,
+        wall_time: started.elapsed(),
+    })
+}
