@@ -94,6 +94,9 @@ pub fn run(c: &Common, trace: bool) -> u8 {
         );
         let summaries: Vec<_> = r.runs.iter().map(|r| &r.summary).collect();
         say_raw!("{}", report::headline_table(&summaries));
+        if let Some(table) = terminal::team_table(&r.runs) {
+            say_raw!("{table}");
+        }
         say_wrote(&r.output.dir, r.wall_time);
     }
     0
@@ -207,6 +210,9 @@ pub fn compare(c: &Common, variants: &[String]) -> u8 {
     if !c.quiet {
         say_charts(r.output.charts);
         say_raw!("{}", terminal::compare_table(&r.names, &r.rows));
+        if let Some(table) = terminal::compare_team_table(&r.rows) {
+            say_raw!("{table}");
+        }
         say!(
             "paired on {} replications (same seeds); * = 95% CI of the difference excludes 0",
             r.base.simulation.replications

@@ -154,7 +154,7 @@ pub fn compare(spec: &CompareSpec) -> Result<CompareReport, JobError> {
         .iter()
         .map(|v| v.iter().map(|r| r.summary.clone()).collect())
         .collect();
-    let rows = sweep::compare::compare(&names, &summaries);
+    let rows = sweep::compare::compare(&names, &runs);
     let out = out_dir(c.out.as_deref(), &base_cfg.name, "-compare");
     report::write_csv(&out.join("compare.csv"), &rows).map_err(JobError::Report)?;
     let header = report::sweep::runs_header(&["variant".into(), "replication".into()]);

@@ -32,9 +32,9 @@ pub struct RunReport {
 }
 
 /// Runs every replication of the scenario and writes `summary.csv`, `teams.csv`,
-/// `services.csv`, `weekly.csv` (and with `trace`, `incidents.csv`), `manifest.json`
-/// and the charts into the output folder. Nothing is written when the scenario or an
-/// argument is invalid.
+/// `sites.csv`, `services.csv`, `weekly.csv` (and with `trace`, `incidents.csv`),
+/// `manifest.json` and the charts into the output folder. Nothing is written when the
+/// scenario or an argument is invalid.
 pub fn run(spec: &RunSpec) -> Result<RunReport, JobError> {
     let started = Instant::now();
     let c = &spec.common;

@@ -81,7 +81,9 @@ pub struct MetricDef {
     pub headline: bool,
     /// Watched by `--ci-target`.
     pub ci_target: bool,
-    /// A count: written as an integer in `summary.csv`.
+    /// Also computed for each team (a column of `teams.csv`, rows of `compare.csv`).
+    pub per_team: bool,
+    /// A count: written as an integer in CSV files.
     pub integer: bool,
 }
 
@@ -96,6 +98,7 @@ macro_rules! catalogue {
             limits: $limits:expr,
             headline: $headline:literal,
             ci_target: $ci:literal,
+            per_team: $per_team:literal,
             integer: $integer:literal $(,)?
         }
     ),* $(,)?) => {
@@ -116,6 +119,7 @@ macro_rules! catalogue {
                 limits: $limits,
                 headline: $headline,
                 ci_target: $ci,
+                per_team: $per_team,
                 integer: $integer,
             },
         )*];
@@ -132,139 +136,167 @@ catalogue! {
     Incidents {
         key: "incidents", label: "incidents", title: "Incidents",
         unit: "incidents in the statistics window", limits: &[],
-        headline: true, ci_target: true, integer: true,
+        headline: true, ci_target: true, per_team: true, integer: true,
     },
     /// Mean pages per counted shift, all teams.
     PagesPerShiftMean {
         key: "pages_per_shift_mean", label: "pages per shift", title: "Pages per shift",
         unit: "pages per on-call shift", limits: &[PAGER_BUDGET],
-        headline: true, ci_target: true, integer: false,
+        headline: true, ci_target: true, per_team: true, integer: false,
     },
     /// 95th percentile of pages per shift.
     PagesPerShiftP95 {
         key: "pages_per_shift_p95", label: "pages per shift, p95",
         title: "Pages per shift, 95th percentile", unit: "pages per on-call shift (p95)",
-        limits: &[PAGER_BUDGET], headline: true, ci_target: true, integer: false,
+        limits: &[PAGER_BUDGET], headline: true, ci_target: true, per_team: true, integer: false,
     },
     /// Share of shifts with more pages than their team's pager budget.
     ShiftsOverBudgetFrac {
         key: "shifts_over_budget_frac", label: "shifts over budget",
         title: "Shifts over the pager budget", unit: "share of shifts", limits: &[],
-        headline: true, ci_target: true, integer: false,
+        headline: true, ci_target: true, per_team: true, integer: false,
     },
     /// Mean time from page to the start of handling (queueing delay Wq), hours.
     WaitHoursMean {
         key: "wait_hours_mean", label: "wait for responder, h", title: "Wait for a responder",
-        unit: "hours", limits: &[], headline: true, ci_target: true, integer: false,
+        unit: "hours", limits: &[], headline: true, ci_target: true, per_team: true, integer: false,
     },
     /// Mean acknowledge delay, hours.
     AckHoursMean {
         key: "ack_hours_mean", label: "acknowledge, h", title: "Acknowledge delay",
-        unit: "hours", limits: &[], headline: false, ci_target: false, integer: false,
+        unit: "hours", limits: &[], headline: false, ci_target: false, per_team: false, integer: false,
     },
     /// Mean time from page to mitigation, hours.
     TtmHoursMean {
         key: "ttm_hours_mean", label: "time to mitigate, h", title: "Time to mitigate",
-        unit: "hours", limits: &[], headline: true, ci_target: true, integer: false,
+        unit: "hours", limits: &[], headline: true, ci_target: true, per_team: true, integer: false,
     },
     /// 90th percentile of time to mitigate, hours.
     TtmHoursP90 {
         key: "ttm_hours_p90", label: "time to mitigate p90, h",
         title: "Time to mitigate, 90th percentile", unit: "hours", limits: &[],
-        headline: true, ci_target: true, integer: false,
+        headline: true, ci_target: true, per_team: false, integer: false,
     },
     /// Share of on-shift responder time spent handling incidents (at most 1).
     ResponderBusyFrac {
         key: "responder_busy_frac", label: "responder busy", title: "Responders busy",
         unit: "share of on-shift responder time", limits: &[],
-        headline: true, ci_target: true, integer: false,
+        headline: true, ci_target: true, per_team: true, integer: false,
     },
     /// Handling hours done after the responder's shift ended (long incidents carried
     /// past a handover).
     HandoverOverrunHours {
         key: "handover_overrun_hours", label: "handling after shift end, h",
         title: "Handling after the shift ended", unit: "hours", limits: &[],
-        headline: false, ci_target: false, integer: false,
+        headline: false, ci_target: false, per_team: true, integer: false,
     },
     /// Hours engineers spent on shift as responders, in any role, over head count ×
     /// 168 h: the share of time on call the SRE book caps at 25% (ch.11).
     OncallTimeFrac {
         key: "oncall_time_frac", label: "on-call share (≤ 0.25)", title: "Time on call",
         unit: "share of all hours on shift", limits: &[ONCALL_LIMIT],
-        headline: true, ci_target: true, integer: false,
+        headline: true, ci_target: true, per_team: true, integer: false,
     },
     /// Primaries' working hours written off for project work (SRE book ch.29), over
     /// capacity.
     OncallWriteoffFrac {
         key: "oncall_writeoff_frac", label: "primary write-off", title: "Primary write-off",
         unit: "share of working time", limits: &[],
-        headline: false, ci_target: false, integer: false,
+        headline: false, ci_target: false, per_team: true, integer: false,
     },
     /// Ops hours (handling, follow-up, tickets, interrupts) over capacity.
     OpsLoadFrac {
         key: "ops_load_frac", label: "ops load (≤ 0.50)", title: "Ops load",
         unit: "ops load (share of capacity)", limits: &[OPS_CAP],
-        headline: true, ci_target: true, integer: false,
+        headline: true, ci_target: true, per_team: true, integer: false,
     },
     /// Highest weekly ops load of any team.
     OpsLoadMaxFrac {
         key: "ops_load_max_frac", label: "worst weekly ops load", title: "Worst weekly ops load",
         unit: "ops load (share of capacity)", limits: &[OPS_CAP],
-        headline: true, ci_target: true, integer: false,
+        headline: true, ci_target: true, per_team: true, integer: false,
+    },
+    /// Weeks in which a team's ops load was above the 50% cap, summed over teams.
+    WeeksOverOpsCap {
+        key: "weeks_over_ops_cap", label: "weeks over the ops cap", title: "Weeks over the ops cap",
+        unit: "team-weeks above 50% ops load", limits: &[],
+        headline: false, ci_target: false, per_team: true, integer: true,
     },
     /// Project hours left per engineer and week.
     ProjectHoursPerEngineerWeek {
         key: "project_hours_per_engineer_week", label: "project h / engineer-week",
         title: "Project time", unit: "hours per engineer-week", limits: &[],
-        headline: true, ci_target: true, integer: false,
+        headline: true, ci_target: true, per_team: true, integer: false,
     },
     /// Pages reaching an engineer off-hours, per engineer and month.
     OffhoursPagesPerEngineerMonth {
         key: "offhours_pages_per_engineer_month", label: "off-hours pages / eng-month",
         title: "Off-hours pages", unit: "pages per engineer-month", limits: &OFFHOURS_LEVELS,
-        headline: true, ci_target: true, integer: false,
+        headline: true, ci_target: true, per_team: true, integer: false,
     },
     /// Share of evaluated SLO windows (service × window) within budget.
     SloMetFrac {
         key: "slo_met_frac", label: "SLO windows met", title: "SLO windows met",
         unit: "share of SLO windows met", limits: &[],
-        headline: true, ci_target: true, integer: false,
+        headline: true, ci_target: true, per_team: false, integer: false,
     },
     /// Mean error budget spent per evaluated window, as a fraction of the budget.
     ErrorBudgetSpentFrac {
         key: "error_budget_spent_frac", label: "error budget spent", title: "Error budget spent",
         unit: "share of error budget", limits: &[],
-        headline: true, ci_target: true, integer: false,
+        headline: true, ci_target: true, per_team: false, integer: false,
     },
     /// Pages that arrived while the shift had no eligible responder.
     UncoveredPages {
         key: "uncovered_pages", label: "uncovered pages", title: "Uncovered pages",
         unit: "pages with nobody on shift", limits: &[],
-        headline: false, ci_target: false, integer: true,
+        headline: false, ci_target: false, per_team: true, integer: true,
     },
     /// Incidents paged in the window and not yet mitigated at the horizon.
     IncidentsOpenAtEnd {
         key: "incidents_open_at_end", label: "open at the horizon",
         title: "Incidents open at the horizon", unit: "incidents", limits: &[],
-        headline: false, ci_target: false, integer: true,
+        headline: false, ci_target: false, per_team: false, integer: true,
     },
     /// Time-average number of incidents waiting for a responder.
     QueueLengthMean {
         key: "queue_length_mean", label: "pages waiting", title: "Pages waiting",
         unit: "incidents waiting (time average)", limits: &[],
-        headline: false, ci_target: false, integer: false,
+        headline: false, ci_target: false, per_team: false, integer: false,
     },
     /// Incidents per hour of the window.
     ArrivalsPerHour {
         key: "arrivals_per_hour", label: "arrivals per hour", title: "Arrival rate",
         unit: "incidents per hour", limits: &[],
-        headline: false, ci_target: false, integer: false,
+        headline: false, ci_target: false, per_team: false, integer: false,
     },
     /// Mean SRE head count over the window.
     EngineersMean {
         key: "engineers_mean", label: "engineers", title: "Head count",
         unit: "engineers (mean over the window)", limits: &[],
-        headline: false, ci_target: false, integer: false,
+        headline: false, ci_target: false, per_team: true, integer: false,
+    },
+    /// Mean pages per shift of the team with the highest in this replication: the
+    /// pager budget applies to each rotation.
+    WorstTeamPagesPerShiftMean {
+        key: "worst_team_pages_per_shift_mean", label: "worst team: pages per shift",
+        title: "Pages per shift, worst team", unit: "pages per on-call shift",
+        limits: &[PAGER_BUDGET], headline: true, ci_target: true, per_team: false,
+        integer: false,
+    },
+    /// On-call share of the team with the highest in this replication.
+    WorstTeamOncallTimeFrac {
+        key: "worst_team_oncall_time_frac", label: "worst team: on-call share",
+        title: "Time on call, worst team", unit: "share of all hours on shift",
+        limits: &[ONCALL_LIMIT], headline: true, ci_target: true, per_team: false,
+        integer: false,
+    },
+    /// Ops load of the team with the highest in this replication.
+    WorstTeamOpsLoadFrac {
+        key: "worst_team_ops_load_frac", label: "worst team: ops load",
+        title: "Ops load, worst team", unit: "ops load (share of capacity)",
+        limits: &[OPS_CAP], headline: true, ci_target: true, per_team: false,
+        integer: false,
     },
 }
 
@@ -291,6 +323,11 @@ impl Metric {
     /// The headline metrics, in catalogue order.
     pub fn headline() -> impl Iterator<Item = Metric> {
         Metric::ALL.iter().copied().filter(|m| m.def().headline)
+    }
+
+    /// The metrics also computed per team, in catalogue order.
+    pub fn per_team() -> impl Iterator<Item = Metric> {
+        Metric::ALL.iter().copied().filter(|m| m.def().per_team)
     }
 }
 
@@ -329,13 +366,14 @@ impl IndexMut<Metric> for MetricValues {
     }
 }
 
-/// Serialises `values` as struct fields named by the catalogue's keys, counts as
-/// integers (for CSV rows whose other fields come first).
+/// Serialises the `values` of the metrics `which` keeps as struct fields named by the
+/// catalogue's keys, counts as integers (for CSV rows whose other fields come first).
 pub(crate) fn serialize_fields<S: SerializeStruct>(
     s: &mut S,
     values: &MetricValues,
+    which: impl Fn(&MetricDef) -> bool,
 ) -> Result<(), S::Error> {
-    for (m, x) in values.iter() {
+    for (m, x) in values.iter().filter(|(m, _)| which(m.def())) {
         let def = m.def();
         if def.integer && x.is_finite() && x >= 0.0 {
             s.serialize_field(def.key, &(x as u64))?;
@@ -349,7 +387,7 @@ pub(crate) fn serialize_fields<S: SerializeStruct>(
 impl Serialize for MetricValues {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut s = serializer.serialize_struct("MetricValues", N_METRICS)?;
-        serialize_fields(&mut s, self)?;
+        serialize_fields(&mut s, self, |_| true)?;
         s.end()
     }
 }

@@ -200,14 +200,15 @@ impl Model<'_> {
     /// The current shift of `team` ends at `t`: books it and begins the next one.
     pub(super) fn end_shift(&mut self, team: TeamId, t: f64) {
         self.book_shift_time(team, t);
-        let rot = &self.world.team(team).rotation;
-        let (start, end, pages, k) = (
-            rot.shift_start,
-            rot.shift_end,
+        let tm = self.world.team(team);
+        let rot = &tm.rotation;
+        let (span, pages, k) = (
+            (rot.shift_start, rot.shift_end),
             rot.shift_pages,
             rot.shift_index,
         );
-        if self.recorder.shift_ended(team, start, end, pages) {
+        let budget = tm.params.pager_budget;
+        if self.recorder.shift_ended(team, span, pages, budget) {
             let ledger = &mut self.ledgers[team.index()];
             ledger.shifts += 1;
             ledger.shift_pages += u64::from(pages);
@@ -236,9 +237,9 @@ impl Model<'_> {
             let off = self.world.engineer(p).utc_offset_hours;
             ledger.writeoff_hours += WORKING_DAY.overlap_hours(from, t, off);
         }
-        let responders = rot.on_shift.len();
-        ledger.oncall_hours += (t - from) * responders as f64;
-        self.recorder.oncall_booked(team, from, t, responders);
+        ledger.oncall_hours += (t - from) * rot.on_shift.len() as f64;
+        self.recorder
+            .oncall_booked(&self.world, team, (from, t), &rot.on_shift);
         self.world.team_mut(team).rotation.booked_to = t;
     }
 
@@ -360,7 +361,7 @@ impl Model<'_> {
         eng.handling = Some(id);
         eng.busy_since = t;
         let offset = eng.utc_offset_hours;
-        let team = eng.team;
+        let (team, site) = (eng.team, eng.site);
         let offhours = !WORKING_TIME.contains(t, offset);
         let tm = &self.world.teams[team.index()];
         let rng = &mut self.rngs[inc.service.index()].handling;
@@ -384,7 +385,8 @@ impl Model<'_> {
         slot.ack = ack;
         slot.responder = Some(e);
         let started = *slot;
-        self.recorder.handling_started(team, &started, t, offhours);
+        self.recorder
+            .handling_started((team, site), &started, t, offhours);
         self.sim
             .schedule(end, Event::IncidentMitigated { incident: id });
     }

@@ -8,11 +8,13 @@
 use super::accounting::{ratio, WeekFigures, OPS_CAP_FRAC};
 use super::metrics::{Metric, MetricValues};
 use super::oncall::WORKING_TIME;
-use super::results::{IncidentRecord, RunResult, ServiceResult, Summary, TeamResult, WeeklyRow};
+use super::results::{
+    IncidentRecord, RunResult, ServiceResult, SiteResult, Summary, TeamResult, WeeklyRow,
+};
 use super::run::RunOptions;
 use super::slo::ClosedWindow;
 use super::stats::{CountHistogram, LogHistogram, Mean};
-use super::world::{Incident, ServiceId, TeamId, World};
+use super::world::{EngineerId, Incident, ServiceId, TeamId, World};
 use crate::engine::calendar::HOURS_PER_WEEK;
 use crate::scenario::ScenarioConfig;
 
@@ -24,11 +26,13 @@ pub fn clipped(a: f64, b: f64, lo: f64, hi: f64) -> f64 {
     (b.min(hi) - a.max(lo)).max(0.0)
 }
 
-/// One team's sums over the statistics window.
+/// One team's sums over the statistics window (or every team's, merged).
 #[derive(Debug, Clone, Default)]
 struct TeamTotals {
     incidents: u64,
     shifts: CountHistogram,
+    /// Shifts over the pager budget.
+    shifts_over_budget: u64,
     uncovered: u64,
     wait: Mean,
     ttm: Mean,
@@ -45,6 +49,84 @@ struct TeamTotals {
     engineer_weeks: f64,
     ops_load_max: f64,
     weeks_over_cap: u64,
+    offhours_pages: u64,
+}
+
+impl TeamTotals {
+    /// Adds another team's sums (the highest weekly ops load is the larger of the two;
+    /// NaN until a first team is merged).
+    fn merge(&mut self, o: &TeamTotals) {
+        self.incidents += o.incidents;
+        self.shifts.merge(&o.shifts);
+        self.shifts_over_budget += o.shifts_over_budget;
+        self.uncovered += o.uncovered;
+        self.wait.merge(&o.wait);
+        self.ttm.merge(&o.ttm);
+        self.oncall_hours += o.oncall_hours;
+        self.busy_on_shift_hours += o.busy_on_shift_hours;
+        self.overrun_hours += o.overrun_hours;
+        self.capacity_hours += o.capacity_hours;
+        self.ops_hours += o.ops_hours;
+        self.writeoff_hours += o.writeoff_hours;
+        self.project_hours += o.project_hours;
+        self.engineer_weeks += o.engineer_weeks;
+        self.ops_load_max = if self.ops_load_max.is_nan() {
+            o.ops_load_max
+        } else {
+            self.ops_load_max.max(o.ops_load_max)
+        };
+        self.weeks_over_cap += o.weeks_over_cap;
+        self.offhours_pages += o.offhours_pages;
+    }
+
+    /// The value of a metric over these sums; `None` for the metrics that are not per
+    /// team. Every metric of the catalogue has its arm here.
+    fn value(&self, m: Metric, window_hours: f64) -> Option<f64> {
+        let engineer_months = self.engineer_weeks / WEEKS_PER_MONTH;
+        let v = match m {
+            Metric::Incidents => self.incidents as f64,
+            Metric::PagesPerShiftMean => self.shifts.mean(),
+            Metric::PagesPerShiftP95 => self.shifts.quantile(0.95),
+            Metric::ShiftsOverBudgetFrac => {
+                ratio(self.shifts_over_budget as f64, self.shifts.count() as f64)
+            }
+            Metric::WaitHoursMean => self.wait.mean(),
+            Metric::TtmHoursMean => self.ttm.mean(),
+            Metric::ResponderBusyFrac => ratio(self.busy_on_shift_hours, self.oncall_hours),
+            Metric::HandoverOverrunHours => self.overrun_hours,
+            Metric::OncallTimeFrac => {
+                ratio(self.oncall_hours, self.engineer_weeks * HOURS_PER_WEEK)
+            }
+            Metric::OncallWriteoffFrac => ratio(self.writeoff_hours, self.capacity_hours),
+            Metric::OpsLoadFrac => ratio(self.ops_hours, self.capacity_hours),
+            Metric::OpsLoadMaxFrac => self.ops_load_max,
+            Metric::WeeksOverOpsCap => self.weeks_over_cap as f64,
+            Metric::ProjectHoursPerEngineerWeek => ratio(self.project_hours, self.engineer_weeks),
+            Metric::OffhoursPagesPerEngineerMonth => {
+                ratio(self.offhours_pages as f64, engineer_months)
+            }
+            Metric::UncoveredPages => self.uncovered as f64,
+            Metric::EngineersMean => ratio(self.engineer_weeks * HOURS_PER_WEEK, window_hours),
+            Metric::AckHoursMean
+            | Metric::TtmHoursP90
+            | Metric::SloMetFrac
+            | Metric::ErrorBudgetSpentFrac
+            | Metric::IncidentsOpenAtEnd
+            | Metric::QueueLengthMean
+            | Metric::ArrivalsPerHour
+            | Metric::WorstTeamPagesPerShiftMean
+            | Metric::WorstTeamOncallTimeFrac
+            | Metric::WorstTeamOpsLoadFrac => return None,
+        };
+        Some(v)
+    }
+}
+
+/// The engineers of one team at one site: their sums over the statistics window.
+#[derive(Debug, Clone, Copy, Default)]
+struct SiteTotals {
+    engineer_weeks: f64,
+    oncall_hours: f64,
     offhours_pages: u64,
 }
 
@@ -72,23 +154,11 @@ struct RunTotals {
     open_at_end: u64,
 }
 
-/// The run's totals pooled over every team, from which the summary metrics follow.
+/// Every team's sums merged, with the run's own, from which the summary follows.
 struct Pooled<'a> {
     run: &'a RunTotals,
-    shifts: CountHistogram,
-    over_budget: f64,
-    oncall_hours: f64,
-    busy_on_shift_hours: f64,
-    overrun_hours: f64,
-    capacity_hours: f64,
-    ops_hours: f64,
-    writeoff_hours: f64,
-    project_hours: f64,
-    engineer_weeks: f64,
-    ops_load_max: f64,
-    offhours_pages: u64,
-    uncovered: u64,
-    incidents: u64,
+    teams: TeamTotals,
+    team_rows: &'a [TeamResult],
     slo_evaluated: u64,
     slo_met: u64,
     spent_frac_sum: f64,
@@ -96,37 +166,31 @@ struct Pooled<'a> {
 }
 
 impl Pooled<'_> {
-    /// The value of one summary metric: every metric of the catalogue has its arm here.
+    /// The value of one summary metric: the run's own figure where it has one (means
+    /// over every incident, SLO windows, the queue), the worst team's for the
+    /// worst-team metrics, else the formula of [`TeamTotals::value`] on the merged sums.
     fn value(&self, m: Metric) -> f64 {
+        let worst = |of: Metric| {
+            self.team_rows
+                .iter()
+                .map(|t| t[of])
+                .filter(|v| v.is_finite())
+                .fold(f64::NAN, f64::max)
+        };
         match m {
-            Metric::Incidents => self.incidents as f64,
-            Metric::PagesPerShiftMean => self.shifts.mean(),
-            Metric::PagesPerShiftP95 => self.shifts.quantile(0.95),
-            Metric::ShiftsOverBudgetFrac => ratio(self.over_budget, self.shifts.count() as f64),
             Metric::WaitHoursMean => self.run.wait.mean(),
             Metric::AckHoursMean => self.run.ack.mean(),
             Metric::TtmHoursMean => self.run.ttm.mean(),
             Metric::TtmHoursP90 => self.run.ttm_hist.quantile(0.9),
-            Metric::ResponderBusyFrac => ratio(self.busy_on_shift_hours, self.oncall_hours),
-            Metric::HandoverOverrunHours => self.overrun_hours,
-            Metric::OncallTimeFrac => {
-                ratio(self.oncall_hours, self.engineer_weeks * HOURS_PER_WEEK)
-            }
-            Metric::OncallWriteoffFrac => ratio(self.writeoff_hours, self.capacity_hours),
-            Metric::OpsLoadFrac => ratio(self.ops_hours, self.capacity_hours),
-            Metric::OpsLoadMaxFrac => self.ops_load_max,
-            Metric::ProjectHoursPerEngineerWeek => ratio(self.project_hours, self.engineer_weeks),
-            Metric::OffhoursPagesPerEngineerMonth => ratio(
-                self.offhours_pages as f64,
-                self.engineer_weeks / WEEKS_PER_MONTH,
-            ),
             Metric::SloMetFrac => ratio(self.slo_met as f64, self.slo_evaluated as f64),
             Metric::ErrorBudgetSpentFrac => ratio(self.spent_frac_sum, self.slo_evaluated as f64),
-            Metric::UncoveredPages => self.uncovered as f64,
             Metric::IncidentsOpenAtEnd => self.run.open_at_end as f64,
             Metric::QueueLengthMean => ratio(self.run.queue_area, self.window_hours),
-            Metric::ArrivalsPerHour => ratio(self.incidents as f64, self.window_hours),
-            Metric::EngineersMean => ratio(self.engineer_weeks * HOURS_PER_WEEK, self.window_hours),
+            Metric::ArrivalsPerHour => ratio(self.teams.incidents as f64, self.window_hours),
+            Metric::WorstTeamPagesPerShiftMean => worst(Metric::PagesPerShiftMean),
+            Metric::WorstTeamOncallTimeFrac => worst(Metric::OncallTimeFrac),
+            Metric::WorstTeamOpsLoadFrac => worst(Metric::OpsLoadFrac),
+            _ => self.teams.value(m, self.window_hours).unwrap_or(f64::NAN),
         }
     }
 }
@@ -139,15 +203,23 @@ pub struct Recorder {
     horizon: f64,
     run: RunTotals,
     teams: Vec<TeamTotals>,
+    /// By team, then by the scenario's site index.
+    sites: Vec<Vec<SiteTotals>>,
     services: Vec<ServiceTotals>,
     weekly: Vec<WeeklyRow>,
     trace: Vec<IncidentRecord>,
 }
 
 impl Recorder {
-    /// A recorder for a run of `teams` teams and `services` services whose statistics
-    /// window is `[warmup, horizon)` (hours).
-    pub fn new(opts: RunOptions, warmup: f64, horizon: f64, teams: usize, services: usize) -> Self {
+    /// A recorder for a run of `teams` teams, `sites` sites and `services` services
+    /// whose statistics window is `[warmup, horizon)` (hours).
+    pub fn new(
+        opts: RunOptions,
+        (warmup, horizon): (f64, f64),
+        teams: usize,
+        sites: usize,
+        services: usize,
+    ) -> Self {
         Recorder {
             opts,
             warmup,
@@ -157,6 +229,7 @@ impl Recorder {
                 ..RunTotals::default()
             },
             teams: vec![TeamTotals::default(); teams],
+            sites: vec![vec![SiteTotals::default(); sites]; teams],
             services: vec![ServiceTotals::default(); services],
             weekly: Vec::new(),
             trace: Vec::new(),
@@ -202,11 +275,23 @@ impl Recorder {
         }
     }
 
-    /// `responders` engineers of `team` were on shift over `[from, to)`.
+    /// The `responders` of `team` were on shift over `[from, to)`.
     #[inline]
-    pub fn oncall_booked(&mut self, team: TeamId, from: f64, to: f64, responders: usize) {
-        self.teams[team.index()].oncall_hours +=
-            clipped(from, to, self.warmup, self.horizon) * responders as f64;
+    pub fn oncall_booked(
+        &mut self,
+        world: &World,
+        team: TeamId,
+        (from, to): (f64, f64),
+        responders: &[EngineerId],
+    ) {
+        let hours = clipped(from, to, self.warmup, self.horizon);
+        if hours <= 0.0 {
+            return;
+        }
+        self.teams[team.index()].oncall_hours += hours * responders.len() as f64;
+        for &e in responders {
+            self.sites[team.index()][world.engineer(e).site].oncall_hours += hours;
+        }
     }
 
     /// An engineer of `team` was handling a page over `[from, to)`, inside their shift or
@@ -222,20 +307,37 @@ impl Recorder {
         }
     }
 
-    /// A shift of `team` spanning `[start, end)` ended with `pages` pages; returns
-    /// whether it counts (it lies inside the statistics window).
+    /// A shift of `team` spanning `[start, end)` ended with `pages` pages against a
+    /// budget of `budget`; returns whether it counts (it lies inside the statistics
+    /// window).
     #[inline]
-    pub fn shift_ended(&mut self, team: TeamId, start: f64, end: f64, pages: u32) -> bool {
+    pub fn shift_ended(
+        &mut self,
+        team: TeamId,
+        (start, end): (f64, f64),
+        pages: u32,
+        budget: u32,
+    ) -> bool {
         let counted = start >= self.warmup && end <= self.horizon;
         if counted {
-            self.teams[team.index()].shifts.add(pages);
+            let tt = &mut self.teams[team.index()];
+            tt.shifts.add(pages);
+            if pages > budget {
+                tt.shifts_over_budget += 1;
+            }
         }
         counted
     }
 
-    /// A responder of `team` started handling `inc` at `t`.
+    /// A responder of `team` at `site` started handling `inc` at `t`.
     #[inline]
-    pub fn handling_started(&mut self, team: TeamId, inc: &Incident, t: f64, offhours: bool) {
+    pub fn handling_started(
+        &mut self,
+        (team, site): (TeamId, usize),
+        inc: &Incident,
+        t: f64,
+        offhours: bool,
+    ) {
         let tt = &mut self.teams[team.index()];
         if inc.counted {
             let wait = t - inc.paged_at;
@@ -244,6 +346,7 @@ impl Recorder {
             self.run.ack.add(inc.ack);
             if offhours {
                 tt.offhours_pages += 1;
+                self.sites[team.index()][site].offhours_pages += 1;
             }
         }
     }
@@ -295,6 +398,14 @@ impl Recorder {
             tt.writeoff_hours += f.ledger.writeoff_hours;
             tt.project_hours += f.project_hours;
             tt.engineer_weeks += f64::from(f.headcount) * f.week_fraction;
+            let sites = &mut self.sites[team.index()];
+            for e in world
+                .engineers
+                .iter()
+                .filter(|e| e.team == team && e.active)
+            {
+                sites[e.site].engineer_weeks += f.week_fraction;
+            }
             if f.ops_load > tt.ops_load_max {
                 tt.ops_load_max = f.ops_load;
             }
@@ -382,65 +493,46 @@ impl Recorder {
         let horizon = self.horizon;
         let rep = self.opts.replication;
         let window_hours = (horizon - self.warmup).max(0.0);
-
-        let mut shifts = CountHistogram::default();
-        let mut over_budget = 0.0;
-        let (mut oncall, mut busy, mut overrun) = (0.0, 0.0, 0.0);
-        let (mut cap, mut ops, mut writeoff, mut project, mut eng_weeks) =
-            (0.0, 0.0, 0.0, 0.0, 0.0);
-        let (mut ops_max, mut offhours, mut uncovered, mut incidents) = (f64::NAN, 0, 0, 0);
+        let mut merged = TeamTotals {
+            ops_load_max: f64::NAN,
+            ..TeamTotals::default()
+        };
         let mut teams = Vec::with_capacity(self.teams.len());
         for (ti, t) in self.teams.iter().enumerate() {
             let team = &world.teams[ti];
-            let budget = team.params.pager_budget;
-            shifts.merge(&t.shifts);
-            let above = t.shifts.frac_above(budget);
-            if t.shifts.count() > 0 {
-                over_budget += above * t.shifts.count() as f64;
-            }
-            oncall += t.oncall_hours;
-            busy += t.busy_on_shift_hours;
-            overrun += t.overrun_hours;
-            cap += t.capacity_hours;
-            ops += t.ops_hours;
-            writeoff += t.writeoff_hours;
-            project += t.project_hours;
-            eng_weeks += t.engineer_weeks;
-            ops_max = if ops_max.is_nan() {
-                t.ops_load_max
-            } else {
-                ops_max.max(t.ops_load_max)
-            };
-            offhours += t.offhours_pages;
-            uncovered += t.uncovered;
-            incidents += t.incidents;
+            merged.merge(t);
             teams.push(TeamResult {
                 point: self.opts.point,
                 replication: rep,
                 team: team.name.clone(),
-                pager_budget_per_shift: budget,
-                headcount_mean: ratio(t.engineer_weeks * HOURS_PER_WEEK, window_hours),
-                incidents: t.incidents,
+                pager_budget_per_shift: team.params.pager_budget,
                 shifts: t.shifts.count(),
-                pages_per_shift_mean: t.shifts.mean(),
-                pages_per_shift_p95: t.shifts.quantile(0.95),
-                shifts_over_budget_frac: above,
-                uncovered_pages: t.uncovered,
-                wait_hours_mean: t.wait.mean(),
-                ttm_hours_mean: t.ttm.mean(),
-                responder_busy_frac: ratio(t.busy_on_shift_hours, t.oncall_hours),
-                handover_overrun_hours: t.overrun_hours,
-                oncall_time_frac: ratio(t.oncall_hours, t.engineer_weeks * HOURS_PER_WEEK),
-                oncall_writeoff_frac: ratio(t.writeoff_hours, t.capacity_hours),
-                ops_load_frac: ratio(t.ops_hours, t.capacity_hours),
-                ops_load_max_frac: t.ops_load_max,
-                weeks_over_ops_cap: t.weeks_over_cap,
-                project_hours_per_engineer_week: ratio(t.project_hours, t.engineer_weeks),
-                offhours_pages_per_engineer_month: ratio(
-                    t.offhours_pages as f64,
-                    t.engineer_weeks / WEEKS_PER_MONTH,
-                ),
+                values: MetricValues::from_fn(|m| t.value(m, window_hours).unwrap_or(f64::NAN)),
             });
+        }
+        let mut sites = Vec::new();
+        for (ti, by_site) in self.sites.iter().enumerate() {
+            for (si, st) in by_site.iter().enumerate() {
+                let staffed = world
+                    .engineers
+                    .iter()
+                    .any(|e| e.team.index() == ti && e.site == si);
+                if !staffed {
+                    continue;
+                }
+                sites.push(SiteResult {
+                    point: self.opts.point,
+                    replication: rep,
+                    team: world.teams[ti].name.clone(),
+                    site: cfg.sites[si].name.clone(),
+                    engineers_mean: ratio(st.engineer_weeks * HOURS_PER_WEEK, window_hours),
+                    oncall_hours_per_engineer_week: ratio(st.oncall_hours, st.engineer_weeks),
+                    offhours_pages_per_engineer_month: ratio(
+                        st.offhours_pages as f64,
+                        st.engineer_weeks / WEEKS_PER_MONTH,
+                    ),
+                });
+            }
         }
         let mut slo_evaluated = 0;
         let mut slo_met = 0;
@@ -483,20 +575,8 @@ impl Recorder {
             .collect();
         let pooled = Pooled {
             run: &self.run,
-            shifts,
-            over_budget,
-            oncall_hours: oncall,
-            busy_on_shift_hours: busy,
-            overrun_hours: overrun,
-            capacity_hours: cap,
-            ops_hours: ops,
-            writeoff_hours: writeoff,
-            project_hours: project,
-            engineer_weeks: eng_weeks,
-            ops_load_max: ops_max,
-            offhours_pages: offhours,
-            uncovered,
-            incidents,
+            teams: merged,
+            team_rows: &teams,
             slo_evaluated,
             slo_met,
             spent_frac_sum: spent_sum,
@@ -512,9 +592,46 @@ impl Recorder {
         RunResult {
             summary,
             teams,
+            sites,
             services,
             weekly: self.weekly,
             incidents: self.trace,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{simulate, CATALOGUE};
+    use crate::scenario::ScenarioSource;
+
+    #[test]
+    fn a_metric_has_a_team_value_exactly_when_the_catalogue_says_per_team() {
+        let totals = TeamTotals::default();
+        for def in CATALOGUE {
+            assert_eq!(
+                totals.value(def.metric, 1.0).is_some(),
+                def.per_team,
+                "{}",
+                def.key
+            );
+        }
+    }
+
+    #[test]
+    fn every_summary_metric_has_a_value_on_the_baseline() {
+        let cfg = ScenarioSource::baseline()
+            .resolve(&[])
+            .expect("baseline is valid");
+        let r = simulate(&cfg, RunOptions::default());
+        for (m, x) in r.summary.values.iter() {
+            assert!(x.is_finite(), "{}: {x}", m.key());
+        }
+        for t in &r.teams {
+            for m in Metric::per_team() {
+                assert!(t[m].is_finite(), "{} {}: {}", t.team, m.key(), t[m]);
+            }
         }
     }
 }

@@ -36,13 +36,14 @@ impl Serialize for Summary {
         let mut s = serializer.serialize_struct("Summary", 2 + N_METRICS)?;
         s.serialize_field("replication", &self.replication)?;
         s.serialize_field("seed", &self.seed)?;
-        serialize_fields(&mut s, &self.values)?;
+        serialize_fields(&mut s, &self.values, |_| true)?;
         s.end()
     }
 }
 
-/// Per team, one replication.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Per team, one replication: a `teams.csv` row. After the leading fields come the
+/// catalogue's per-team metrics, in catalogue order.
+#[derive(Debug, Clone, PartialEq)]
 pub struct TeamResult {
     /// Sweep point index (0 for a plain run).
     pub point: u64,
@@ -52,41 +53,50 @@ pub struct TeamResult {
     pub team: String,
     /// The team's pager budget per shift (for charts and limits).
     pub pager_budget_per_shift: u32,
-    /// Mean head count over the window.
-    pub headcount_mean: f64,
-    /// Incidents paged to the team in the window.
-    pub incidents: u64,
     /// Shifts counted (inside the window).
     pub shifts: u64,
-    /// Mean pages per shift.
-    pub pages_per_shift_mean: f64,
-    /// 95th percentile of pages per shift.
-    pub pages_per_shift_p95: f64,
-    /// Share of shifts over the pager budget.
-    pub shifts_over_budget_frac: f64,
-    /// Pages that arrived with no eligible responder on shift.
-    pub uncovered_pages: u64,
-    /// Mean wait before handling, hours.
-    pub wait_hours_mean: f64,
-    /// Mean time to mitigate, hours.
-    pub ttm_hours_mean: f64,
-    /// Share of on-shift responder time spent handling incidents.
-    pub responder_busy_frac: f64,
-    /// Handling hours after the responder's shift ended.
-    pub handover_overrun_hours: f64,
-    /// Hours on shift as a responder, in any role, over head count × 168 h.
-    pub oncall_time_frac: f64,
-    /// Primaries' working hours written off for on-call, over capacity.
-    pub oncall_writeoff_frac: f64,
-    /// Ops hours over capacity.
-    pub ops_load_frac: f64,
-    /// Highest weekly ops load.
-    pub ops_load_max_frac: f64,
-    /// Weeks with ops load above 50%.
-    pub weeks_over_ops_cap: u64,
-    /// Project hours per engineer and week.
-    pub project_hours_per_engineer_week: f64,
-    /// Off-hours pages per engineer and month.
+    /// The team's metrics; NaN for metrics that are not per team.
+    pub values: MetricValues,
+}
+
+impl Index<Metric> for TeamResult {
+    type Output = f64;
+    #[inline]
+    fn index(&self, m: Metric) -> &f64 {
+        &self.values[m]
+    }
+}
+
+impl Serialize for TeamResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("TeamResult", 5 + N_METRICS)?;
+        s.serialize_field("point", &self.point)?;
+        s.serialize_field("replication", &self.replication)?;
+        s.serialize_field("team", &self.team)?;
+        s.serialize_field("pager_budget_per_shift", &self.pager_budget_per_shift)?;
+        s.serialize_field("shifts", &self.shifts)?;
+        serialize_fields(&mut s, &self.values, |d| d.per_team)?;
+        s.end()
+    }
+}
+
+/// The engineers of one team at one site, one replication: what the team's average
+/// hides when its sites carry the pager unequally.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SiteResult {
+    /// Sweep point index (0 for a plain run).
+    pub point: u64,
+    /// Replication index.
+    pub replication: u64,
+    /// Team name.
+    pub team: String,
+    /// Site name.
+    pub site: String,
+    /// Mean head count of the team at the site over the window.
+    pub engineers_mean: f64,
+    /// Hours on shift as a responder, in any role, per engineer and week.
+    pub oncall_hours_per_engineer_week: f64,
+    /// Pages reaching an engineer off-hours, per engineer and month.
     pub offhours_pages_per_engineer_month: f64,
 }
 
@@ -200,6 +210,8 @@ pub struct RunResult {
     pub summary: Summary,
     /// One row per team.
     pub teams: Vec<TeamResult>,
+    /// One row per team and site.
+    pub sites: Vec<SiteResult>,
     /// One row per service.
     pub services: Vec<ServiceResult>,
     /// One row per team and week.

@@ -142,7 +142,13 @@ impl<'a> Model<'a> {
             cfg,
             sim,
             horizon,
-            recorder: Recorder::new(opts, warmup, horizon, n_teams, services.len()),
+            recorder: Recorder::new(
+                opts,
+                (warmup, horizon),
+                n_teams,
+                cfg.sites.len(),
+                services.len(),
+            ),
             world: World {
                 engineers,
                 teams,

@@ -23,9 +23,10 @@ const PARTIAL: &str = ".partial";
 const PROGRESS: &str = "progress.json";
 
 /// The per-run CSVs of a sweep, in the order they are written.
-pub const SWEEP_FILES: [&str; 5] = [
+pub const SWEEP_FILES: [&str; 6] = [
     "runs.csv",
     "teams.csv",
+    "sites.csv",
     "services.csv",
     "weekly.csv",
     "incidents.csv",
@@ -275,6 +276,9 @@ impl SweepWriter {
         let mut files = vec![("runs.csv", Vec::new(), runs_rows)];
         let (h, b) = encode_rows("teams.csv", &teams)?;
         files.push(("teams.csv", h, b));
+        let sites: Vec<_> = runs.iter().flat_map(|r| &r.sites).collect();
+        let (h, b) = encode_rows("sites.csv", &sites)?;
+        files.push(("sites.csv", h, b));
         let (h, b) = encode_rows("services.csv", &services)?;
         files.push(("services.csv", h, b));
         let (h, b) = encode_rows("weekly.csv", &weekly)?;

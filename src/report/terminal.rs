@@ -3,9 +3,10 @@
 
 use std::fmt::Write as _;
 
+use crate::model::RunResult;
 use crate::model::{Metric, Summary};
 use crate::sweep::ci::MeanCi;
-use crate::sweep::compare::CompareRow;
+use crate::sweep::compare::{CompareRow, ALL_TEAMS};
 
 fn fmt_num(x: f64) -> String {
     if !x.is_finite() {
@@ -99,7 +100,7 @@ pub fn compare_table(names: &[String], rows: &[CompareRow]) -> String {
         for name in names {
             let Some(r) = rows
                 .iter()
-                .find(|r| r.metric == column && &r.variant == name)
+                .find(|r| r.metric == column && &r.variant == name && r.team == ALL_TEAMS)
             else {
                 continue;
             };
@@ -122,15 +123,11 @@ pub fn compare_table(names: &[String], rows: &[CompareRow]) -> String {
                 _ => (String::new(), String::new()),
             };
             let label = if name == &names[0] { label } else { "" };
-            let mut vname = name.clone();
-            if vname.chars().count() > 24 {
-                vname = vname.chars().take(23).collect::<String>() + "…";
-            }
             let _ = writeln!(
                 s,
                 "{:<28} {:<24} {:>10} {:>10} {:>24}",
                 label,
-                vname,
+                clip(name, 24),
                 f(r.mean),
                 d,
                 ci
@@ -138,4 +135,97 @@ pub fn compare_table(names: &[String], rows: &[CompareRow]) -> String {
         }
     }
     s
+}
+
+/// `text` cut to `width` characters, with an ellipsis when cut.
+fn clip(text: &str, width: usize) -> String {
+    if text.chars().count() > width {
+        text.chars().take(width - 1).collect::<String>() + "…"
+    } else {
+        text.to_string()
+    }
+}
+
+/// Width of a column of the team tables.
+const TEAM_COLUMN: usize = 14;
+
+/// One row per headline metric that is also per team, one column per `columns` entry:
+/// `cell(column, metric)` is the text of a cell.
+fn side_by_side(
+    title: &str,
+    headers: &[Vec<String>],
+    columns: usize,
+    cell: impl Fn(usize, Metric) -> String,
+) -> String {
+    let mut s = String::new();
+    for (i, line) in headers.iter().enumerate() {
+        let lead = if i + 1 == headers.len() { title } else { "" };
+        let _ = write!(s, "{lead:<30}");
+        for h in line {
+            let _ = write!(s, " {:>TEAM_COLUMN$}", clip(h, TEAM_COLUMN));
+        }
+        let _ = writeln!(s);
+    }
+    for m in Metric::headline().filter(|m| m.def().per_team) {
+        let _ = write!(s, "{:<30}", m.def().label);
+        for c in 0..columns {
+            let _ = write!(s, " {:>TEAM_COLUMN$}", cell(c, m));
+        }
+        let _ = writeln!(s);
+    }
+    s
+}
+
+/// Each team's headline metrics side by side (means over the replications), or `None`
+/// when the run has a single team. The book's limits apply to each team, so the pooled
+/// figures alone can mislead.
+pub fn team_table(runs: &[RunResult]) -> Option<String> {
+    let teams: Vec<String> = runs.first()?.teams.iter().map(|t| t.team.clone()).collect();
+    if teams.len() < 2 {
+        return None;
+    }
+    let n = teams.len();
+    Some(side_by_side("per team (mean)", &[teams], n, |c, m| {
+        let ci = MeanCi::of(runs.iter().filter_map(|r| r.teams.get(c)).map(|t| t[m]));
+        fmt_num(ci.mean)
+    }))
+}
+
+/// Each variant's teams side by side (mean, with `*` where the paired 95% CI of the
+/// difference from the base's team of the same name excludes 0), or `None` when no
+/// more than one team appears across the variants.
+pub fn compare_team_table(rows: &[CompareRow]) -> Option<String> {
+    let mut columns: Vec<(&str, &str)> = Vec::new();
+    for r in rows.iter().filter(|r| r.team != ALL_TEAMS) {
+        if !columns.contains(&(r.variant.as_str(), r.team.as_str())) {
+            columns.push((r.variant.as_str(), r.team.as_str()));
+        }
+    }
+    let mut teams: Vec<&str> = columns.iter().map(|c| c.1).collect();
+    teams.sort_unstable();
+    teams.dedup();
+    if teams.len() < 2 {
+        return None;
+    }
+    // Columns variant by variant, in the order the variants come.
+    let mut variants: Vec<&str> = Vec::new();
+    for r in rows {
+        if !variants.contains(&r.variant.as_str()) {
+            variants.push(&r.variant);
+        }
+    }
+    columns.sort_by_key(|c| variants.iter().position(|v| *v == c.0));
+    let headers = vec![
+        columns.iter().map(|c| c.0.to_string()).collect(),
+        columns.iter().map(|c| c.1.to_string()).collect(),
+    ];
+    Some(side_by_side("per team", &headers, columns.len(), |c, m| {
+        let (variant, team) = columns[c];
+        rows.iter()
+            .find(|r| r.variant == variant && r.team == team && r.metric == m.key())
+            .map_or_else(String::new, |r| {
+                let star = if r.significant == Some(true) { "*" } else { "" };
+                format!("{}{star}", fmt_num(r.mean))
+            })
+    }))
 }

@@ -109,7 +109,7 @@ pub fn write_csv<T: Serialize>(
     write_atomic(path, &bytes)
 }
 
-/// Writes `summary.csv`, `teams.csv`, `services.csv`, `weekly.csv` and, when
+/// Writes `summary.csv`, `teams.csv`, `sites.csv`, `services.csv`, `weekly.csv` and, when
 /// `trace`, `incidents.csv` into `dir`. Returns the file names written.
 pub fn write_run(dir: &Path, runs: &[RunResult], trace: bool) -> Result<Vec<String>, ReportError> {
     let mut files = Vec::new();
@@ -119,6 +119,7 @@ pub fn write_run(dir: &Path, runs: &[RunResult], trace: bool) -> Result<Vec<Stri
     };
     write_csv(&put("summary.csv"), runs.iter().map(|r| &r.summary))?;
     write_csv(&put("teams.csv"), runs.iter().flat_map(|r| &r.teams))?;
+    write_csv(&put("sites.csv"), runs.iter().flat_map(|r| &r.sites))?;
     write_csv(&put("services.csv"), runs.iter().flat_map(|r| &r.services))?;
     write_csv(&put("weekly.csv"), runs.iter().flat_map(|r| &r.weekly))?;
     if trace {

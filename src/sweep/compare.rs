@@ -6,13 +6,19 @@
 use serde::Serialize;
 
 use super::ci::{t_quantile_975, MeanCi};
-use crate::model::{Metric, Summary};
+use crate::model::{Metric, RunResult};
 
-/// One row of `compare.csv`: one variant (the first is the base) and one metric.
+/// The `team` of the rows that pool every team.
+pub const ALL_TEAMS: &str = "all";
+
+/// One row of `compare.csv`: one variant (the first is the base), one team (or
+/// [`ALL_TEAMS`]) and one metric.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CompareRow {
     /// Variant name (`base` for the base scenario).
     pub variant: String,
+    /// Team name, or `all` for the figures pooled over every team.
+    pub team: String,
     /// Metric (a `summary.csv` column).
     pub metric: &'static str,
     /// Replications with a finite value.
@@ -54,19 +60,61 @@ pub fn welch_ci(a: &MeanCi, b: &MeanCi) -> (f64, f64) {
     (diff - t * se, diff + t * se)
 }
 
-/// Compares every variant with the first (the base), metric by metric. `runs[v][r]` is
-/// replication r of variant v; replications are paired by index.
-pub fn compare(names: &[String], runs: &[Vec<Summary>]) -> Vec<CompareRow> {
+/// Compares every variant with the first (the base), metric by metric: first the
+/// figures pooled over every team (`team` = `all`, every metric of the catalogue), then
+/// each team's (its per-team metrics), teams in order of first appearance, the base's
+/// first. `runs[v][r]` is replication r of variant v; replications are paired by index.
+/// A team's differences are taken against the base's team of the same name; a team the
+/// base does not have gets no difference.
+pub fn compare(names: &[String], runs: &[Vec<RunResult>]) -> Vec<CompareRow> {
     let mut rows = Vec::new();
-    let values = |v: usize, m: Metric| -> Vec<f64> { runs[v].iter().map(|s| s[m]).collect() };
+    push_rows(&mut rows, names, ALL_TEAMS, Metric::ALL, |v, m| {
+        Some(runs[v].iter().map(|r| r.summary[m]).collect())
+    });
+    let per_team: Vec<Metric> = Metric::per_team().collect();
+    for team in team_names(runs) {
+        push_rows(&mut rows, names, &team, &per_team, |v, m| {
+            runs[v]
+                .iter()
+                .map(|r| r.teams.iter().find(|t| t.team == team).map(|t| t[m]))
+                .collect()
+        });
+    }
+    rows
+}
+
+/// Every team name, in order of first appearance.
+fn team_names(runs: &[Vec<RunResult>]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for r in runs.iter().filter_map(|v| v.first()) {
+        for t in &r.teams {
+            if !names.contains(&t.team) {
+                names.push(t.team.clone());
+            }
+        }
+    }
+    names
+}
+
+/// The rows of one team (or of all): `values(v, m)` gives variant v's value of `m` in
+/// each replication, `None` when the variant has no such team.
+fn push_rows(
+    rows: &mut Vec<CompareRow>,
+    names: &[String],
+    team: &str,
+    metrics: &[Metric],
+    values: impl Fn(usize, Metric) -> Option<Vec<f64>>,
+) {
     for (v, name) in names.iter().enumerate() {
-        for &m in Metric::ALL {
-            let metric = m.key();
-            let own = values(v, m);
+        for &m in metrics {
+            let Some(own) = values(v, m) else {
+                continue;
+            };
             let ci = MeanCi::of(own.iter().copied());
             let mut row = CompareRow {
                 variant: name.clone(),
-                metric,
+                team: team.to_string(),
+                metric: m.key(),
                 n: ci.n,
                 mean: ci.mean,
                 ci95_low: ci.low(),
@@ -78,8 +126,7 @@ pub fn compare(names: &[String], runs: &[Vec<Summary>]) -> Vec<CompareRow> {
                 unpaired_diff_ci95_high: None,
                 significant: None,
             };
-            if v > 0 {
-                let base = values(0, m);
+            if let Some(base) = (v > 0).then(|| values(0, m)).flatten() {
                 let diffs = own.iter().zip(&base).map(|(a, b)| a - b);
                 let d = MeanCi::of(diffs);
                 let (ul, uh) = welch_ci(&ci, &MeanCi::of(base.iter().copied()));
@@ -93,7 +140,6 @@ pub fn compare(names: &[String], runs: &[Vec<Summary>]) -> Vec<CompareRow> {
             rows.push(row);
         }
     }
-    rows
 }
 
 #[cfg(test)]

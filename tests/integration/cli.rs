@@ -5,7 +5,13 @@ use std::process::Output;
 
 use crate::support::{read, root, sresim, stderr, stdout, temp_dir};
 
-const CSVS: [&str; 4] = ["summary.csv", "teams.csv", "services.csv", "weekly.csv"];
+const CSVS: [&str; 5] = [
+    "summary.csv",
+    "teams.csv",
+    "sites.csv",
+    "services.csv",
+    "weekly.csv",
+];
 
 fn run_into(dir: &Path, extra: &[&str]) -> Output {
     let out = dir.to_string_lossy().into_owned();

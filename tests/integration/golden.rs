@@ -57,9 +57,10 @@ fn first_difference(got: &[u8], want: &[u8]) -> String {
     )
 }
 
-const RUN_FILES: [&str; 5] = [
+const RUN_FILES: [&str; 6] = [
     "summary.csv",
     "teams.csv",
+    "sites.csv",
     "services.csv",
     "weekly.csv",
     "incidents.csv",
@@ -146,6 +147,7 @@ fn golden_capacity_sweep() {
             "runs.csv",
             "points.csv",
             "teams.csv",
+            "sites.csv",
             "services.csv",
             "weekly.csv",
         ],

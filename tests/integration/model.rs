@@ -127,7 +127,7 @@ fn incident_open_at_shift_change_stays_with_its_responder_and_its_shift() {
     }
     // Each page counts once, in the shift where it was paged.
     let team = &r.teams[0];
-    let counted = team.pages_per_shift_mean * team.shifts as f64;
+    let counted = team[Metric::PagesPerShiftMean] * team.shifts as f64;
     let pages_in_counted_shifts = r
         .incidents
         .iter()
@@ -167,7 +167,8 @@ fn boundaries_at_the_horizon_and_the_end_of_warmup_are_counted_exactly_once() {
         in_window,
         "trace holds window incidents only"
     );
-    let shift_pages = (r.teams[0].pages_per_shift_mean * r.teams[0].shifts as f64).round() as u64;
+    let shift_pages =
+        (r.teams[0][Metric::PagesPerShiftMean] * r.teams[0].shifts as f64).round() as u64;
     assert_eq!(shift_pages, in_window);
     // Capacity is counted for the window's three weeks only.
     let engineer_weeks = r.summary[Metric::EngineersMean] * 3.0;
@@ -367,7 +368,7 @@ fn oncall_share_counts_time_on_shift_in_any_role_as_the_sre_book_does() {
             (share - expected).abs() < 1e-12,
             "{shift} h shifts, {responders} responders: {share}"
         );
-        assert!((r.teams[0].oncall_time_frac - expected).abs() < 1e-12);
+        assert!((r.teams[0][Metric::OncallTimeFrac] - expected).abs() < 1e-12);
         for w in r.weekly.iter().filter(|w| !w.in_warmup) {
             assert!((w.oncall_time_frac - expected).abs() < 1e-12, "{w:?}");
         }

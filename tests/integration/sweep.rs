@@ -2,7 +2,7 @@
 
 use std::sync::atomic::AtomicBool;
 
-use sresim::model::{Metric, Summary};
+use sresim::model::Metric;
 use sresim::report::sweep::SweepWriter;
 use sresim::scenario::{Override, ScenarioSource};
 use sresim::sweep::ci::MeanCi;
@@ -101,6 +101,7 @@ fn sweep_is_thread_count_independent() {
         "runs.csv",
         "points.csv",
         "teams.csv",
+        "sites.csv",
         "services.csv",
         "weekly.csv",
         "incidents.csv",
@@ -253,6 +254,7 @@ fn shards_merge_into_the_unsharded_files_byte_for_byte() {
         "runs.csv",
         "points.csv",
         "teams.csv",
+        "sites.csv",
         "services.csv",
         "weekly.csv",
     ] {
@@ -398,6 +400,7 @@ fn interrupted_sweep_resumes_to_the_same_output() {
         "runs.csv",
         "points.csv",
         "teams.csv",
+        "sites.csv",
         "services.csv",
         "weekly.csv",
     ] {
@@ -468,15 +471,11 @@ fn paired_differences_have_narrower_intervals_than_unpaired() {
     let base = sets(&[]);
     let variant = sets(&["services.checkout.page_rate_per_week=3.0"]);
     let runs = sweep::run_many(&[&base, &variant], false, 2).expect("pool");
-    let summaries: Vec<Vec<Summary>> = runs
-        .iter()
-        .map(|v| v.iter().map(|r| r.summary.clone()).collect())
-        .collect();
-    let rows = compare::compare(&["base".into(), "busier checkout".into()], &summaries);
+    let rows = compare::compare(&["base".into(), "busier checkout".into()], &runs);
     for metric in ["incidents", "pages_per_shift_mean", "ops_load_frac"] {
         let r = rows
             .iter()
-            .find(|r| r.variant == "busier checkout" && r.metric == metric)
+            .find(|r| r.variant == "busier checkout" && r.metric == metric && r.team == "all")
             .expect("row");
         let paired = r.diff_ci95_high.unwrap_or(f64::NAN) - r.diff_ci95_low.unwrap_or(f64::NAN);
         let unpaired = r.unpaired_diff_ci95_high.unwrap_or(f64::NAN)
@@ -514,10 +513,11 @@ fn compare_writes_a_table_and_compare_csv() {
     assert!(text.contains("paired 95% CI"), "{text}");
     let rows = csv_rows(&dir.join("compare.csv"));
     let n_metrics = Metric::ALL.len();
-    assert_eq!(rows.len(), 3 * n_metrics);
+    let pooled: Vec<_> = rows.iter().filter(|r| r[1] == "all").collect();
+    assert_eq!(pooled.len(), 3 * n_metrics);
     assert_eq!(rows[0][0], "base");
     assert_eq!(rows[n_metrics][0], "24h shifts");
-    assert_eq!(header(&dir.join("compare.csv"))[6], "diff_mean");
+    assert_eq!(header(&dir.join("compare.csv"))[7], "diff_mean");
     assert_eq!(csv_rows(&dir.join("runs.csv")).len(), 12);
 }
 
@@ -628,6 +628,7 @@ fn ctrl_c_keeps_complete_points_and_resume_finishes_the_same_sweep() {
         "runs.csv",
         "points.csv",
         "teams.csv",
+        "sites.csv",
         "services.csv",
         "weekly.csv",
     ] {
@@ -638,4 +639,100 @@ fn ctrl_c_keeps_complete_points_and_resume_finishes_the_same_sweep() {
         );
     }
     assert!(!part.join(".partial").exists());
+}
+
+/// One team of 12 against two teams of 6: each team's figures side by side, on the
+/// same incidents, with differences only where the base has a team of that name.
+#[test]
+fn a_two_team_comparison_shows_each_team_side_by_side() {
+    let dir = temp_dir("compare-teams");
+    let out = dir.to_string_lossy().into_owned();
+    let o = sresim(&[
+        "compare",
+        "scenarios/baseline.toml",
+        "--replications",
+        "4",
+        "--set",
+        "simulation.horizon_weeks=20",
+        "--variant",
+        "two-teams=scenarios/two-teams.toml",
+        "--out",
+        &out,
+        "--no-charts",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    for team in ["core", "shop", "platform"] {
+        assert!(text.contains(team), "{team} missing from\n{text}");
+    }
+    assert!(text.contains("per team"), "{text}");
+    let rows = csv_rows(&dir.join("compare.csv"));
+    let get = |variant: &str, team: &str, metric: &str| {
+        rows.iter()
+            .find(|r| r[0] == variant && r[1] == team && r[2] == metric)
+            .unwrap_or_else(|| panic!("no row {variant}/{team}/{metric}"))
+            .clone()
+    };
+    let num = |r: &[String], c: usize| r[c].parse::<f64>().expect("number");
+    // Common random numbers: the two teams share out the base team's incidents.
+    let core = num(&get("base", "core", "incidents"), 4);
+    let shop = num(&get("two-teams", "shop", "incidents"), 4);
+    let platform = num(&get("two-teams", "platform", "incidents"), 4);
+    assert_eq!(core, shop + platform);
+    // 2 responders always on shift over 6 engineers: a third of all hours on call.
+    for team in ["shop", "platform"] {
+        let share = num(&get("two-teams", team, "oncall_time_frac"), 4);
+        assert!((share - 1.0 / 3.0).abs() < 1e-9, "{team}: {share}");
+        // The base has no such team: no paired difference.
+        assert_eq!(get("two-teams", team, "oncall_time_frac")[7], "");
+    }
+    let worst = get("two-teams", "all", "worst_team_oncall_time_frac");
+    assert!((num(&worst, 4) - 1.0 / 3.0).abs() < 1e-9);
+    assert_eq!(
+        worst[12], "true",
+        "significant against the base's 1/6: {worst:?}"
+    );
+    assert!(rows.iter().all(|r| r[1] != "shop" || r[0] != "base"));
+}
+
+/// sites.csv: per team and site, the head count and the on-call hours and off-hours
+/// pages per engineer, written by runs and by sweeps alike.
+#[test]
+fn sites_csv_splits_each_team_by_site() {
+    let dir = temp_dir("sites");
+    let out = dir.to_string_lossy().into_owned();
+    let o = sresim(&[
+        "run",
+        "scenarios/two-teams.toml",
+        "--replications",
+        "2",
+        "--set",
+        "simulation.horizon_weeks=12",
+        "--out",
+        &out,
+        "--no-charts",
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let h = header(&dir.join("sites.csv"));
+    assert_eq!(
+        h,
+        [
+            "point",
+            "replication",
+            "team",
+            "site",
+            "engineers_mean",
+            "oncall_hours_per_engineer_week",
+            "offhours_pages_per_engineer_month"
+        ]
+    );
+    let rows = csv_rows(&dir.join("sites.csv"));
+    assert_eq!(rows.len(), 2 * 2 * 2, "2 replications × 2 teams × 2 sites");
+    for r in &rows {
+        assert_eq!(r[4], "3.0");
+        // Follow-the-sun: each site covers one 12-hour shift a day with 2 responders,
+        // 168 responder-hours a week shared by 3 engineers.
+        assert_eq!(r[5], "56.0", "{r:?}");
+    }
 }

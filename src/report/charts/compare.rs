@@ -1,10 +1,11 @@
 //! The chart of a comparison, from `compare.csv`: one small bar chart per headline
-//! metric, one bar per variant with its 95% CI.
+//! metric, one bar per variant with its 95% CI (the rows pooled over every team).
 
 use super::draw::{Bar, BarPanel, Chart, Compare, LimitLine};
 use super::style::headline_metrics;
 use super::table::Table;
 use super::ChartError;
+use crate::sweep::compare::ALL_TEAMS;
 
 /// `compare`, by file stem.
 pub(super) fn charts(table: &Table) -> Result<Vec<(String, Chart)>, ChartError> {
@@ -14,6 +15,9 @@ pub(super) fn charts(table: &Table) -> Result<Vec<(String, Chart)>, ChartError> 
     let low_col = table.column("ci95_low");
     let high_col = table.column("ci95_high");
     let sig_col = table.column("significant");
+    // Files written before per-team rows existed have no `team` column: every row pools.
+    let team_col = table.column("team");
+    let pooled = |row: usize| team_col.is_none_or(|c| table.text(row, c) == ALL_TEAMS);
 
     let mut variants: Vec<String> = Vec::new();
     for row in 0..table.len() {
@@ -36,7 +40,7 @@ pub(super) fn charts(table: &Table) -> Result<Vec<(String, Chart)>, ChartError> 
         ];
         let mut found = false;
         for row in 0..table.len() {
-            if table.text(row, metric_col) != metric.key {
+            if table.text(row, metric_col) != metric.key || !pooled(row) {
                 continue;
             }
             let v = table.text(row, variant_col);
