@@ -89,6 +89,14 @@ impl DailyWindow {
         let b = end + utc_offset_hours;
         let first_day = fast_floor(a * PER_DAY) as i64;
         let last_day = fast_floor(b * PER_DAY) as i64;
+        if first_day == last_day {
+            // The common case on the per-incident path: one day.
+            if self.weekdays_only && first_day.rem_euclid(7) >= 5 {
+                return 0.0;
+            }
+            let base = first_day as f64 * HOURS_PER_DAY;
+            return (b.min(base + self.to_hour) - a.max(base + self.from_hour)).max(0.0);
+        }
         let mut total = 0.0;
         for day in first_day..=last_day {
             if self.weekdays_only && day.rem_euclid(7) >= 5 {

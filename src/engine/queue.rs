@@ -7,24 +7,42 @@ use std::collections::HashSet;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EventId(u64);
 
-/// Sort key: the time's bits mapped so that unsigned order is `f64::total_cmp` order,
-/// then the sequence number. One integer comparison orders two events.
+/// The time's bits mapped so that unsigned order is `f64::total_cmp` order.
 #[inline]
-fn key(time: f64, seq: u64) -> u128 {
+fn ordered_bits(time: f64) -> u64 {
     let bits = time.to_bits();
-    let ordered = if bits >> 63 == 1 {
+    if bits >> 63 == 1 {
         !bits
     } else {
         bits | (1 << 63)
-    };
-    (u128::from(ordered) << 64) | u128::from(seq)
+    }
 }
 
+/// The time whose [`ordered_bits`] are `ordered`.
+#[inline]
+fn time_of(ordered: u64) -> f64 {
+    f64::from_bits(if ordered >> 63 == 1 {
+        ordered & !(1 << 63)
+    } else {
+        !ordered
+    })
+}
+
+/// An event with its sort key: the time's ordered bits, then the sequence number. Two
+/// words rather than one `u128`, so that an entry packs into 24 bytes and sifting moves
+/// less memory.
 #[derive(Clone, Copy)]
 struct Entry<E> {
-    key: u128,
-    time: f64,
+    time: u64,
+    seq: u64,
     event: E,
+}
+
+impl<E> Entry<E> {
+    #[inline]
+    fn key(&self) -> u128 {
+        (u128::from(self.time) << 64) | u128::from(self.seq)
+    }
 }
 
 /// A priority queue of events ordered by time, then by the order they were pushed, so
@@ -57,19 +75,19 @@ impl<E: Copy> EventQueue<E> {
     #[inline]
     pub fn push(&mut self, time: f64, event: E) -> EventId {
         let seq = self.next_seq;
-        let k = key(time, seq);
         self.next_seq += 1;
         let entry = Entry {
-            key: k,
-            time,
+            time: ordered_bits(time),
+            seq,
             event,
         };
+        let k = entry.key();
         // Sift up with a hole: parents move down, the new entry is written once.
         let mut i = self.heap.len();
         self.heap.push(entry);
         while i > 0 {
             let parent = (i - 1) / 2;
-            if self.heap[parent].key <= k {
+            if self.heap[parent].key() <= k {
                 break;
             }
             self.heap[i] = self.heap[parent];
@@ -90,10 +108,11 @@ impl<E: Copy> EventQueue<E> {
     fn pop_entry(&mut self) -> Option<(f64, EventId, E)> {
         let last = self.heap.pop()?;
         let Some(&top) = self.heap.first() else {
-            return Some((last.time, EventId(last.key as u64), last.event));
+            return Some((time_of(last.time), EventId(last.seq), last.event));
         };
         // Sift the last entry down from the root with a hole.
         let n = self.heap.len();
+        let last_key = last.key();
         let mut i = 0;
         loop {
             let left = 2 * i + 1;
@@ -101,25 +120,25 @@ impl<E: Copy> EventQueue<E> {
                 break;
             }
             let right = left + 1;
-            let child = if right < n && self.heap[right].key < self.heap[left].key {
+            let child = if right < n && self.heap[right].key() < self.heap[left].key() {
                 right
             } else {
                 left
             };
-            if self.heap[child].key >= last.key {
+            if self.heap[child].key() >= last_key {
                 break;
             }
             self.heap[i] = self.heap[child];
             i = child;
         }
         self.heap[i] = last;
-        Some((top.time, EventId(top.key as u64), top.event))
+        Some((time_of(top.time), EventId(top.seq), top.event))
     }
 
     /// Time of the earliest event, if any.
     #[inline]
     pub fn peek_time(&self) -> Option<f64> {
-        self.heap.first().map(|e| e.time)
+        self.heap.first().map(|e| time_of(e.time))
     }
 
     /// Number of pending events.
@@ -131,6 +150,13 @@ impl<E: Copy> EventQueue<E> {
     pub fn is_empty(&self) -> bool {
         self.heap.is_empty()
     }
+}
+
+/// The panic of [`Simulation::schedule`], out of the hot path.
+#[cold]
+#[inline(never)]
+fn scheduled_in_the_past(time: f64, now: f64) -> ! {
+    panic!("event scheduled in the past: at t = {time} while the clock is at t = {now}")
 }
 
 /// A clock plus an event queue. Time is a plain `f64` (the model uses hours since
@@ -174,11 +200,10 @@ impl<E: Copy> Simulation<E> {
     /// is a bug in the caller, never a consequence of user input.
     #[inline]
     pub fn schedule(&mut self, time: f64, event: E) -> EventId {
-        assert!(
-            time >= self.now,
-            "event scheduled in the past: at t = {time} while the clock is at t = {}",
-            self.now
-        );
+        // NaN compares as "not at or after now" too.
+        if time.partial_cmp(&self.now).is_none_or(|o| o.is_lt()) {
+            scheduled_in_the_past(time, self.now);
+        }
         self.queue.push(time, event)
     }
 

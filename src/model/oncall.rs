@@ -257,12 +257,14 @@ impl Model<'_> {
     pub(super) fn page(&mut self, service: ServiceId, phase: Phase, t: f64) {
         let counted = self.recorder.counts(t);
         let severity = self.pick_severity(service);
-        if counted {
-            self.slo[service.index()].incident_opened(t);
-        }
+        let slo_window = if counted {
+            self.slo[service.index()].incident_opened(t)
+        } else {
+            0
+        };
         let holder = self.world.service(service).holder;
         let Some(route) = holder.route(severity) else {
-            self.unanswered(service, severity, phase, counted, t);
+            self.unanswered(service, severity, phase, (counted, slo_window), t);
             return;
         };
         let team = route.first;
@@ -279,6 +281,7 @@ impl Model<'_> {
             phase,
             uncovered: tm.rotation.on_shift.is_empty(),
             counted,
+            slo_window,
             paged_at: t,
             started_at: f64::NAN,
             ack: f64::NAN,
@@ -316,7 +319,7 @@ impl Model<'_> {
         service: ServiceId,
         severity: u16,
         phase: Phase,
-        counted: bool,
+        (counted, slo_window): (bool, u64),
         t: f64,
     ) {
         let rng = &mut self.rngs[service.index()].handling;
@@ -330,6 +333,7 @@ impl Model<'_> {
             phase,
             uncovered: false,
             counted,
+            slo_window,
             paged_at: t,
             started_at: f64::NAN,
             ack: f64::NAN,
@@ -401,7 +405,7 @@ impl Model<'_> {
         self.recorder.mitigated(&inc, t);
         if inc.counted {
             let impact = self.world.service(inc.service).severities[inc.severity as usize].impact;
-            self.slo[inc.service.index()].spend(inc.paged_at, (t - inc.paged_at) * impact, true);
+            self.slo[inc.service.index()].spend(inc.slo_window, (t - inc.paged_at) * impact, true);
             if self.recorder.tracing() {
                 self.recorder.record(self.cfg, &self.world, &inc, Some(t));
             }

@@ -326,7 +326,7 @@ impl<'a> Model<'a> {
             self.recorder.open_at_end(&inc);
             let impact = self.world.service(inc.service).severities[inc.severity as usize].impact;
             self.slo[inc.service.index()].spend(
-                inc.paged_at,
+                inc.slo_window,
                 (horizon - inc.paged_at) * impact,
                 false,
             );

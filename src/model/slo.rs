@@ -48,31 +48,27 @@ impl SloTracker {
         }
     }
 
-    /// Position in the open windows of the window of an incident paged at `paged_at`.
-    /// Never an already closed window, even if the product rounds down at a boundary.
+    /// An incident paged at `t` keeps its window open until it is mitigated; returns the
+    /// window, for [`SloTracker::spend`]. Never an already closed window, even if the
+    /// product rounds down at a boundary.
     #[inline]
-    fn slot(&self, paged_at: f64) -> usize {
-        let w = (fast_floor(paged_at * self.per_window) as u64).max(self.front);
-        (w - self.front) as usize
-    }
-
-    /// An incident paged at `t` keeps its window open until it is mitigated.
-    #[inline]
-    pub fn incident_opened(&mut self, t: f64) {
-        let idx = self.slot(t);
+    pub fn incident_opened(&mut self, t: f64) -> u64 {
+        let w = (fast_floor(t * self.per_window) as u64).max(self.front);
+        let idx = (w - self.front) as usize;
         if idx >= self.spent.len() {
             self.spent.resize(idx + 1, 0.0);
             self.open.resize(idx + 1, 0);
         }
         self.open[idx] += 1;
+        w
     }
 
-    /// Books `hours` of budget to the window of the incident paged at `paged_at` (the
-    /// same window as when paged: it cannot have closed since); `closes` when the
-    /// incident is mitigated.
+    /// Books `hours` of budget to `window`, the window an incident was paged in (it
+    /// stays open until the incident closes it); `closes` when the incident is
+    /// mitigated.
     #[inline]
-    pub fn spend(&mut self, paged_at: f64, hours: f64, closes: bool) {
-        let idx = self.slot(paged_at);
+    pub fn spend(&mut self, window: u64, hours: f64, closes: bool) {
+        let idx = (window - self.front) as usize;
         self.spent[idx] += hours;
         if closes {
             self.open[idx] -= 1;
@@ -112,11 +108,12 @@ mod tests {
     #[test]
     fn a_window_waits_for_its_open_incidents() {
         let mut slo = SloTracker::new(1.0, 0.99);
-        slo.incident_opened(100.0);
+        let w = slo.incident_opened(100.0);
+        assert_eq!(w, 0);
         let mut closed = Vec::new();
         slo.close_until(200.0, false, |w| closed.push(w));
         assert!(closed.is_empty());
-        slo.spend(100.0, 3.0, true);
+        slo.spend(w, 3.0, true);
         slo.close_until(200.0, false, |w| closed.push(w));
         assert_eq!(closed.len(), 1);
         assert_eq!(closed[0].spent_hours, 3.0);

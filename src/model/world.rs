@@ -334,6 +334,8 @@ pub struct Incident {
     pub uncovered: bool,
     /// Whether it was paged inside the statistics window.
     pub counted: bool,
+    /// The SLO window it spends budget in (when counted).
+    pub slo_window: u64,
     /// Page time.
     pub paged_at: f64,
     /// Start of handling (NaN while waiting).
@@ -531,6 +533,7 @@ mod tests {
             phase: Phase::GeneralAvailability,
             uncovered: false,
             counted: true,
+            slo_window: 0,
             paged_at: 1.0,
             started_at: f64::NAN,
             ack: f64::NAN,
