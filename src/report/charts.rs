@@ -23,12 +23,12 @@ mod table;
 
 use std::fmt;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use plotters::prelude::{BitMapBackend, IntoDrawingArea, SVGBackend};
 
+use super::write::temp_path;
+use super::ReportError;
 use draw::Chart;
 use table::Table;
 
@@ -199,34 +199,10 @@ fn save(dir: &Path, stem: &str, chart: &Chart) -> Result<[PathBuf; 2], ChartErro
     Ok([png, svg])
 }
 
-/// A temporary name beside `path`, unique within this process, with the same
-/// extension.
-fn temp_path(path: &Path) -> PathBuf {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let stem = path
-        .file_stem()
-        .map_or("chart".into(), |s| s.to_string_lossy());
-    let ext = path
-        .extension()
-        .map_or("tmp".into(), |s| s.to_string_lossy());
-    path.with_file_name(format!(".{stem}.tmp-{}-{n}.{ext}", std::process::id()))
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it into place.
+/// Writes `bytes` to `path` atomically (see [`crate::report::write_atomic`]).
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ChartError> {
-    let tmp = temp_path(path);
-    let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    result.map_err(|source| {
-        let _ = fs::remove_file(&tmp);
-        ChartError::Io {
-            path: path.to_path_buf(),
-            source,
-        }
+    crate::report::write_atomic(path, bytes).map_err(|e| match e {
+        ReportError::Io { path, source } => ChartError::Io { path, source },
+        ReportError::Encode { path, message } => ChartError::Draw { path, message },
     })
 }

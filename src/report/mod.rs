@@ -5,6 +5,7 @@
 //! place only when complete, so a reader never sees a partial file under a final name.
 
 pub mod charts;
+pub mod format;
 mod manifest;
 pub mod sweep;
 pub mod terminal;

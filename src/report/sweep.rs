@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::format::csv_number;
 use super::manifest::{Manifest, SweepManifest};
 use super::write::{write_atomic, write_atomic_unsynced, ReportError};
 use crate::model::metrics::N_METRICS;
@@ -46,12 +47,6 @@ fn encode(path: &Path) -> impl Fn(csv::Error) -> ReportError + '_ {
     }
 }
 
-/// A number as written in sweep CSVs: Rust's shortest round-trip form, so that reading
-/// it back gives the same `f64` (merging shards relies on it).
-pub fn num(x: f64) -> String {
-    format!("{x}")
-}
-
 /// Header of `runs.csv`: the leading columns (for a sweep `point`, `replication` and the
 /// axis key paths), then the metrics.
 pub fn runs_header(lead: &[String]) -> Vec<String> {
@@ -60,9 +55,9 @@ pub fn runs_header(lead: &[String]) -> Vec<String> {
     h
 }
 
-/// One `runs.csv` row: the leading values, then the summary's metrics (see [`num`]).
+/// One `runs.csv` row: the leading values, then the summary's metrics (see [`csv_number`]).
 pub fn runs_record(mut lead: Vec<String>, summary: &Summary) -> Vec<String> {
-    lead.extend(summary.values.0.iter().map(|&x| num(x)));
+    lead.extend(summary.values.0.iter().map(|&x| csv_number(x)));
     lead
 }
 
@@ -88,7 +83,7 @@ pub fn points_row(point: usize, axis_values: &[String], metrics: &[Vec<f64>]) ->
     for m in 0..N_METRICS {
         let ci = MeanCi::of(metrics.iter().map(|v| v[m]));
         for x in [ci.mean, ci.sd, ci.low(), ci.high()] {
-            row.push(num(x));
+            row.push(csv_number(x));
         }
     }
     row

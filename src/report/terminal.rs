@@ -3,24 +3,11 @@
 
 use std::fmt::Write as _;
 
+use super::format::table_number;
 use crate::model::RunResult;
 use crate::model::{Metric, Summary};
 use crate::sweep::ci::MeanCi;
 use crate::sweep::compare::{CompareRow, ALL_TEAMS};
-
-fn fmt_num(x: f64) -> String {
-    if !x.is_finite() {
-        return "–".into();
-    }
-    let a = x.abs();
-    if a >= 1000.0 {
-        format!("{x:.0}")
-    } else if a >= 10.0 {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.3}")
-    }
-}
 
 /// A plain-text table of the headline metrics: mean and 95% CI across replications.
 pub fn headline_table(summaries: &[&Summary]) -> String {
@@ -37,7 +24,7 @@ pub fn headline_table(summaries: &[&Summary]) -> String {
         let label = m.def().label;
         let ci = MeanCi::of(summaries.iter().map(|s| s[m]));
         let interval = if ci.half_width.is_finite() {
-            format!("[{}, {}]", fmt_num(ci.low()), fmt_num(ci.high()))
+            format!("[{}, {}]", table_number(ci.low()), table_number(ci.high()))
         } else {
             "–".into()
         };
@@ -45,7 +32,7 @@ pub fn headline_table(summaries: &[&Summary]) -> String {
             out,
             "{:<30} {:>10} {:>22}",
             label,
-            fmt_num(ci.mean),
+            table_number(ci.mean),
             interval
         );
     }
@@ -187,7 +174,7 @@ pub fn team_table(runs: &[RunResult]) -> Option<String> {
     let n = teams.len();
     Some(side_by_side("per team (mean)", &[teams], n, |c, m| {
         let ci = MeanCi::of(runs.iter().filter_map(|r| r.teams.get(c)).map(|t| t[m]));
-        fmt_num(ci.mean)
+        table_number(ci.mean)
     }))
 }
 
@@ -225,7 +212,7 @@ pub fn compare_team_table(rows: &[CompareRow]) -> Option<String> {
             .find(|r| r.variant == variant && r.team == team && r.metric == m.key())
             .map_or_else(String::new, |r| {
                 let star = if r.significant == Some(true) { "*" } else { "" };
-                format!("{}{star}", fmt_num(r.mean))
+                format!("{}{star}", table_number(r.mean))
             })
     }))
 }

@@ -3,6 +3,7 @@
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
 
@@ -64,16 +65,26 @@ pub fn write_atomic_unsynced(path: &Path, bytes: &[u8]) -> Result<(), ReportErro
     write_via_temp(path, bytes, false)
 }
 
+/// A temporary name beside `path`, unique within this process (several threads may
+/// write beside each other), keeping the extension (image encoders choose by it).
+pub(crate) fn temp_path(path: &Path) -> PathBuf {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let stem = path
+        .file_stem()
+        .map_or("output".into(), |s| s.to_string_lossy());
+    let ext = path
+        .extension()
+        .map_or("tmp".into(), |s| s.to_string_lossy());
+    path.with_file_name(format!(".{stem}.tmp-{}-{n}.{ext}", std::process::id()))
+}
+
 fn write_via_temp(path: &Path, bytes: &[u8], sync: bool) -> Result<(), ReportError> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
     if let Some(dir) = dir {
         fs::create_dir_all(dir).map_err(io_err(dir))?;
     }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".into());
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let tmp = temp_path(path);
     let result = (|| {
         let mut f = fs::File::create(&tmp).map_err(io_err(&tmp))?;
         f.write_all(bytes).map_err(io_err(&tmp))?;

@@ -11,6 +11,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::*;
 use crate::model::metrics::Limit;
+use crate::report::format::{chart_number, tick as tick_label};
 
 /// What drawing returns on a backend `DB`.
 pub(super) type DrawResult<T, DB> =
@@ -103,7 +104,7 @@ impl XAxis {
 
     fn label(&self, v: f64) -> String {
         match self {
-            XAxis::Numeric { .. } => fmt_tick(v),
+            XAxis::Numeric { .. } => tick_label(v),
             XAxis::Categories { names, .. } => category_label(names, v),
         }
     }
@@ -262,7 +263,7 @@ fn draw_heatmap<DB: DrawingBackend>(
     if let Some(b) = &h.breach {
         legend.push(LegendEntry {
             swatch: Swatch::Outline,
-            label: format!("above {} ({})", b.label, fmt_num(b.value)),
+            label: format!("above {} ({})", b.label, chart_number(b.value)),
         });
     }
     let missing = h.values.iter().any(|r| r.iter().any(|v| !v.is_finite()))
@@ -373,7 +374,7 @@ fn draw_heatmap<DB: DrawingBackend>(
                     text(value_px as u32, ink)
                 };
                 chart.draw_series(std::iter::once(Text::new(
-                    fmt_num(v),
+                    chart_number(v),
                     (x, y),
                     style.pos(Pos::new(HPos::Center, VPos::Center)),
                 )))?;
@@ -411,7 +412,7 @@ fn draw_heatmap<DB: DrawingBackend>(
             MUTED_COLOUR.stroke_width(2),
         ))?;
         root.draw(&Text::new(
-            fmt_tick(v),
+            tick_label(v),
             (right + 14, y),
             text(TICK_PX, TEXT_COLOUR).pos(Pos::new(HPos::Left, VPos::Center)),
         ))?;
@@ -483,7 +484,7 @@ fn draw_compare<DB: DrawingBackend>(
             .axis_desc_style(text(TICK_PX, TEXT_COLOUR))
             .label_style(text(TICK_PX, TEXT_COLOUR))
             .x_label_formatter(&|v| category_label(&variant_numbers(n), *v))
-            .y_label_formatter(&|v| fmt_tick(*v))
+            .y_label_formatter(&|v| tick_label(*v))
             .bold_line_style(GRID_COLOUR.stroke_width(1))
             .light_line_style(TRANSPARENT)
             .axis_style(MUTED_COLOUR.stroke_width(2))
@@ -570,7 +571,7 @@ fn draw_panel<DB: DrawingBackend>(
             Ticked::new(y0, y1, nice_ticks(y0, y1, 8)),
         )?;
     let x_label = |v: &f64| x.label(*v);
-    let y_label = |v: &f64| fmt_tick(*v);
+    let y_label = |v: &f64| tick_label(*v);
     let mut mesh = chart.configure_mesh();
     mesh.y_desc(&panel.y_desc)
         .axis_desc_style(text(AXIS_DESC_PX, TEXT_COLOUR))
@@ -899,7 +900,7 @@ fn lines_legend(c: &LineChart) -> Vec<LegendEntry> {
                 &mut entries,
                 LegendEntry {
                     swatch: Swatch::Dashed(l.colour),
-                    label: format!("{} ({})", l.label, fmt_num(l.value)),
+                    label: format!("{} ({})", l.label, chart_number(l.value)),
                 },
             );
         }

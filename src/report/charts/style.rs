@@ -80,49 +80,6 @@ pub(super) fn headline_metrics() -> impl Iterator<Item = &'static MetricDef> {
     CATALOGUE.iter().filter(|d| d.headline)
 }
 
-/// Formats a number for tick labels and cell values: about three significant digits,
-/// no exponent below a million.
-pub(super) fn fmt_num(v: f64) -> String {
-    if !v.is_finite() {
-        return "–".into();
-    }
-    let a = v.abs();
-    let s = if a == 0.0 {
-        "0".to_string()
-    } else if a >= 1e6 {
-        format!("{v:.2e}")
-    } else if a >= 100.0 {
-        format!("{v:.0}")
-    } else if a >= 10.0 {
-        format!("{v:.1}")
-    } else if a >= 1.0 {
-        format!("{v:.2}")
-    } else if a >= 0.01 {
-        format!("{v:.3}")
-    } else {
-        format!("{v:.2e}")
-    };
-    trim_zeros(s)
-}
-
-/// Formats an axis tick: like [`fmt_num`] but without trailing zeros, so a step of 0.1
-/// reads 0.1, 0.2, … rather than 0.100, 0.200.
-pub(super) fn fmt_tick(v: f64) -> String {
-    if v.abs() < 1e-12 {
-        return "0".into();
-    }
-    fmt_num(v)
-}
-
-fn trim_zeros(s: String) -> String {
-    if s.contains('.') && !s.contains('e') {
-        let t = s.trim_end_matches('0').trim_end_matches('.');
-        t.to_string()
-    } else {
-        s
-    }
-}
-
 /// The viridis colour map (van der Walt & Smith), perceptually uniform and readable
 /// in grey scale and by colour-blind viewers; `t` in 0..=1.
 pub(super) fn viridis(t: f64) -> RGBColor {
@@ -188,17 +145,6 @@ pub(super) fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_read_as_short_decimals() {
-        assert_eq!(fmt_num(0.5), "0.5");
-        assert_eq!(fmt_num(1.552), "1.55");
-        assert_eq!(fmt_num(12.0), "12");
-        assert_eq!(fmt_num(2172.4), "2172");
-        assert_eq!(fmt_num(-3.5e300), "-3.50e300");
-        assert_eq!(fmt_num(f64::NAN), "–");
-        assert_eq!(fmt_tick(1e-17), "0");
-    }
 
     #[test]
     fn nice_ticks_cover_the_range_in_round_steps() {

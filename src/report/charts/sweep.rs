@@ -2,11 +2,12 @@
 //! axis, heatmaps for a two-axis grid, scatter plots otherwise.
 
 use super::draw::{Chart, Heatmap, LimitLine, LineChart, Mark, Panel, Point, Series, XAxis};
-use super::style::{colour, fmt_num, headline_metrics};
+use super::style::{colour, headline_metrics};
 use super::table::Table;
 use super::ChartError;
 use crate::model::metrics::Limit;
 use crate::model::MetricDef;
+use crate::report::format::chart_number;
 
 /// One sweep axis: its key path and each point's value.
 #[derive(Debug)]
@@ -55,7 +56,7 @@ impl Axis {
                     .iter()
                     .map(|x| distinct.iter().position(|d| d == x).unwrap_or(0))
                     .collect();
-                let names = distinct.iter().map(|d| fmt_num(*d)).collect();
+                let names = distinct.iter().map(|d| chart_number(*d)).collect();
                 (XAxis::Categories { desc, names }, index)
             }
             AxisValues::Names { order, index } => (
@@ -285,9 +286,9 @@ fn crossings(x: &XAxis, points: &[Point], limits: &[Limit]) -> Option<String> {
         .map(|l| {
             // "pager budget (2)", but "the bad level (7)" for one-word labels.
             let name = if l.label.contains(' ') {
-                format!("{} ({})", l.label, fmt_num(l.value))
+                format!("{} ({})", l.label, chart_number(l.value))
             } else {
-                format!("the {} level ({})", l.label, fmt_num(l.value))
+                format!("the {} level ({})", l.label, chart_number(l.value))
             };
             let above = |p: &Point| p.mean > l.value;
             let changes: Vec<String> = finite
@@ -304,7 +305,7 @@ fn crossings(x: &XAxis, points: &[Point], limits: &[Limit]) -> Option<String> {
                     match x {
                         XAxis::Numeric { .. } => {
                             let at = a.x + (b.x - a.x) * (l.value - a.mean) / (b.mean - a.mean);
-                            format!("{verb} {name} at ≈ {}", fmt_num(at))
+                            format!("{verb} {name} at ≈ {}", chart_number(at))
                         }
                         XAxis::Categories { names, .. } => {
                             let i = b.x.round().max(0.0) as usize;

@@ -1,0 +1,88 @@
+//! Number formatting, in one place: how numbers read in CSV files, in terminal tables
+//! and on charts.
+
+/// A number as written in sweep and comparison CSVs: Rust's shortest round-trip form,
+/// so that reading it back gives the same `f64` (merging shards relies on it).
+pub fn csv_number(x: f64) -> String {
+    format!("{x}")
+}
+
+/// A number in a terminal table: whole above 1000, one decimal above 10, three below;
+/// `–` when there is nothing to show.
+pub fn table_number(x: f64) -> String {
+    if !x.is_finite() {
+        return "–".into();
+    }
+    let a = x.abs();
+    if a >= 1000.0 {
+        format!("{x:.0}")
+    } else if a >= 10.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+/// A number on a chart (cell values, notes): about three significant digits, no
+/// trailing zeros, no exponent below a million.
+pub fn chart_number(v: f64) -> String {
+    if !v.is_finite() {
+        return "–".into();
+    }
+    let a = v.abs();
+    let s = if a == 0.0 {
+        "0".to_string()
+    } else if a >= 1e6 {
+        format!("{v:.2e}")
+    } else if a >= 100.0 {
+        format!("{v:.0}")
+    } else if a >= 10.0 {
+        format!("{v:.1}")
+    } else if a >= 1.0 {
+        format!("{v:.2}")
+    } else if a >= 0.01 {
+        format!("{v:.3}")
+    } else {
+        format!("{v:.2e}")
+    };
+    trim_zeros(s)
+}
+
+/// An axis tick: like [`chart_number`], with values within 1e-12 of zero shown as 0,
+/// so a step of 0.1 reads 0, 0.1, 0.2, … rather than 1e-17, 0.100, 0.200.
+pub fn tick(v: f64) -> String {
+    if v.abs() < 1e-12 {
+        return "0".into();
+    }
+    chart_number(v)
+}
+
+fn trim_zeros(s: String) -> String {
+    if s.contains('.') && !s.contains('e') {
+        let t = s.trim_end_matches('0').trim_end_matches('.');
+        t.to_string()
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_as_short_decimals() {
+        assert_eq!(chart_number(0.5), "0.5");
+        assert_eq!(chart_number(1.552), "1.55");
+        assert_eq!(chart_number(12.0), "12");
+        assert_eq!(chart_number(2172.4), "2172");
+        assert_eq!(chart_number(-3.5e300), "-3.50e300");
+        assert_eq!(chart_number(f64::NAN), "–");
+        assert_eq!(tick(1e-17), "0");
+        assert_eq!(table_number(2172.4), "2172");
+        assert_eq!(table_number(1.5523), "1.552");
+        assert_eq!(table_number(f64::INFINITY), "–");
+        assert_eq!(csv_number(0.1), "0.1");
+        assert_eq!(csv_number(2.0), "2");
+    }
+}
