@@ -262,9 +262,22 @@ impl Model<'_> {
         } else {
             0
         };
+        let mut inc = Incident {
+            service,
+            team: None,
+            severity,
+            phase,
+            uncovered: false,
+            counted,
+            slo_window,
+            paged_at: t,
+            started_at: f64::NAN,
+            ack: f64::NAN,
+            responder: None,
+        };
         let holder = self.world.service(service).holder;
         let Some(route) = holder.route(severity) else {
-            self.unanswered(service, severity, phase, (counted, slo_window), t);
+            self.unanswered(inc, t);
             return;
         };
         let team = route.first;
@@ -274,19 +287,8 @@ impl Model<'_> {
         ledger.incidents += 1;
         ledger.followup_hours += tm.params.followup_hours;
         ledger.interrupt_hours += tm.params.interrupt_hours;
-        let inc = Incident {
-            service,
-            team: Some(team),
-            severity,
-            phase,
-            uncovered: tm.rotation.on_shift.is_empty(),
-            counted,
-            slo_window,
-            paged_at: t,
-            started_at: f64::NAN,
-            ack: f64::NAN,
-            responder: None,
-        };
+        inc.team = Some(team);
+        inc.uncovered = tm.rotation.on_shift.is_empty();
         self.recorder.paged(&inc);
         let id = self.world.incidents.open(inc);
         let free = self
@@ -314,31 +316,11 @@ impl Model<'_> {
     }
 
     /// A page nobody answers: the incident lasts its time to mitigate, unhandled.
-    fn unanswered(
-        &mut self,
-        service: ServiceId,
-        severity: u16,
-        phase: Phase,
-        (counted, slo_window): (bool, u64),
-        t: f64,
-    ) {
-        let rng = &mut self.rngs[service.index()].handling;
-        let mitigation = self.world.service(service).severities[severity as usize]
+    fn unanswered(&mut self, inc: Incident, t: f64) {
+        let rng = &mut self.rngs[inc.service.index()].handling;
+        let mitigation = self.world.service(inc.service).severities[inc.severity as usize]
             .ttm
             .sample(rng);
-        let inc = Incident {
-            service,
-            team: None,
-            severity,
-            phase,
-            uncovered: false,
-            counted,
-            slo_window,
-            paged_at: t,
-            started_at: f64::NAN,
-            ack: f64::NAN,
-            responder: None,
-        };
         self.recorder.paged(&inc);
         let id = self.world.incidents.open(inc);
         self.sim

@@ -144,6 +144,8 @@ struct ServiceTotals {
 /// Run-wide sums over the statistics window.
 #[derive(Debug, Default)]
 struct RunTotals {
+    /// Every page, answered or not.
+    incidents: u64,
     wait: Mean,
     ack: Mean,
     ttm: Mean,
@@ -166,8 +168,8 @@ struct Pooled<'a> {
 }
 
 impl Pooled<'_> {
-    /// The value of one summary metric: the run's own figure where it has one (means
-    /// over every incident, SLO windows, the queue), the worst team's for the
+    /// The value of one summary metric: the run's own figure where it has one (counts
+    /// and means over every incident, SLO windows, the queue), the worst team's for the
     /// worst-team metrics, else the formula of [`TeamTotals::value`] on the merged sums.
     fn value(&self, m: Metric) -> f64 {
         let worst = |of: Metric| {
@@ -186,7 +188,8 @@ impl Pooled<'_> {
             Metric::ErrorBudgetSpentFrac => ratio(self.spent_frac_sum, self.slo_evaluated as f64),
             Metric::IncidentsOpenAtEnd => self.run.open_at_end as f64,
             Metric::QueueLengthMean => ratio(self.run.queue_area, self.window_hours),
-            Metric::ArrivalsPerHour => ratio(self.teams.incidents as f64, self.window_hours),
+            Metric::Incidents => self.run.incidents as f64,
+            Metric::ArrivalsPerHour => ratio(self.run.incidents as f64, self.window_hours),
             Metric::WorstTeamPagesPerShiftMean => worst(Metric::PagesPerShiftMean),
             Metric::WorstTeamOncallTimeFrac => worst(Metric::OncallTimeFrac),
             Metric::WorstTeamOpsLoadFrac => worst(Metric::OpsLoadFrac),
@@ -265,6 +268,7 @@ impl Recorder {
         if !inc.counted {
             return;
         }
+        self.run.incidents += 1;
         self.services[inc.service.index()].incidents += 1;
         if let Some(team) = inc.team {
             let tt = &mut self.teams[team.index()];

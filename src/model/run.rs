@@ -68,7 +68,8 @@ pub(super) struct Model<'a> {
 /// Runs one replication of `cfg`.
 pub fn simulate(cfg: &ScenarioConfig, opts: RunOptions) -> RunResult {
     let mut m = Model::new(cfg, opts);
-    m.run();
+    m.start();
+    m.advance_to(m.horizon);
     m.finish()
 }
 
@@ -164,7 +165,9 @@ impl<'a> Model<'a> {
         }
     }
 
-    fn run(&mut self) {
+    /// Schedules the first events: each service's launch, each team's first shift, the
+    /// first week's end.
+    fn start(&mut self) {
         let ids: Vec<ServiceId> = self.world.service_ids().collect();
         for s in ids {
             let launch = self.world.service(s).schedule.start[0];
@@ -178,7 +181,11 @@ impl<'a> Model<'a> {
         }
         self.sim
             .schedule(HOURS_PER_WEEK.min(self.horizon), Event::WeekEnded);
-        while let Some((t, ev)) = self.sim.next_until(self.horizon) {
+    }
+
+    /// Dispatches every event up to `until` (at most the horizon), in time order.
+    fn advance_to(&mut self, until: f64) {
+        while let Some((t, ev)) = self.sim.next_until(until.min(self.horizon)) {
             match ev {
                 Event::ArrivalDue { service } => self.arrival_due(service, t),
                 Event::IncidentMitigated { incident } => self.mitigated(incident, t),
@@ -336,5 +343,181 @@ impl<'a> Model<'a> {
         }
         self.close_slo_windows(horizon, true);
         self.recorder.finish(self.cfg, &self.world)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Pager holders that change during a run, driven through the event loop.
+
+    use super::*;
+    use crate::model::world::TeamKind;
+    use crate::model::Metric;
+    use crate::scenario::ScenarioSource;
+
+    /// Two identical single-site teams `a` and `b` (one responder each, week-long
+    /// shifts) and one service held by `a`, with two severities.
+    fn two_teams(rate: f64, ttm: &str) -> ScenarioConfig {
+        let text = format!(
+            r#"
+version = 1
+[simulation]
+horizon_weeks = 8
+replications = 1
+seed = 5
+[[sites]]
+name = "x"
+utc_offset_hours = 0
+[[teams]]
+name = "a"
+members = {{ x = 1 }}
+shift_hours = 168
+responders_per_shift = 1
+[[teams]]
+name = "b"
+members = {{ x = 1 }}
+shift_hours = 168
+responders_per_shift = 1
+[[services]]
+name = "s"
+product = "p"
+stack = "k"
+team = "a"
+page_rate_per_week = {rate}
+slo_target = 0.99
+severities = [
+  {{ name = "sev1", share = 0.5, impact_fraction = 1.0, time_to_mitigate = {ttm} }},
+  {{ name = "sev2", share = 0.5, impact_fraction = 0.1, time_to_mitigate = {ttm} }},
+]
+"#
+        );
+        ScenarioSource::parse(&text, "holders.toml", "holders")
+            .and_then(|s| s.resolve(&[]))
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn traced() -> RunOptions {
+        RunOptions {
+            trace: true,
+            ..RunOptions::default()
+        }
+    }
+
+    /// The service, team a and team b.
+    fn ids() -> (ServiceId, TeamId, TeamId) {
+        (ServiceId::new(0), TeamId::new(0), TeamId::new(1))
+    }
+
+    #[test]
+    fn a_holder_changed_mid_run_sends_the_next_pages_to_the_new_team() {
+        let cfg = two_teams(20.0, "{ exponential = { mean_hours = 0.5 } }");
+        let (s, _, b) = ids();
+        let mut m = Model::new(&cfg, traced());
+        m.start();
+        let switch = 3.0 * HOURS_PER_WEEK;
+        m.advance_to(switch);
+        m.world.service_mut(s).holder = PagerHolder::Team(b);
+        m.advance_to(m.horizon);
+        let r = m.finish();
+        assert!(r.incidents.len() > 100);
+        for inc in &r.incidents {
+            let expected = if inc.paged_at_hours < switch {
+                "a"
+            } else {
+                "b"
+            };
+            assert_eq!(inc.team, expected, "{inc:?}");
+            assert!(inc.responder.starts_with(expected), "{inc:?}");
+        }
+        let per_team: Vec<f64> = r.teams.iter().map(|t| t[Metric::Incidents]).collect();
+        assert_eq!(per_team[0] + per_team[1], r.summary[Metric::Incidents]);
+        assert!(per_team[0] > 0.0 && per_team[1] > 0.0);
+        assert_eq!(r.services[0].team, "b", "the holder at the horizon");
+    }
+
+    #[test]
+    fn a_shared_pager_sends_what_the_primary_cannot_take_to_the_secondary() {
+        // Eight-hour incidents at 10 a week: the primary's only responder is often busy.
+        let cfg = two_teams(10.0, "{ fixed = { hours = 8 } }");
+        let (s, a, b) = ids();
+        let mut m = Model::new(&cfg, traced());
+        m.world.service_mut(s).holder = PagerHolder::Shared {
+            primary: a,
+            secondary: b,
+        };
+        m.start();
+        m.advance_to(m.horizon);
+        let r = m.finish();
+        let by = |who: &str| r.incidents.iter().filter(|i| i.responder == who).count();
+        assert!(
+            r.incidents.iter().all(|i| i.team == "a"),
+            "paged to the primary"
+        );
+        assert!(
+            by("a-x-1") > 0 && by("b-x-1") > 0,
+            "{} {}",
+            by("a-x-1"),
+            by("b-x-1")
+        );
+        // The secondary answers only while the primary is busy: never a wait while
+        // either responder is free.
+        let waited = r.incidents.iter().filter(|i| i.wait_hours > Some(0.0));
+        for inc in waited {
+            let t = inc.paged_at_hours;
+            let busy = |who: &str| {
+                r.incidents.iter().any(|j| {
+                    j.responder == who
+                        && j.started_at_hours.is_some_and(|s| s <= t)
+                        && j.mitigated_at_hours.is_none_or(|e| e > t)
+                })
+            };
+            assert!(busy("a-x-1") && busy("b-x-1"), "{inc:?}");
+        }
+    }
+
+    #[test]
+    fn a_best_effort_pager_gives_sre_only_the_severe_incidents() {
+        let cfg = two_teams(20.0, "{ exponential = { mean_hours = 0.5 } }");
+        let (s, a, b) = ids();
+        let mut m = Model::new(&cfg, traced());
+        m.world.team_mut(b).kind = TeamKind::Developer;
+        m.world.service_mut(s).holder = PagerHolder::BestEffort {
+            developers: b,
+            sre: a,
+            sre_from_severity: 0,
+        };
+        m.start();
+        m.advance_to(m.horizon);
+        let r = m.finish();
+        assert!(r.incidents.iter().any(|i| i.severity == "sev1"));
+        for inc in &r.incidents {
+            let expected = if inc.severity == "sev1" { "a" } else { "b" };
+            assert_eq!(inc.team, expected, "{inc:?}");
+        }
+        assert_eq!(r.services[0].team, "b", "tickets go to the developers");
+    }
+
+    #[test]
+    fn with_nobody_on_the_pager_incidents_last_their_time_to_mitigate_unhandled() {
+        let cfg = two_teams(20.0, "{ fixed = { hours = 2 } }");
+        let (s, _, _) = ids();
+        let mut m = Model::new(&cfg, traced());
+        m.world.service_mut(s).holder = PagerHolder::Nobody;
+        m.start();
+        m.advance_to(m.horizon);
+        let r = m.finish();
+        assert!(r.summary[Metric::Incidents] > 100.0);
+        for t in &r.teams {
+            assert_eq!(t[Metric::Incidents], 0.0, "{}", t.team);
+        }
+        for inc in &r.incidents {
+            assert_eq!(inc.team, "");
+            assert_eq!(inc.responder, "");
+            if let Some(ttm) = inc.ttm_hours {
+                assert!((ttm - 2.0).abs() < 1e-9, "{inc:?}");
+            }
+        }
+        // Their downtime still spends the error budget.
+        assert!(r.summary[Metric::ErrorBudgetSpentFrac] > 0.0);
     }
 }
