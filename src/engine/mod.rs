@@ -2,7 +2,8 @@
 //! clock, seeded random streams and calendar arithmetic.
 //!
 //! Nothing here knows about SRE. A domain defines its own closed event enum and drives
-//! the loop:
+//! the loop; `schedule` returns an [`EventId`] that `cancel` drops, so a domain never
+//! needs to recognise stale events by hand:
 //!
 //! ```
 //! use sresim::engine::Simulation;
@@ -11,6 +12,8 @@
 //! let mut sim = Simulation::new();
 //! sim.schedule(2.0, Ev::Ping(2));
 //! sim.schedule(1.0, Ev::Ping(1));
+//! let stale = sim.schedule(1.5, Ev::Ping(0));
+//! sim.cancel(stale);
 //! let mut seen = vec![];
 //! while let Some((t, ev)) = sim.next_until(10.0) {
 //!     seen.push((t, ev));

@@ -1,7 +1,7 @@
 //! On-call: rotations and shifts, routing a page to a responder, handling and the
 //! queue of pages waiting for a free responder.
 //!
-//! A page asks its service's [`PagerHolder`] where to go. It goes to that team's
+//! A page asks its service's [`PagerHolder`](super::world::PagerHolder) where to go. It goes to that team's
 //! on-shift responders in order (primary, secondary, …), then to a free responder of the
 //! backup team, if the holder names one; when nobody is free it waits in the team's FIFO
 //! queue. Handling takes an acknowledge delay plus a mitigation time. Each shift is

@@ -185,7 +185,8 @@ impl<'a> Model<'a> {
 
     /// Dispatches every event up to `until` (at most the horizon), in time order.
     fn advance_to(&mut self, until: f64) {
-        while let Some((t, ev)) = self.sim.next_until(until.min(self.horizon)) {
+        let until = until.min(self.horizon);
+        while let Some((t, ev)) = self.sim.next_until(until) {
             match ev {
                 Event::ArrivalDue { service } => self.arrival_due(service, t),
                 Event::IncidentMitigated { incident } => self.mitigated(incident, t),
