@@ -136,12 +136,7 @@ impl Model<'_> {
             let e = self.world.team(team).rotation.on_shift[r];
             self.book_busy(e, t);
         }
-        let Model {
-            world,
-            sim,
-            recorder,
-            ..
-        } = self;
+        let Model { world, sim, .. } = self;
         let engineers = &mut world.engineers;
         let tm = &mut world.teams[team.index()];
         let rot = &mut tm.rotation;
@@ -158,31 +153,29 @@ impl Model<'_> {
         let site = rot.covering[k.rem_euclid(per_week) as usize];
         let members = &rot.by_site[site];
         let n = members.len();
-        let mut taken = 0;
         let mut pos = rot.cursor[site];
         for _ in 0..n {
-            if taken == tm.params.responders {
+            if rot.on_shift.len() == tm.params.responders {
                 break;
             }
             let e = members[pos % n];
             pos += 1;
-            let eng = &mut engineers[e.index()];
+            let eng = &engineers[e.index()];
             if eng.on_call_eligible && eng.active {
-                if eng.busy() {
-                    // Still handling a page from an earlier shift: that time was after
-                    // the end of their shift.
-                    recorder.busy_booked(team, eng.busy_since, t, false);
-                    eng.busy_since = t;
-                }
                 rot.on_shift.push(e);
-                eng.on_shift = true;
-                taken += 1;
             }
         }
         rot.cursor[site] = pos % n.max(1);
         let (shift_end, responders) = (rot.shift_end, rot.on_shift.len());
         rot.next_shift =
             (shift_end <= horizon).then(|| sim.schedule(shift_end, Event::ShiftStarted { team }));
+        for r in 0..responders {
+            let e = self.world.team(team).rotation.on_shift[r];
+            // A responder still handling a page from an earlier shift: that time was
+            // after the end of their shift.
+            self.book_busy(e, t);
+            self.world.engineer_mut(e).on_shift = true;
+        }
         // Free responders take queued pages, in responder order.
         for r in 0..responders {
             let e = self.world.team(team).rotation.on_shift[r];
