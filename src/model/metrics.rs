@@ -11,7 +11,6 @@
 use std::ops::{Index, IndexMut};
 
 use serde::ser::SerializeStruct;
-use serde::Serialize;
 
 use super::accounting::{BOOK_PAGER_BUDGET, ONCALL_CAP_FRAC, OPS_CAP_FRAC};
 
@@ -315,11 +314,6 @@ impl Metric {
         self.def().key
     }
 
-    /// The metric whose CSV column is `key`.
-    pub fn from_key(key: &str) -> Option<Metric> {
-        CATALOGUE.iter().find(|d| d.key == key).map(|d| d.metric)
-    }
-
     /// The headline metrics, in catalogue order.
     pub fn headline() -> impl Iterator<Item = Metric> {
         Metric::ALL.iter().copied().filter(|m| m.def().headline)
@@ -384,14 +378,6 @@ pub(crate) fn serialize_fields<S: SerializeStruct>(
     Ok(())
 }
 
-impl Serialize for MetricValues {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("MetricValues", N_METRICS)?;
-        serialize_fields(&mut s, self, |_| true)?;
-        s.end()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -400,7 +386,6 @@ mod tests {
     fn catalogue_order_matches_the_enum_and_keys_are_unique() {
         for (i, def) in CATALOGUE.iter().enumerate() {
             assert_eq!(def.metric as usize, i, "{}", def.key);
-            assert_eq!(Metric::from_key(def.key), Some(def.metric));
         }
         let mut keys: Vec<&str> = CATALOGUE.iter().map(|d| d.key).collect();
         keys.sort_unstable();

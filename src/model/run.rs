@@ -20,7 +20,7 @@ use super::world::{
 };
 use crate::engine::calendar::HOURS_PER_WEEK;
 use crate::engine::{SimRng, Simulation};
-use crate::scenario::ScenarioConfig;
+use crate::scenario::{Phase, ScenarioConfig};
 
 /// Which run of which sweep point this is, and what to record.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -195,9 +195,10 @@ impl<'a> Model<'a> {
                     self.end_shift(team, t);
                 }
                 Event::WeekEnded => self.week_ended(t),
-                Event::PhaseEntered { service, .. } | Event::ServiceRetired { service } => {
-                    self.phase_changed(service, t)
+                Event::PhaseEntered { service, phase } => {
+                    self.phase_changed(service, Some(phase), t)
                 }
+                Event::ServiceRetired { service } => self.phase_changed(service, None, t),
                 Event::EngineerJoined { engineer } => self.engineer_joined(engineer),
             }
         }
@@ -217,9 +218,8 @@ impl<'a> Model<'a> {
 
     /// `service` entered a new phase (or retired) at `t`: its arrivals restart at the
     /// new rate, and the next change is scheduled.
-    fn phase_changed(&mut self, service: ServiceId, t: f64) {
+    fn phase_changed(&mut self, service: ServiceId, phase: Option<Phase>, t: f64) {
         let svc = self.world.service_mut(service);
-        let phase = svc.schedule.phase_at(t);
         svc.phase = phase;
         let multiplier = phase.map_or(0.0, |p| svc.schedule.multiplier[p.index()]);
         let next_change = svc.schedule.next_change_after(t);
@@ -265,8 +265,8 @@ impl<'a> Model<'a> {
     /// SLO windows that can no longer change.
     fn week_ended(&mut self, t: f64) {
         let week_fraction = (t - self.week_start) / HOURS_PER_WEEK;
-        let teams: Vec<TeamId> = self.world.team_ids().collect();
-        for team in teams {
+        for ti in 0..self.world.teams.len() {
+            let team = TeamId::new(ti);
             self.end_shift_by(team, t);
             self.book_shift_time(team, t);
             let headcount = self.world.headcount(team);
