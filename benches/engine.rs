@@ -54,14 +54,18 @@ fn mmc_model(c: &mut Criterion) {
         .map(|s| Override::parse(s).expect("override"))
         .collect();
     let cfg = source.resolve(&overrides).expect("valid");
-    let probe = simulate(&cfg, RunOptions::default());
+    let probe = simulate(&cfg, RunOptions::default()).expect("stable");
     let mut g = c.benchmark_group("mmc_model");
     g.sample_size(10);
     g.throughput(Throughput::Elements(
         probe.summary[Metric::Incidents] as u64,
     ));
     g.bench_function("c2_rho0.9_1M_incidents", |b| {
-        b.iter(|| simulate(&cfg, RunOptions::default()).summary[Metric::Incidents] as u64)
+        b.iter(|| {
+            simulate(&cfg, RunOptions::default())
+                .expect("stable")
+                .summary[Metric::Incidents] as u64
+        })
     });
     g.finish();
 }

@@ -9,7 +9,11 @@ fn baseline_replication(c: &mut Criterion) {
         .resolve(&[])
         .expect("baseline is valid");
     c.bench_function("baseline_one_replication", |b| {
-        b.iter(|| simulate(&cfg, RunOptions::default()).summary[Metric::Incidents] as u64)
+        b.iter(|| {
+            simulate(&cfg, RunOptions::default())
+                .expect("stable")
+                .summary[Metric::Incidents] as u64
+        })
     });
 }
 

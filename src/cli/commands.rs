@@ -29,14 +29,23 @@ macro_rules! say_raw {
     }};
 }
 
+/// Prints a line on stderr, ignoring a failure to write it (`2>/dev/full` must not
+/// panic; the exit code still tells).
+macro_rules! tell {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
 static STOP: AtomicBool = AtomicBool::new(false);
 
 /// Prints the error (and, for scenario problems, how many) on stderr; its exit code.
 fn fail(e: &JobError) -> u8 {
-    eprintln!("{e}");
+    tell!("{e}");
     let problems = e.problems().len();
     if problems > 0 {
-        eprintln!(
+        tell!(
             "{problems} problem{} found",
             if problems == 1 { "" } else { "s" }
         );
@@ -169,10 +178,12 @@ pub fn sweep(a: &SweepArgs) -> u8 {
                 ", shard {k}/{n} ({} points)",
                 r.points_in_shard
             )),
-            if r.resumed_after == 0 {
-                String::new()
-            } else {
-                format!(", resumed after {} points", r.resumed_after)
+            match (r.resumed_after, r.recomputed) {
+                (0, 0) => String::new(),
+                (done, 0) => format!(", resumed after {done} verified points"),
+                (done, bad) => format!(
+                    ", resumed after {done} verified points ({bad} recorded points did not verify and ran again)"
+                ),
             }
         );
         say!("{}", terminal::point_header(&r.axes));

@@ -147,7 +147,7 @@ struct MergeArgs {
 fn exit_code(kind: ErrorKind) -> u8 {
     match kind {
         ErrorKind::Scenario => 1,
-        ErrorKind::Usage | ErrorKind::Io => 2,
+        ErrorKind::Usage | ErrorKind::Io | ErrorKind::Refused => 2,
         ErrorKind::Interrupted => 130,
     }
 }

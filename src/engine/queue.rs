@@ -244,6 +244,13 @@ impl<E: Copy> Simulation<E> {
     pub fn pending(&self) -> usize {
         self.queue.len()
     }
+
+    /// Drops every pending event, so the loop draining the queue ends at once (a run
+    /// stopped early).
+    pub fn clear(&mut self) {
+        self.queue = EventQueue::new();
+        self.cancelled.clear();
+    }
 }
 
 #[cfg(test)]

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use super::{
-    finish, manifest, out_dir, prepare, threads, CommonSpec, JobError, Output, UsageError,
+    claim, finish, manifest, out_dir, prepare, threads, CommonSpec, JobError, Output, UsageError,
 };
 use crate::model::Summary;
-use crate::report::{self, CompareManifest, Manifest, VariantOrigin};
+use crate::report::{self, Claim, CompareManifest, Manifest, VariantOrigin};
 use crate::scenario::{Override, ScenarioConfig, ScenarioError, ScenarioSource};
 use crate::sweep::{self, compare::CompareRow};
 
@@ -147,7 +147,11 @@ pub fn compare(spec: &CompareSpec) -> Result<CompareReport, JobError> {
     if !problems.is_empty() {
         return Err(ScenarioError::Invalid(problems).into());
     }
-    let threads = threads(c.threads);
+    let threads = threads(c.threads)?;
+    let mut out = claim(
+        &out_dir(c.out.as_deref(), &base_cfg.name, "-compare"),
+        Claim::Replace,
+    )?;
     let refs: Vec<&ScenarioConfig> = cfgs.iter().collect();
     let runs = sweep::run_many(&refs, false, threads)?;
     let summaries: Vec<Vec<Summary>> = runs
@@ -155,15 +159,15 @@ pub fn compare(spec: &CompareSpec) -> Result<CompareReport, JobError> {
         .map(|v| v.iter().map(|r| r.summary.clone()).collect())
         .collect();
     let rows = sweep::compare::compare(&names, &runs);
-    let out = out_dir(c.out.as_deref(), &base_cfg.name, "-compare");
-    report::write_csv(&out.join("compare.csv"), &rows).map_err(JobError::Report)?;
+    let stage = out.staging().map_err(JobError::Report)?;
+    report::write_csv(&stage.join("compare.csv"), &rows).map_err(JobError::Report)?;
     let header = report::sweep::runs_header(&["variant".into(), "replication".into()]);
     let run_rows = names.iter().zip(&summaries).flat_map(|(name, v)| {
         v.iter()
             .map(|s| report::sweep::runs_record(vec![name.clone(), s.replication.to_string()], s))
     });
     report::write_csv(
-        &out.join("runs.csv"),
+        &stage.join("runs.csv"),
         std::iter::once(header).chain(run_rows),
     )
     .map_err(JobError::Report)?;
@@ -175,7 +179,7 @@ pub fn compare(spec: &CompareSpec) -> Result<CompareReport, JobError> {
             origin,
         })
         .collect();
-    let m = Manifest {
+    let mut m = Manifest {
         wall_time_seconds: started.elapsed().as_secs_f64(),
         files: ["compare.csv", "runs.csv", "manifest.json"]
             .map(String::from)
@@ -186,7 +190,7 @@ pub fn compare(spec: &CompareSpec) -> Result<CompareReport, JobError> {
         }),
         ..manifest(&c.command_line, &base, &base_cfg, threads)
     };
-    let output = finish(out, &m, c.no_charts)?;
+    let output = finish(out, &mut m, c.no_charts)?;
     Ok(CompareReport {
         base: base_cfg,
         names,

@@ -3,9 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{finish, JobError, Output};
+use super::{claim, finish, JobError, Output};
 use crate::report::charts;
 use crate::report::sweep::merge_shards;
+use crate::report::Claim;
 
 /// What to merge.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -34,8 +35,9 @@ pub struct MergeReport {
 /// longer a shard, with `merged_from` and this command line) and the charts. Refuses
 /// shards of different sweeps, a missing or repeated shard, and unfinished shards.
 pub fn merge(spec: &MergeSpec) -> Result<MergeReport, JobError> {
-    let (mut files, mut manifest) =
-        merge_shards(&spec.shards, &spec.out).map_err(JobError::Merge)?;
+    let mut out = claim(&spec.out, Claim::Replace)?;
+    let stage = out.staging().map_err(JobError::Report)?;
+    let (mut files, mut manifest) = merge_shards(&spec.shards, &stage).map_err(JobError::Merge)?;
     files.push("manifest.json".into());
     if let Some(sweep) = manifest.sweep.as_mut() {
         sweep.shard = None;
@@ -47,15 +49,17 @@ pub fn merge(spec: &MergeSpec) -> Result<MergeReport, JobError> {
         );
     }
     manifest.files = files;
+    manifest.checksums.clear();
     manifest.command_line = spec.command_line.clone();
     Ok(MergeReport {
         shards: spec.shards.len(),
-        output: finish(spec.out.clone(), &manifest, spec.no_charts)?,
+        output: finish(out, &mut manifest, spec.no_charts)?,
     })
 }
 
 /// Redraws the charts of an output folder (of a run, sweep, comparison or merge) from
 /// its CSV files alone. Returns the chart files written.
 pub fn plot(dir: &Path) -> Result<Vec<PathBuf>, JobError> {
+    let _lock = claim(dir, Claim::InPlace)?;
     charts::plot_dir(dir).map_err(JobError::Plot)
 }

@@ -41,10 +41,11 @@ pub use sweep::{
 };
 pub use validate::validate;
 
+use crate::model::Unstable;
 use crate::report::charts::{self, ChartError};
-use crate::report::{Manifest, ReportError};
+use crate::report::{self, Claim, Manifest, OutputDir, ReportError};
 use crate::scenario::{Override, Problem, ScenarioConfig, ScenarioError, ScenarioSource};
-use crate::sweep::{ExecError, PlanError, PoolError};
+use crate::sweep::{ExecError, PlanError, PoolError, RunError};
 
 /// How every replication's random streams are seeded, as recorded in each manifest.
 pub const SEED_DERIVATION: &str = "stream seed = stream_seed(seed, 0, replication, stream id): replication r of every point \
@@ -88,6 +89,9 @@ pub enum ErrorKind {
     /// A sweep was stopped through its stop flag; its complete points are kept for a
     /// resume. Exit code 130.
     Interrupted,
+    /// The job was refused or stopped for its size: estimated too large to run without
+    /// `--force`, or a run's queue grew without bound. Exit code 2.
+    Refused,
 }
 
 /// A bad argument value the lower layers do not check.
@@ -108,6 +112,17 @@ pub enum UsageError {
     },
     /// `--variant` is none of the accepted forms.
     Variant(String),
+    /// `--threads` above [`MAX_THREADS`].
+    Threads(usize),
+    /// `--shard K/N` selects no point of the plan (K above the number of points).
+    EmptyShard {
+        /// The shard.
+        k: usize,
+        /// Shards in all.
+        n: usize,
+        /// Points of the plan.
+        points: usize,
+    },
     /// Two variants (or a variant and the base) share a name.
     DuplicateVariant {
         /// The `--variant` argument as given.
@@ -140,6 +155,14 @@ impl fmt::Display for UsageError {
                 f,
                 "--variant {spec:?}: expected NAME=FILE.toml, \"NAME: KEY=VALUE; KEY=VALUE\" or KEY=VALUE"
             ),
+            UsageError::Threads(n) => write!(
+                f,
+                "--threads {n}: at most {MAX_THREADS} threads (0 = one per core)"
+            ),
+            UsageError::EmptyShard { k, n, points } => write!(
+                f,
+                "--shard {k}/{n}: the sweep has {points} points, so shard {k} of {n} has none; use at most {points} shards"
+            ),
             UsageError::DuplicateVariant { spec, name } => {
                 write!(f, "--variant {spec:?}: the name {name:?} is used twice")
             }
@@ -168,6 +191,9 @@ pub enum JobError {
     Usage(UsageError),
     /// The worker threads could not start. Retryable.
     Pool(PoolError),
+    /// A run stopped because a team's queue of waiting pages grew without bound: the
+    /// scenario is overloaded. Fatal for the input.
+    Unstable(Unstable),
     /// The output could not be written, or the output folder holds an interrupted sweep
     /// that this job may not continue. Retryable when writing failed
     /// ([`ReportError::Io`]); fatal for this folder otherwise.
@@ -215,6 +241,7 @@ impl JobError {
             JobError::Plan(PlanError::Invalid(_)) => ErrorKind::Scenario,
             JobError::Plan(PlanError::Usage(_)) | JobError::Usage(_) => ErrorKind::Usage,
             JobError::Pool(_) => ErrorKind::Io,
+            JobError::Unstable(_) | JobError::Sweep(ExecError::Unstable(_)) => ErrorKind::Refused,
             JobError::Report(e) | JobError::Merge(e) => report(e),
             JobError::Charts(e) | JobError::Plot(e) => chart(e),
             // A point's scenario was checked before the sweep started: a failure to
@@ -243,6 +270,7 @@ impl fmt::Display for JobError {
             JobError::Plan(e) => write!(f, "{e}"),
             JobError::Usage(e) => write!(f, "{e}"),
             JobError::Pool(e) => write!(f, "{e}"),
+            JobError::Unstable(u) => write!(f, "{u}"),
             JobError::Report(e) => write!(f, "cannot write results: {e}"),
             JobError::Merge(e) => write!(f, "cannot merge: {e}"),
             JobError::Charts(e) => write!(f, "cannot draw charts: {e}"),
@@ -268,6 +296,7 @@ impl std::error::Error for JobError {
             JobError::Plan(e) => Some(e),
             JobError::Usage(e) => Some(e),
             JobError::Pool(e) => Some(e),
+            JobError::Unstable(u) => Some(u),
             JobError::Report(e) | JobError::Merge(e) => Some(e),
             JobError::Charts(e) | JobError::Plot(e) => Some(e),
             JobError::Sweep(e) => Some(e),
@@ -294,9 +323,12 @@ impl From<UsageError> for JobError {
     }
 }
 
-impl From<PoolError> for JobError {
-    fn from(e: PoolError) -> Self {
-        JobError::Pool(e)
+impl From<RunError> for JobError {
+    fn from(e: RunError) -> Self {
+        match e {
+            RunError::Pool(p) => JobError::Pool(p),
+            RunError::Unstable(u) => JobError::Unstable(u),
+        }
     }
 }
 
@@ -325,12 +357,15 @@ fn prepare(c: &CommonSpec) -> Result<(ScenarioSource, Vec<Override>, ScenarioCon
     Ok((source, overrides, cfg))
 }
 
-/// Worker threads for `n` (0 = one per core).
-fn threads(n: usize) -> usize {
-    if n == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        n
+/// Most worker threads a job starts.
+pub const MAX_THREADS: usize = 1024;
+
+/// Worker threads for `n` (0 = one per core); more than [`MAX_THREADS`] is refused.
+fn threads(n: usize) -> Result<usize, UsageError> {
+    match n {
+        0 => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+        n if n > MAX_THREADS => Err(UsageError::Threads(n)),
+        n => Ok(n),
     }
 }
 
@@ -353,19 +388,38 @@ pub struct Output {
     pub charts: Option<usize>,
 }
 
-/// Writes `manifest` (which lists the files written) into `dir`, then draws the
-/// folder's charts unless `no_charts`.
+/// Claims the output folder `dir` for a job (see [`OutputDir`]).
+fn claim(dir: &Path, mode: Claim) -> Result<OutputDir, JobError> {
+    OutputDir::claim(dir, mode).map_err(JobError::Report)
+}
+
+/// Completes a job's output: records the checksum of every file the manifest lists,
+/// writes the manifest into the staging folder, draws the charts unless `no_charts`,
+/// and moves the folder into place. When the charts fail, the CSV files and the
+/// manifest are still moved into place, and the error says so.
 fn finish<S: Serialize>(
-    dir: PathBuf,
-    manifest: &Manifest<S>,
+    mut out: OutputDir,
+    manifest: &mut Manifest<S>,
     no_charts: bool,
 ) -> Result<Output, JobError> {
-    manifest.write(&dir).map_err(JobError::Report)?;
+    let stage = out.staging().map_err(JobError::Report)?;
+    for name in manifest.files.iter().filter(|f| *f != "manifest.json") {
+        let sum = report::file_checksum(&stage.join(name)).map_err(JobError::Report)?;
+        manifest.checksums.insert(name.clone(), sum);
+    }
+    manifest.write(&stage).map_err(JobError::Report)?;
     let charts = if no_charts {
         None
     } else {
-        Some(charts::plot_dir(&dir).map_err(JobError::Charts)?.len())
+        match charts::plot_dir(&stage) {
+            Ok(written) => Some(written.len()),
+            Err(e) => {
+                out.commit().map_err(JobError::Report)?;
+                return Err(JobError::Charts(e));
+            }
+        }
     };
+    let dir = out.commit().map_err(JobError::Report)?;
     Ok(Output {
         dir,
         files: manifest.files.clone(),
@@ -393,6 +447,7 @@ fn manifest(
         threads,
         wall_time_seconds: 0.0,
         files: Vec::new(),
+        checksums: Default::default(),
         sweep: None,
         compare: None,
     }

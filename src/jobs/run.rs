@@ -3,9 +3,9 @@
 
 use std::time::{Duration, Instant};
 
-use super::{finish, manifest, out_dir, prepare, threads, CommonSpec, JobError, Output};
+use super::{claim, finish, manifest, out_dir, prepare, threads, CommonSpec, JobError, Output};
 use crate::model::RunResult;
-use crate::report::{self, Manifest};
+use crate::report::{self, Claim, Manifest};
 use crate::scenario::ScenarioConfig;
 use crate::sweep;
 
@@ -39,20 +39,21 @@ pub fn run(spec: &RunSpec) -> Result<RunReport, JobError> {
     let started = Instant::now();
     let c = &spec.common;
     let (source, overrides, cfg) = prepare(c)?;
-    let threads = threads(c.threads);
+    let threads = threads(c.threads)?;
+    let mut out = claim(&out_dir(c.out.as_deref(), &cfg.name, ""), Claim::Replace)?;
     let runs = sweep::run_replications(&cfg, spec.trace, threads)?;
     let sim_seconds = started.elapsed().as_secs_f64();
-    let out = out_dir(c.out.as_deref(), &cfg.name, "");
-    let mut files = report::write_run(&out, &runs, spec.trace).map_err(JobError::Report)?;
+    let stage = out.staging().map_err(JobError::Report)?;
+    let mut files = report::write_run(&stage, &runs, spec.trace).map_err(JobError::Report)?;
     files.push("manifest.json".into());
-    let m = Manifest {
+    let mut m = Manifest {
         scenario_origin: Some(source.origin().to_string()),
         resolved_scenario: Some(cfg.clone()),
         wall_time_seconds: sim_seconds,
         files,
         ..manifest(&c.command_line, &overrides, &cfg, threads)
     };
-    let output = finish(out, &m, c.no_charts)?;
+    let output = finish(out, &mut m, c.no_charts)?;
     Ok(RunReport {
         config: cfg,
         runs,

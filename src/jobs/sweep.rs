@@ -5,11 +5,11 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use super::{
-    finish, manifest, out_dir, prepare, threads, CommonSpec, JobError, Output, UsageError,
+    claim, finish, manifest, out_dir, prepare, threads, CommonSpec, JobError, Output, UsageError,
 };
 use crate::model::Summary;
 use crate::report::sweep::SweepWriter;
-use crate::report::{Manifest, SweepManifest};
+use crate::report::{Claim, Manifest, SweepManifest, PARTIAL};
 use crate::scenario::ScenarioConfig;
 use crate::sweep::{self, plan, Outcome, SweepOptions, SweepPlan};
 
@@ -114,18 +114,25 @@ pub struct SweepReport {
     pub shard: Option<(usize, usize)>,
     /// Points of this shard (all of them without a shard).
     pub points_in_shard: usize,
-    /// Points already complete from an earlier, interrupted call (with resume).
+    /// Points already complete from an earlier, interrupted call (with resume), each
+    /// verified against the journal's checksums.
     pub resumed_after: usize,
+    /// Points an earlier call had recorded whose rows did not verify on resume (cut
+    /// short, changed or missing files); they ran again in this call.
+    pub recomputed: usize,
     /// Points run by this call.
     pub points_run: usize,
     /// The first points run by this call (at most 40), in point order.
     pub first_points: Vec<PointOverview>,
     /// The CI target, if any.
     pub ci_target: Option<f64>,
-    /// Fewest and most replications a point ran (0 and 0 when none ran).
+    /// Fewest and most replications a point ran, over every call (0 and 0 when none
+    /// ran).
     pub replications_per_point: (u64, u64),
     /// Runs in this call.
     pub runs: u64,
+    /// Runs of the whole sweep (or shard), earlier calls of a resumed sweep included.
+    pub runs_total: u64,
     /// The output folder and what was written there (no charts for a shard).
     pub output: Output,
     /// Wall time of the whole job.
@@ -191,19 +198,28 @@ pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, Job
         "trace": spec.trace,
     });
     let fingerprint = format!("{:016x}", crate::engine::fnv1a64(&identity.to_string()));
+    let in_shard = sweep::shard_points(plan.points.len(), shard).len();
+    if let (Some((k, n)), 0) = (shard, in_shard) {
+        return Err(UsageError::EmptyShard {
+            k,
+            n,
+            points: plan.points.len(),
+        }
+        .into());
+    }
+    let threads = threads(c.threads)?;
     let out = out_dir(c.out.as_deref(), &base_cfg.name, "-sweep");
+    let mut outdir = claim(&out, Claim::Sweep)?;
     let shard_tag = shard.map_or(String::new(), |(k, n)| format!("/shard {k}/{n}"));
     let mut writer = SweepWriter::open(
-        &out,
+        &outdir.real().join(PARTIAL),
         &axis_keys,
         &format!("{fingerprint}{shard_tag}"),
         spec.trace,
         spec.resume,
     )
     .map_err(JobError::Report)?;
-    let done: Vec<usize> = writer.completed().to_vec();
-    let in_shard = sweep::shard_points(plan.points.len(), shard).len();
-    let threads = threads(c.threads);
+    let done: Vec<usize> = writer.completed();
     let opts = SweepOptions {
         threads,
         shard,
@@ -214,7 +230,7 @@ pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, Job
     let total = (in_shard - done.len()) as u64 * u64::from(base_cfg.simulation.replications);
     (hooks.progress)(0, total);
     let mut first_points = Vec::new();
-    let mut reps = (u64::MAX, 0u64, 0u64);
+    let mut runs_this_call = 0u64;
     let prepare_point = |pr: sweep::PointRuns| {
         let values: Vec<String> = (0..plan.axes.len())
             .map(|x| plan.value_text(pr.point, x))
@@ -237,8 +253,7 @@ pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, Job
         &|n| (hooks.progress)(n, total.max(n)),
         &prepare_point,
         |(encoded, overview)| {
-            let n = overview.summaries.len() as u64;
-            reps = (reps.0.min(n), reps.1.max(n), reps.2 + n);
+            runs_this_call += overview.summaries.len() as u64;
             if first_points.len() < OVERVIEW_POINTS {
                 first_points.push(overview);
             }
@@ -249,16 +264,18 @@ pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, Job
         Outcome::Complete => {}
         Outcome::Stopped => {
             return Err(JobError::Interrupted {
-                completed: writer.completed().len(),
+                completed: writer.completed_count(),
                 points: in_shard,
                 out,
             })
         }
     }
-    let mut files = writer.finish().map_err(JobError::Report)?;
+    let (reps_min, reps_max, runs_all) = writer.runs();
+    let dropped = writer.dropped();
+    let stage = outdir.staging().map_err(JobError::Report)?;
+    let mut files = writer.finish(&stage).map_err(JobError::Report)?;
     files.push("manifest.json".into());
-    let replications_per_point = (if reps.0 == u64::MAX { 0 } else { reps.0 }, reps.1);
-    let m = Manifest {
+    let mut m = Manifest {
         scenario_origin: Some(source.origin().to_string()),
         resolved_scenario: Some(base_cfg.clone()),
         wall_time_seconds: started.elapsed().as_secs_f64(),
@@ -272,14 +289,14 @@ pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, Job
             points_in_shard: in_shard,
             ci_target: spec.ci_target,
             max_replications: spec.max_replications,
-            replications_per_point_min: replications_per_point.0,
-            replications_per_point_max: replications_per_point.1,
-            runs: reps.2,
+            replications_per_point_min: reps_min,
+            replications_per_point_max: reps_max,
+            runs: runs_all,
             merged_from: None,
         }),
         ..manifest(&c.command_line, &base, &base_cfg, threads)
     };
-    let output = finish(out, &m, c.no_charts || shard.is_some())?;
+    let output = finish(outdir, &mut m, c.no_charts || shard.is_some())?;
     Ok(SweepReport {
         config: base_cfg,
         axes: axis_keys,
@@ -287,11 +304,13 @@ pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, Job
         shard,
         points_in_shard: in_shard,
         resumed_after: done.len(),
+        recomputed: dropped,
         points_run: in_shard - done.len(),
         first_points,
         ci_target: spec.ci_target,
-        replications_per_point,
-        runs: reps.2,
+        replications_per_point: (reps_min, reps_max),
+        runs: runs_this_call,
+        runs_total: runs_all,
         output,
         wall_time: started.elapsed(),
     })

@@ -33,4 +33,4 @@ pub use arrivals::service_stream_base;
 pub use metrics::{Metric, MetricDef, MetricValues, CATALOGUE};
 pub use oncall::{DAYTIME, WORKING_DAY, WORKING_TIME};
 pub use results::*;
-pub use run::{simulate, RunOptions};
+pub use run::{simulate, RunOptions, Unstable, MAX_WAITING_PAGES};

@@ -11,7 +11,7 @@
 use super::accounting::WeekLedger;
 use super::durations::Sampler;
 use super::event::Event;
-use super::run::Model;
+use super::run::{Model, Unstable, MAX_WAITING_PAGES};
 use super::world::{
     Engineer, EngineerId, Incident, IncidentId, Rotation, ServiceId, Team, TeamId, TeamKind,
     TeamParams,
@@ -290,10 +290,27 @@ impl Model<'_> {
         match free {
             Some(e) => self.start_handling(e, id, t),
             None => {
-                self.world.team_mut(team).queue.push_back(id);
+                let q = &mut self.world.team_mut(team).queue;
+                q.push_back(id);
+                let waiting = q.len();
                 self.recorder.queue_changed(t, 1);
+                if waiting >= MAX_WAITING_PAGES {
+                    self.stop_unstable(team, t);
+                }
             }
         }
+    }
+
+    /// Stops the run: `team`'s queue passed [`MAX_WAITING_PAGES`] at `t`.
+    #[cold]
+    fn stop_unstable(&mut self, team: TeamId, t: f64) {
+        self.unstable = Some(Unstable {
+            team: self.world.team(team).name.clone(),
+            week: t / HOURS_PER_WEEK,
+            point: self.opts.point,
+            replication: self.opts.replication,
+        });
+        self.sim.clear();
     }
 
     /// The first on-shift responder of `team` who is not busy.

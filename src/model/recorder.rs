@@ -628,7 +628,7 @@ mod tests {
         let cfg = ScenarioSource::baseline()
             .resolve(&[])
             .expect("baseline is valid");
-        let r = simulate(&cfg, RunOptions::default());
+        let r = simulate(&cfg, RunOptions::default()).expect("stable");
         for (m, x) in r.summary.values.iter() {
             assert!(x.is_finite(), "{}: {x}", m.key());
         }

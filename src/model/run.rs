@@ -63,14 +63,55 @@ pub(super) struct Model<'a> {
     pub recorder: Recorder,
     pub week_start: f64,
     pub week_index: u64,
+    /// Set when a team's queue passed [`MAX_WAITING_PAGES`] (the run then stops).
+    pub unstable: Option<Unstable>,
+    pub opts: RunOptions,
 }
 
-/// Runs one replication of `cfg`.
-pub fn simulate(cfg: &ScenarioConfig, opts: RunOptions) -> RunResult {
+/// Pages waiting for a responder in one team's queue at which a run stops as
+/// unstable: far beyond any queue a staffed rotation sees, and a bound on the memory a
+/// run's queue takes.
+pub const MAX_WAITING_PAGES: usize = 100_000;
+
+/// A run stopped because a team's queue of waiting pages grew past
+/// [`MAX_WAITING_PAGES`]: pages arrive faster than its responders mitigate them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unstable {
+    /// The team whose queue grew.
+    pub team: String,
+    /// When the queue passed the bound, in weeks since the start.
+    pub week: f64,
+    /// Sweep point (0 for a plain run).
+    pub point: u64,
+    /// Replication.
+    pub replication: u64,
+}
+
+impl std::fmt::Display for Unstable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "unstable queue: team `{}` had {MAX_WAITING_PAGES} pages waiting for a responder by week {:.1} \
+             (point {}, replication {}): pages arrive faster than its responders \
+             mitigate them, so the queue would grow without bound. Lower the services' \
+             page_rate_per_week (or phase multipliers), add responders (responders_per_shift, \
+             members) or shorten time_to_mitigate",
+            self.team, self.week, self.point, self.replication
+        )
+    }
+}
+
+impl std::error::Error for Unstable {}
+
+/// Runs one replication of `cfg`, or stops it as [`Unstable`].
+pub fn simulate(cfg: &ScenarioConfig, opts: RunOptions) -> Result<RunResult, Unstable> {
     let mut m = Model::new(cfg, opts);
     m.start();
     m.advance_to(m.horizon);
-    m.finish()
+    match m.unstable.take() {
+        Some(u) => Err(u),
+        None => Ok(m.finish()),
+    }
 }
 
 impl<'a> Model<'a> {
@@ -162,6 +203,8 @@ impl<'a> Model<'a> {
             slo,
             week_start: 0.0,
             week_index: 0,
+            unstable: None,
+            opts,
         }
     }
 

@@ -2,6 +2,7 @@
 //! beside its CSV files, so that every output folder can be traced back to its inputs.
 //! One type for all of them: common fields, plus an optional part per kind of job.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -43,6 +44,10 @@ pub struct Manifest<S = ScenarioConfig> {
     pub wall_time_seconds: f64,
     /// Files written beside the manifest.
     pub files: Vec<String>,
+    /// Each file's checksum (`fnv1a64:` and 16 hex digits of FNV-1a 64 over its bytes),
+    /// charts and the manifest aside: `sresim merge` verifies a shard's files by them.
+    #[serde(default)]
+    pub checksums: BTreeMap<String, String>,
     /// What a sweep, a shard of one or a merge of shards adds.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub sweep: Option<SweepManifest>,
@@ -72,11 +77,12 @@ pub struct SweepManifest {
     pub ci_target: Option<f64>,
     /// Upper bound on replications per point with a CI target.
     pub max_replications: u32,
-    /// Fewest replications a point ran in this call (0 when none ran).
+    /// Fewest replications a point ran (0 when none ran), over every call of a
+    /// resumed sweep.
     pub replications_per_point_min: u64,
-    /// Most replications a point ran in this call.
+    /// Most replications a point ran, over every call of a resumed sweep.
     pub replications_per_point_max: u64,
-    /// Runs in this call.
+    /// Runs of the whole sweep (or shard), over every call of a resumed sweep.
     pub runs: u64,
     /// The shard folders, for a merge of shards.
     #[serde(default, skip_serializing_if = "Option::is_none")]

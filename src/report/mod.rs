@@ -7,10 +7,12 @@
 pub mod charts;
 pub mod format;
 mod manifest;
+pub mod outdir;
 pub mod sweep;
 pub mod terminal;
 mod write;
 
 pub use manifest::{CompareManifest, Manifest, SweepManifest, VariantOrigin};
+pub use outdir::{file_checksum, Claim, OutputDir, PARTIAL};
 pub use terminal::headline_table;
 pub use write::{write_atomic, write_atomic_unsynced, write_csv, write_run, ReportError};

@@ -1,27 +1,28 @@
 //! Sweep output, streamed: `runs.csv`, `points.csv` and the per-entity CSVs grow point
 //! by point in `DIR/.partial/` and move into `DIR` only when the sweep is complete.
 //!
-//! After every point the files are flushed and `progress.json` records which points
-//! are done and how long each file was, so an interrupted sweep can `--resume`: the
-//! files are cut back to the last complete point and the sweep goes on from there.
+//! After every point the files are flushed and the journal `progress.log` records the
+//! point and the length and checksum of what it added to each file, so an interrupted
+//! sweep can `--resume`: every recorded point is verified, the files are cut back to the
+//! last point that verifies and the sweep goes on from there.
 //! `sresim merge` combines shard folders into the files one unsharded sweep writes.
 
-use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Read as _, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use super::format::csv_number;
-use super::manifest::{Manifest, SweepManifest};
+use super::manifest::Manifest;
+use super::outdir::Fnv;
 use super::write::{write_atomic, write_atomic_unsynced, ReportError};
 use crate::model::metrics::N_METRICS;
 use crate::model::{RunResult, Summary, CATALOGUE};
 use crate::sweep::ci::MeanCi;
 
-const PARTIAL: &str = ".partial";
-const PROGRESS: &str = "progress.json";
+/// The journal of a sweep's complete points, in its partial folder.
+const PROGRESS: &str = "progress.log";
 
 /// The per-run CSVs of a sweep, in the order they are written.
 pub const SWEEP_FILES: [&str; 6] = [
@@ -89,20 +90,12 @@ pub fn points_row(point: usize, axis_values: &[String], metrics: &[Vec<f64>]) ->
     row
 }
 
-/// What `progress.json` records about an unfinished sweep.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-struct Progress {
-    fingerprint: String,
-    completed_points: Vec<usize>,
-    /// Bytes of each file after the last complete point.
-    lengths: BTreeMap<String, u64>,
-}
-
 /// One point's rows, already encoded as CSV (on a worker thread, see
 /// [`SweepWriter::encode`]), ready to be appended in point order.
 #[derive(Debug, Clone)]
 pub struct EncodedPoint {
     point: usize,
+    runs: u64,
     /// Per file: its header line (empty when the file has no rows here) and the rows.
     files: Vec<(&'static str, Vec<u8>, Vec<u8>)>,
 }
@@ -133,115 +126,273 @@ fn encode_rows<T: Serialize>(
     Ok((bytes, rows))
 }
 
-/// Streams a sweep's CSVs into `DIR/.partial/` and moves them into place at the end.
+/// Streams a sweep's CSVs into a partial folder (`DIR/.partial/`) and moves them into
+/// the output at the end.
+///
+/// After every point the files are flushed and one line is appended to the journal
+/// (`progress.log`): the point, its runs, and for each file the length and FNV-1a
+/// checksum of the bytes the point added, then a checksum of the line itself. A resume
+/// reads the journal, checks every recorded chunk of every file against it, keeps the
+/// points up to the first one that does not verify, cuts the files back to them and
+/// recomputes the rest.
 pub struct SweepWriter {
-    dir: PathBuf,
     partial: PathBuf,
     axes: Vec<String>,
-    files: BTreeMap<&'static str, BufWriter<File>>,
-    progress: Progress,
+    /// The files this sweep writes, in [`SWEEP_FILES`] order, with their writers and
+    /// lengths.
+    files: Vec<(&'static str, BufWriter<File>, u64)>,
+    journal: BufWriter<File>,
+    /// Complete points, in the order written, with their runs.
+    done: Vec<(usize, u64)>,
+    /// Points recorded as complete that did not verify on resume.
+    dropped: usize,
+}
+
+/// One journal line: a complete point and the chunk it added to each file.
+#[derive(Debug, Clone, PartialEq)]
+struct Entry {
+    point: usize,
+    runs: u64,
+    chunks: Vec<(u64, u64)>,
+}
+
+impl Entry {
+    fn line(&self) -> String {
+        let mut s = format!("P {} {}", self.point, self.runs);
+        for (len, hash) in &self.chunks {
+            s.push_str(&format!(" {len}:{hash:016x}"));
+        }
+        let check = Fnv::of(s.as_bytes());
+        format!("{s} {check:016x}\n")
+    }
+
+    /// Parses a line written by [`Entry::line`]; `None` when it is damaged.
+    fn parse(line: &str, n_files: usize) -> Option<Entry> {
+        let (body, check) = line.rsplit_once(' ')?;
+        if u64::from_str_radix(check, 16).ok()? != Fnv::of(body.as_bytes()) {
+            return None;
+        }
+        let mut words = body.split(' ');
+        if words.next()? != "P" {
+            return None;
+        }
+        let point = words.next()?.parse().ok()?;
+        let runs = words.next()?.parse().ok()?;
+        let chunks = words
+            .map(|w| {
+                let (len, hash) = w.split_once(':')?;
+                Some((len.parse().ok()?, u64::from_str_radix(hash, 16).ok()?))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        (chunks.len() == n_files && runs > 0).then_some(Entry {
+            point,
+            runs,
+            chunks,
+        })
+    }
+}
+
+/// The journal's first line.
+const JOURNAL_MAGIC: &str = "sresim sweep progress 1";
+
+/// Why a journal cannot be resumed at all (rather than in part).
+fn refuse(path: &Path, message: impl Into<String>) -> ReportError {
+    ReportError::Encode {
+        path: path.to_path_buf(),
+        message: message.into(),
+    }
+}
+
+/// Reads a journal: its fingerprint line, the entries up to the first damaged line, and
+/// the number of lines from that one on.
+fn read_journal(path: &Path, n_files: usize) -> Result<(String, Vec<Entry>, usize), ReportError> {
+    let bytes = fs::read(path).map_err(io(path))?;
+    let text = String::from_utf8_lossy(&bytes);
+    let mut lines = text.split_inclusive('\n');
+    let unreadable = || {
+        refuse(
+            path,
+            "is not a progress record sresim can read; delete the folder's .partial/ to start the sweep over",
+        )
+    };
+    if lines.next().map(str::trim_end) != Some(JOURNAL_MAGIC) {
+        return Err(unreadable());
+    }
+    let fingerprint = match lines.next() {
+        Some(l) if l.ends_with('\n') => l.trim_end().to_string(),
+        _ => return Err(unreadable()),
+    };
+    let mut entries = Vec::new();
+    let mut damaged = 0;
+    for line in lines {
+        // A line without its newline was cut short by a crash; a line that does not
+        // parse, or breaks the point order, was damaged: it and all after it are void.
+        let entry = line
+            .strip_suffix('\n')
+            .and_then(|l| Entry::parse(l, n_files))
+            .filter(|e| entries.last().is_none_or(|p: &Entry| p.point < e.point));
+        match entry {
+            Some(e) if damaged == 0 => entries.push(e),
+            _ => damaged += 1,
+        }
+    }
+    Ok((fingerprint, entries, damaged))
+}
+
+/// The number of entries (from the start) whose chunks are all present and intact in
+/// the files, and each file's length after them.
+fn verify(partial: &Path, names: &[&'static str], entries: &[Entry]) -> (usize, Vec<u64>) {
+    let mut readers: Vec<Option<std::io::BufReader<File>>> = names
+        .iter()
+        .map(|n| {
+            File::open(partial.join(n))
+                .ok()
+                .map(std::io::BufReader::new)
+        })
+        .collect();
+    let mut lengths = vec![0u64; names.len()];
+    let mut buf = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        for (f, &(len, hash)) in e.chunks.iter().enumerate() {
+            let ok = match &mut readers[f] {
+                None => len == 0,
+                Some(r) => {
+                    buf.clear();
+                    let read = r.by_ref().take(len).read_to_end(&mut buf);
+                    read.is_ok_and(|n| n as u64 == len)
+                        && Fnv::of(&buf) == hash
+                        && (names[f] != "runs.csv" || runs_chunk_ok(&buf, e, i == 0))
+                }
+            };
+            if !ok {
+                return (i, lengths);
+            }
+        }
+        // Only a point whose chunks all verify moves the lengths on.
+        for (l, &(len, _)) in lengths.iter_mut().zip(&e.chunks) {
+            *l += len;
+        }
+    }
+    (entries.len(), lengths)
+}
+
+/// Whether a point's `runs.csv` chunk holds exactly its runs, each of its point (after
+/// the header line when the chunk starts the file).
+fn runs_chunk_ok(chunk: &[u8], e: &Entry, with_header: bool) -> bool {
+    let text = String::from_utf8_lossy(chunk);
+    let mut lines: Vec<&str> = text.split_terminator('\n').collect();
+    if with_header && !lines.is_empty() {
+        lines.remove(0);
+    }
+    let prefix = format!("{},", e.point);
+    lines.len() as u64 == e.runs && lines.iter().all(|l| l.starts_with(&prefix))
 }
 
 impl SweepWriter {
-    /// Starts (or, with `resume`, continues) a sweep in `dir`. `fingerprint` identifies
-    /// the sweep: resuming one with another fingerprint is refused, and so is starting
-    /// afresh over an interrupted sweep without `resume`.
+    /// Starts (or, with `resume`, continues) a sweep whose unfinished files live in
+    /// `partial` (the output folder's `.partial/`). `fingerprint` identifies the sweep:
+    /// resuming one with another fingerprint is refused, and so is starting afresh over
+    /// an interrupted sweep without `resume`. On resume, the points that do not verify
+    /// (see [`SweepWriter::dropped`]) are cut off and run again.
     pub fn open(
-        dir: &Path,
+        partial: &Path,
         axes: &[String],
         fingerprint: &str,
         trace: bool,
         resume: bool,
     ) -> Result<Self, ReportError> {
-        let partial = dir.join(PARTIAL);
-        let progress_path = partial.join(PROGRESS);
-        let mut progress = Progress {
-            fingerprint: fingerprint.to_string(),
-            ..Progress::default()
-        };
-        if progress_path.exists() {
-            let text = fs::read_to_string(&progress_path).map_err(io(&progress_path))?;
-            let old: Progress = serde_json::from_str(&text).map_err(|e| ReportError::Encode {
-                path: progress_path.clone(),
-                message: format!("unreadable progress record: {e}"),
-            })?;
+        let names: Vec<&'static str> = SWEEP_FILES
+            .into_iter()
+            .filter(|n| trace || *n != "incidents.csv")
+            .collect();
+        let journal_path = partial.join(PROGRESS);
+        let mut kept = Vec::new();
+        let mut lengths = vec![0u64; names.len()];
+        let mut dropped = 0;
+        if journal_path.exists() {
+            let (old_fingerprint, entries, damaged) = read_journal(&journal_path, names.len())?;
             if !resume {
-                return Err(ReportError::Encode {
-                    path: partial.clone(),
-                    message: format!(
+                return Err(refuse(
+                    partial,
+                    format!(
                         "holds an interrupted sweep ({} points done); rerun with --resume to continue it, or delete the folder",
-                        old.completed_points.len()
+                        entries.len()
                     ),
-                });
+                ));
             }
-            if old.fingerprint != fingerprint {
-                return Err(ReportError::Encode {
-                    path: partial.clone(),
-                    message: "holds an interrupted sweep of a different scenario, plan or seed; --resume needs the same command".into(),
-                });
+            if old_fingerprint != fingerprint {
+                return Err(refuse(
+                    partial,
+                    "holds an interrupted sweep of a different scenario, plan or seed; --resume needs the same command",
+                ));
             }
-            progress = old;
+            let (good, lens) = verify(partial, &names, &entries);
+            dropped = entries.len() - good + damaged;
+            kept = entries;
+            kept.truncate(good);
+            lengths = lens;
         } else if partial.exists() {
-            fs::remove_dir_all(&partial).map_err(io(&partial))?;
+            fs::remove_dir_all(partial).map_err(io(partial))?;
         }
-        fs::create_dir_all(&partial).map_err(io(&partial))?;
-        let mut files = BTreeMap::new();
-        for name in SWEEP_FILES {
-            if name == "incidents.csv" && !trace {
-                continue;
-            }
+        fs::create_dir_all(partial).map_err(io(partial))?;
+        let mut files = Vec::new();
+        for (name, &keep) in names.iter().zip(&lengths) {
             let path = partial.join(name);
-            let keep = progress.lengths.get(name).copied().unwrap_or(0);
-            progress.lengths.insert(name.to_string(), keep);
             let f = OpenOptions::new()
                 .create(true)
                 .truncate(false)
                 .write(true)
                 .open(&path)
                 .map_err(io(&path))?;
-            // Cut back to the last complete point, then append.
+            // Cut back to the last verified point, then append.
             f.set_len(keep).map_err(io(&path))?;
             let f = OpenOptions::new()
                 .append(true)
                 .open(&path)
                 .map_err(io(&path))?;
-            files.insert(name, BufWriter::new(f));
+            files.push((*name, BufWriter::new(f), keep));
         }
-        let mut w = SweepWriter {
-            dir: dir.to_path_buf(),
-            partial,
+        let mut text = format!("{JOURNAL_MAGIC}\n{fingerprint}\n");
+        for e in &kept {
+            text.push_str(&e.line());
+        }
+        write_atomic_unsynced(&journal_path, text.as_bytes())?;
+        let journal = OpenOptions::new()
+            .append(true)
+            .open(&journal_path)
+            .map_err(io(&journal_path))?;
+        Ok(SweepWriter {
+            partial: partial.to_path_buf(),
             axes: axes.to_vec(),
             files,
-            progress,
-        };
-        if w.progress.lengths.get("runs.csv").copied().unwrap_or(0) == 0 {
-            let mut h = csv::Writer::from_writer(Vec::new());
-            let mut lead = vec!["point".to_string(), "replication".to_string()];
-            lead.extend(w.axes.iter().cloned());
-            h.write_record(runs_header(&lead))
-                .map_err(encode(Path::new("runs.csv")))?;
-            let bytes = h.into_inner().map_err(|e| ReportError::Encode {
-                path: PathBuf::from("runs.csv"),
-                message: e.to_string(),
-            })?;
-            w.append("runs.csv", &bytes)?;
-        }
-        Ok(w)
+            journal: BufWriter::new(journal),
+            done: kept.iter().map(|e| (e.point, e.runs)).collect(),
+            dropped,
+        })
     }
 
-    /// Points already complete (when resuming).
-    pub fn completed(&self) -> &[usize] {
-        &self.progress.completed_points
+    /// Points already complete (when resuming), in point order.
+    pub fn completed(&self) -> Vec<usize> {
+        self.done.iter().map(|&(p, _)| p).collect()
     }
 
-    fn append(&mut self, file: &'static str, bytes: &[u8]) -> Result<(), ReportError> {
-        let path = self.partial.join(file);
-        let Some(w) = self.files.get_mut(file) else {
-            return Ok(()); // a file this sweep does not write (incidents without --trace)
-        };
-        w.write_all(bytes).map_err(io(&path))?;
-        *self.progress.lengths.entry(file.to_string()).or_insert(0) += bytes.len() as u64;
-        Ok(())
+    /// Points complete so far (verified ones from earlier calls included).
+    pub fn completed_count(&self) -> usize {
+        self.done.len()
+    }
+
+    /// Points an earlier call recorded as complete whose rows did not verify on resume
+    /// (cut short, changed or missing); they are run again.
+    pub fn dropped(&self) -> usize {
+        self.dropped
+    }
+
+    /// Fewest and most runs of a complete point, and all runs, over every call of the
+    /// sweep so far; `(0, 0, 0)` before the first point.
+    pub fn runs(&self) -> (u64, u64, u64) {
+        let min = self.done.iter().map(|&(_, r)| r).min().unwrap_or(0);
+        let max = self.done.iter().map(|&(_, r)| r).max().unwrap_or(0);
+        (min, max, self.done.iter().map(|&(_, r)| r).sum())
     }
 
     /// Encodes one point's rows for every file. Pure, so sweeps run it on worker
@@ -283,31 +434,69 @@ impl SweepWriter {
             let (h, b) = encode_rows("incidents.csv", &incidents)?;
             files.push(("incidents.csv", h, b));
         }
-        Ok(EncodedPoint { point, files })
+        Ok(EncodedPoint {
+            point,
+            runs: runs.len() as u64,
+            files,
+        })
     }
 
-    /// Appends one encoded point, flushes, and records progress (`progress.json`).
+    /// The header line of `runs.csv`.
+    fn runs_header_line(&self) -> Result<Vec<u8>, ReportError> {
+        let mut h = csv::Writer::from_writer(Vec::new());
+        let mut lead = vec!["point".to_string(), "replication".to_string()];
+        lead.extend(self.axes.iter().cloned());
+        h.write_record(runs_header(&lead))
+            .map_err(encode(Path::new("runs.csv")))?;
+        h.into_inner().map_err(|e| ReportError::Encode {
+            path: PathBuf::from("runs.csv"),
+            message: e.to_string(),
+        })
+    }
+
+    /// Appends one encoded point, flushes, and records it in the journal.
     pub fn write_encoded(&mut self, e: EncodedPoint) -> Result<(), ReportError> {
-        for (name, header, rows) in &e.files {
-            if rows.is_empty() {
-                continue;
+        let runs_header = self.runs_header_line()?;
+        let mut chunks = Vec::with_capacity(self.files.len());
+        for (name, w, len) in &mut self.files {
+            let path = self.partial.join(*name);
+            let mut h = Fnv::new();
+            let mut n = 0u64;
+            if let Some((_, header, rows)) = e.files.iter().find(|(f, _, _)| f == name) {
+                if !rows.is_empty() {
+                    if *len == 0 {
+                        let header = if *name == "runs.csv" {
+                            &runs_header
+                        } else {
+                            header
+                        };
+                        w.write_all(header).map_err(io(&path))?;
+                        h.write(header);
+                        n += header.len() as u64;
+                    }
+                    w.write_all(rows).map_err(io(&path))?;
+                    h.write(rows);
+                    n += rows.len() as u64;
+                }
             }
-            if self.progress.lengths.get(*name).copied().unwrap_or(0) == 0 {
-                self.append(name, header)?;
-            }
-            self.append(name, rows)?;
+            w.flush().map_err(io(&path))?;
+            *len += n;
+            chunks.push((n, h.finish()));
         }
-        for (name, w) in self.files.iter_mut() {
-            w.flush().map_err(io(&self.partial.join(name)))?;
-        }
-        self.progress.completed_points.push(e.point);
-        let json = serde_json::to_vec(&self.progress).map_err(|err| ReportError::Encode {
-            path: self.partial.join(PROGRESS),
-            message: err.to_string(),
-        })?;
-        // The data files are not synced per point either: a crash may cost the last
-        // points, never consistency (the lengths recorded here cut the files back).
-        write_atomic_unsynced(&self.partial.join(PROGRESS), &json)
+        let entry = Entry {
+            point: e.point,
+            runs: e.runs,
+            chunks,
+        };
+        // The data files are not synced per point, nor is the journal: a crash may
+        // cost the last points, never consistency (a resume checks every chunk).
+        let path = self.partial.join(PROGRESS);
+        self.journal
+            .write_all(entry.line().as_bytes())
+            .and_then(|()| self.journal.flush())
+            .map_err(io(&path))?;
+        self.done.push((e.point, e.runs));
+        Ok(())
     }
 
     /// Appends one complete point ([`SweepWriter::encode`] then
@@ -323,31 +512,30 @@ impl SweepWriter {
         self.write_encoded(e)
     }
 
-    /// Completes the sweep: computes `points.csv` from `runs.csv`, moves every file
-    /// into the output folder and removes the partial folder. Returns the file names.
-    pub fn finish(mut self) -> Result<Vec<String>, ReportError> {
-        for (name, w) in self.files.iter_mut() {
+    /// Completes the sweep: computes `points.csv` from `runs.csv` into `dest` and moves
+    /// every file there (the partial folder keeps only its journal, and goes with the
+    /// old output folder). Returns the file names, `points.csv` first.
+    pub fn finish(self, dest: &Path) -> Result<Vec<String>, ReportError> {
+        let mut names = Vec::new();
+        for (name, mut w, _) in self.files {
             let path = self.partial.join(name);
             w.flush().map_err(io(&path))?;
             w.get_ref().sync_all().map_err(io(&path))?;
+            names.push(name);
         }
-        let names: Vec<&'static str> = self.files.keys().copied().collect();
-        drop(self.files);
         let runs = self.partial.join("runs.csv");
         let points = points_csv(&runs, self.axes.len())?;
-        write_atomic(&self.dir.join("points.csv"), &points)?;
+        write_atomic(&dest.join("points.csv"), &points)?;
         let mut written = vec!["points.csv".to_string()];
-        for name in SWEEP_FILES.iter().filter(|n| names.contains(n)) {
+        for name in names {
             let from = self.partial.join(name);
-            let to = self.dir.join(name);
+            let to = dest.join(name);
             fs::rename(&from, &to).map_err(io(&to))?;
             written.push(name.to_string());
         }
-        fs::remove_dir_all(&self.partial).map_err(io(&self.partial))?;
         Ok(written)
     }
 }
-
 /// Computes `points.csv` from a `runs.csv` with `n_axes` axis columns. Runs of one
 /// point must be consecutive.
 pub fn points_csv(runs_csv: &Path, n_axes: usize) -> Result<Vec<u8>, ReportError> {
@@ -409,10 +597,12 @@ pub fn points_csv(runs_csv: &Path, n_axes: usize) -> Result<Vec<u8>, ReportError
     })
 }
 
-/// Merges shard folders (each written by `sresim sweep --shard K/N`) into `out`:
-/// the same `runs.csv`, `points.csv` and per-entity CSVs one unsharded sweep writes.
-/// Refuses shards of different sweeps, a missing or repeated shard, and unfinished
-/// shards. Returns the file names written and the first shard's manifest.
+/// Merges shard folders (each written by `sresim sweep --shard K/N`) into `out` (a
+/// staging folder): the same `runs.csv`, `points.csv` and per-entity CSVs one unsharded
+/// sweep writes. Refuses shards of different sweeps, a missing or repeated shard,
+/// unfinished shards, and a shard whose files do not match the checksums its manifest
+/// records, or whose rows are not exactly its points. Returns the file names written
+/// and the first shard's manifest.
 pub fn merge_shards(
     shards: &[PathBuf],
     out: &Path,
@@ -428,15 +618,26 @@ pub fn merge_shards(
     let mut first_manifest = None;
     for dir in shards {
         let path = dir.join("manifest.json");
-        let text = fs::read_to_string(&path).map_err(io(&path))?;
+        let text = fs::read_to_string(&path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                refuse(
+                    dir,
+                    "has no manifest.json: not a finished sweep shard".into(),
+                )
+            } else {
+                io(&path)(e)
+            }
+        })?;
         let not_sweep = |e: serde_json::Error| refuse(&path, format!("not a sweep manifest: {e}"));
         let raw: serde_json::Value = serde_json::from_str(&text).map_err(not_sweep)?;
-        manifests.push((
-            dir.clone(),
-            SweepManifest::deserialize(&raw).map_err(not_sweep)?,
-        ));
+        let m: Manifest<serde_json::Value> = Manifest::deserialize(&raw).map_err(not_sweep)?;
+        let Some(sweep) = m.sweep.clone() else {
+            return Err(refuse(&path, "not a sweep manifest".into()));
+        };
+        verify_files(dir, &m)?;
+        manifests.push((dir.clone(), sweep));
         if first_manifest.is_none() {
-            first_manifest = Some(Manifest::deserialize(&raw).map_err(not_sweep)?);
+            first_manifest = Some(m);
         }
     }
     let (first_dir, first) = &manifests[0];
@@ -466,6 +667,19 @@ pub fn merge_shards(
                     ));
                 }
                 seen[k - 1] = Some(dir);
+                let expected = crate::sweep::shard_points(m.points, Some((k, n)));
+                let found = runs_points(&dir.join("runs.csv"))?;
+                if found != expected {
+                    return Err(refuse(
+                        &dir.join("runs.csv"),
+                        format!(
+                            "holds points {} but shard {k}/{n} of a {}-point sweep is points {}",
+                            list_points(&found),
+                            m.points,
+                            list_points(&expected)
+                        ),
+                    ));
+                }
             }
             Some((k, nn)) => {
                 return Err(refuse(
@@ -507,6 +721,59 @@ pub fn merge_shards(
     written.insert(0, "points.csv".into());
     let manifest = first_manifest.ok_or_else(|| refuse(out, "no shard folders given".into()))?;
     Ok((written, manifest))
+}
+
+/// Checks every file a shard's manifest lists against the checksum it records.
+fn verify_files(dir: &Path, m: &Manifest<serde_json::Value>) -> Result<(), ReportError> {
+    for name in m.files.iter().filter(|f| *f != "manifest.json") {
+        let path = dir.join(name);
+        let Some(expected) = m.checksums.get(name) else {
+            return Err(refuse(
+                &dir.join("manifest.json"),
+                format!("records no checksum for {name}; rerun the shard with this sresim"),
+            ));
+        };
+        if !path.is_file() {
+            return Err(refuse(
+                &path,
+                "is listed in the shard's manifest but missing".to_string(),
+            ));
+        }
+        let actual = super::outdir::file_checksum(&path)?;
+        if &actual != expected {
+            return Err(refuse(
+                &path,
+                format!(
+                    "does not match the checksum its manifest records ({actual}, expected {expected}): the file changed after the shard finished; rerun the shard"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The distinct points of a `runs.csv`, in order of appearance.
+fn runs_points(path: &Path) -> Result<Vec<usize>, ReportError> {
+    let mut rd = csv::Reader::from_path(path).map_err(encode(path))?;
+    let mut points: Vec<usize> = Vec::new();
+    for rec in rd.records() {
+        let rec = rec.map_err(encode(path))?;
+        let p = rec
+            .get(0)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| refuse(path, "a point is not a number".to_string()))?;
+        if points.last() != Some(&p) {
+            points.push(p);
+        }
+    }
+    Ok(points)
+}
+
+/// A short rendering of a list of points.
+fn list_points(points: &[usize]) -> String {
+    let shown: Vec<String> = points.iter().take(6).map(usize::to_string).collect();
+    let more = if points.len() > 6 { ", ..." } else { "" };
+    format!("[{}{more}] ({} in all)", shown.join(", "), points.len())
 }
 
 /// Concatenates CSV files with the same header, ordering rows by their `point` then

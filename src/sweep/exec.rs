@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use super::ci::MeanCi;
 use super::plan::SweepPlan;
-use crate::model::{simulate, Metric, RunOptions, RunResult, Summary};
+use crate::model::{simulate, Metric, RunOptions, RunResult, Summary, Unstable};
 use crate::scenario::ScenarioConfig;
 use crate::scenario::{Override, ScenarioError, ScenarioSource};
 
@@ -55,6 +55,8 @@ pub enum ExecError<E> {
     Pool(String),
     /// The consumer of finished points failed (e.g. writing output).
     Sink(E),
+    /// A run stopped because a team's queue grew without bound.
+    Unstable(Unstable),
 }
 
 impl<E: std::fmt::Display> std::fmt::Display for ExecError<E> {
@@ -63,6 +65,7 @@ impl<E: std::fmt::Display> std::fmt::Display for ExecError<E> {
             ExecError::Scenario(e) => write!(f, "{e}"),
             ExecError::Pool(m) => write!(f, "cannot start worker threads: {m}"),
             ExecError::Sink(e) => write!(f, "{e}"),
+            ExecError::Unstable(u) => write!(f, "{u}"),
         }
     }
 }
@@ -172,13 +175,14 @@ pub fn execute<T: Send, E: Send>(
     // writing overlaps the simulation instead of idling the pool.
     let take = (128 * threads as u64).div_ceil(per_point) as usize;
     let chunks: Vec<&[usize]> = points.chunks(take.max(1)).collect();
-    let run_chunk = |ids: &[usize]| -> Result<Vec<T>, ScenarioError> {
+    let run_chunk = |ids: &[usize]| -> Result<Vec<T>, ExecError<E>> {
         let cfgs: Vec<ScenarioConfig> = ids
             .par_iter()
             .with_max_len(1)
             .map(|&p| resolve(p))
-            .collect::<Result<_, _>>()?;
-        let runs = run_rounds(&cfgs, ids, opts, &done, progress);
+            .collect::<Result<_, _>>()
+            .map_err(ExecError::Scenario)?;
+        let runs = run_rounds(&cfgs, ids, opts, &done, progress).map_err(ExecError::Unstable)?;
         let points: Vec<PointRuns> = ids
             .iter()
             .zip(runs)
@@ -211,7 +215,7 @@ pub fn execute<T: Send, E: Send>(
         if !handed.map_err(ExecError::Sink)? {
             return Ok(Outcome::Stopped);
         }
-        pending = computed.map_err(ExecError::Scenario)?;
+        pending = computed?;
     }
     if !hand_over(pending).map_err(ExecError::Sink)? {
         return Ok(Outcome::Stopped);
@@ -229,7 +233,7 @@ fn run_rounds(
     opts: &SweepOptions,
     done: &AtomicU64,
     progress: &(dyn Fn(u64) + Sync),
-) -> Vec<Vec<RunResult>> {
+) -> Result<Vec<Vec<RunResult>>, Unstable> {
     let mut results: Vec<Vec<RunResult>> = vec![Vec::new(); cfgs.len()];
     let mut wanted: Vec<u32> = cfgs.iter().map(|c| c.simulation.replications).collect();
     loop {
@@ -260,7 +264,7 @@ fn run_rounds(
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1);
                 res
             })
-            .collect();
+            .collect::<Result<_, _>>()?;
         for (&(i, _), res) in jobs.iter().zip(out) {
             results[i].push(res);
         }
@@ -279,5 +283,5 @@ fn run_rounds(
             break;
         }
     }
-    results
+    Ok(results)
 }

@@ -6,6 +6,7 @@ mod golden;
 mod jobs;
 mod model;
 mod queueing;
+mod reliability;
 mod scenario;
 mod support;
 mod sweep;

@@ -50,6 +50,7 @@ fn traced(cfg: &ScenarioConfig) -> RunResult {
             ..RunOptions::default()
         },
     )
+    .expect("stable")
 }
 
 #[test]
@@ -276,7 +277,7 @@ fn zero_rates_run_cleanly() {
         "page_rate_per_week = 0\ntickets_per_week = 0",
         "time_to_mitigate = \"zero\"",
     );
-    let r = simulate(&cfg, RunOptions::default());
+    let r = simulate(&cfg, RunOptions::default()).expect("stable");
     assert_eq!((r.summary[Metric::Incidents] as u64), 0);
     assert_eq!(r.summary[Metric::PagesPerShiftMean], 0.0);
     assert_eq!(r.summary[Metric::ShiftsOverBudgetFrac], 0.0);
@@ -362,7 +363,7 @@ fn oncall_share_counts_time_on_shift_in_any_role_as_the_sre_book_does() {
             "page_rate_per_week = 4",
             "time_to_mitigate = { exponential = { mean_hours = 1 } }",
         );
-        let r = simulate(&cfg, RunOptions::default());
+        let r = simulate(&cfg, RunOptions::default()).expect("stable");
         let share = r.summary[Metric::OncallTimeFrac];
         assert!(
             (share - expected).abs() < 1e-12,

@@ -333,7 +333,8 @@ fn interrupted_sweep_resumes_to_the_same_output() {
     let values = |p: usize| vec![plan.value_text(p, 0)];
     // Uninterrupted.
     let whole = temp_dir("resume-whole");
-    let mut w = SweepWriter::open(&whole, &axes, "fp", false, false).expect("writer");
+    let mut w =
+        SweepWriter::open(&whole.join(".partial"), &axes, "fp", false, false).expect("writer");
     let stop = AtomicBool::new(false);
     let outcome = sweep::execute(
         &source,
@@ -348,10 +349,11 @@ fn interrupted_sweep_resumes_to_the_same_output() {
     )
     .expect("sweep");
     assert_eq!(outcome, Outcome::Complete);
-    w.finish().expect("finish");
+    w.finish(&whole).expect("finish");
     // Interrupted after the first batch of points, then resumed.
     let part = temp_dir("resume-part");
-    let mut w = SweepWriter::open(&part, &axes, "fp", false, false).expect("writer");
+    let mut w =
+        SweepWriter::open(&part.join(".partial"), &axes, "fp", false, false).expect("writer");
     let stop = AtomicBool::new(false);
     let outcome = sweep::execute(
         &source,
@@ -377,10 +379,11 @@ fn interrupted_sweep_resumes_to_the_same_output() {
         "no final file before the sweep completes"
     );
     // Starting afresh over it is refused; resuming with another fingerprint too.
-    assert!(SweepWriter::open(&part, &axes, "fp", false, false).is_err());
-    assert!(SweepWriter::open(&part, &axes, "other", false, true).is_err());
-    let mut w = SweepWriter::open(&part, &axes, "fp", false, true).expect("resume");
-    assert_eq!(w.completed(), done.as_slice());
+    assert!(SweepWriter::open(&part.join(".partial"), &axes, "fp", false, false).is_err());
+    assert!(SweepWriter::open(&part.join(".partial"), &axes, "other", false, true).is_err());
+    let mut w =
+        SweepWriter::open(&part.join(".partial"), &axes, "fp", false, true).expect("resume");
+    assert_eq!(w.completed(), done);
     let stop = AtomicBool::new(false);
     let outcome = sweep::execute(
         &source,
@@ -395,7 +398,7 @@ fn interrupted_sweep_resumes_to_the_same_output() {
     )
     .expect("sweep");
     assert_eq!(outcome, Outcome::Complete);
-    w.finish().expect("finish");
+    w.finish(&part).expect("finish");
     for f in [
         "runs.csv",
         "points.csv",
@@ -614,7 +617,7 @@ fn ctrl_c_keeps_complete_points_and_resume_finishes_the_same_sweep() {
     let o = child.wait_with_output().expect("wait");
     assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
     assert!(stderr(&o).contains("--resume"), "{}", stderr(&o));
-    assert!(part.join(".partial").join("progress.json").is_file());
+    assert!(part.join(".partial").join("progress.log").is_file());
     assert!(
         !part.join("runs.csv").exists(),
         "no final file from an interrupted sweep"
