@@ -62,6 +62,7 @@ fn common_spec(c: &Common) -> CommonSpec {
         sets: c.set.clone(),
         threads: c.threads,
         no_charts: c.no_charts,
+        force: c.force,
         command_line: std::env::args().collect(),
     }
 }

@@ -67,6 +67,10 @@ struct Common {
     /// Do not draw charts (CSV only).
     #[arg(long)]
     no_charts: bool,
+    /// Run even when the job is estimated too large (more than 5e9 events, about a
+    /// quarter of an hour of one core, or 4 GiB of results in memory at once).
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Debug, Args, Default)]

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use super::{
-    claim, finish, manifest, out_dir, prepare, threads, CommonSpec, JobError, Output, UsageError,
+    claim, estimate_all, finish, manifest, out_dir, prepare, threads, CommonSpec, JobError, Output,
+    UsageError,
 };
 use crate::model::Summary;
 use crate::report::{self, Claim, CompareManifest, Manifest, VariantOrigin};
@@ -148,11 +149,12 @@ pub fn compare(spec: &CompareSpec) -> Result<CompareReport, JobError> {
         return Err(ScenarioError::Invalid(problems).into());
     }
     let threads = threads(c.threads)?;
+    let refs: Vec<&ScenarioConfig> = cfgs.iter().collect();
+    estimate_all(&refs, false).check(c.force)?;
     let mut out = claim(
         &out_dir(c.out.as_deref(), &base_cfg.name, "-compare"),
         Claim::Replace,
     )?;
-    let refs: Vec<&ScenarioConfig> = cfgs.iter().collect();
     let runs = sweep::run_many(&refs, false, threads)?;
     let summaries: Vec<Vec<Summary>> = runs
         .iter()

@@ -71,8 +71,100 @@ pub struct CommonSpec {
     pub threads: usize,
     /// Do not draw charts (CSV only).
     pub no_charts: bool,
+    /// Run even when the job is estimated past [`MAX_EVENTS`] or [`MAX_RESULT_BYTES`].
+    pub force: bool,
     /// The command line, recorded in the manifest.
     pub command_line: Vec<String>,
+}
+
+/// Events a job may be estimated at without `force`: about a quarter of an hour of
+/// one core at [`EVENTS_PER_CORE_SECOND`].
+pub const MAX_EVENTS: f64 = 5e9;
+
+/// Bytes of results a job may be estimated to hold in memory at once without `force`.
+pub const MAX_RESULT_BYTES: f64 = 4.0 * 1024.0 * 1024.0 * 1024.0;
+
+/// Events one core gets through per second in a whole job (simulation, results and
+/// CSV), for the time in an estimate: measured on the baseline scenario, about 5
+/// million; an assumption for other machines and scenarios.
+pub const EVENTS_PER_CORE_SECOND: f64 = 5e6;
+
+/// What a job is estimated to cost before it starts (see [`crate::model::estimate`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobEstimate {
+    /// Runs the job makes (at most, with a CI target).
+    pub runs: u64,
+    /// Events over all runs.
+    pub events: f64,
+    /// Bytes of results held in memory at once.
+    pub bytes: f64,
+    /// Replications per run, as the scenario (or `--replications`) sets them.
+    pub replications: u32,
+    /// Weeks simulated per run.
+    pub horizon_weeks: f64,
+    /// The scenario key that contributes most events per run, and its value.
+    pub driver: (String, f64),
+}
+
+impl JobEstimate {
+    /// Adds `runs` runs of a scenario estimated at `run`.
+    fn add(&mut self, run: &crate::model::RunEstimate, runs: u64) {
+        self.runs += runs;
+        self.events += run.events * runs as f64;
+        if self.driver.0.is_empty() {
+            self.driver = run.driver.clone();
+        }
+    }
+
+    /// Refuses the job when past a limit and not forced.
+    fn check(&self, force: bool) -> Result<(), JobError> {
+        if force || (self.events <= MAX_EVENTS && self.bytes <= MAX_RESULT_BYTES) {
+            Ok(())
+        } else {
+            Err(JobError::TooLarge(self.clone()))
+        }
+    }
+}
+
+impl fmt::Display for JobEstimate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let minutes = self.events / EVENTS_PER_CORE_SECOND / 60.0;
+        write!(
+            f,
+            "this job is estimated at {:.1e} events over {} runs (about {:.0} core-minutes) and {:.1} GiB of results held in memory; \
+             without --force the limits are {MAX_EVENTS:.0e} events and {:.0} GiB. The cost grows with \
+             simulation.replications (here {}), simulation.horizon_weeks (here {}) and, per run, most with {} (here {}): \
+             lower them, or pass --force to run it anyway",
+            self.events,
+            self.runs,
+            minutes.max(1.0),
+            self.bytes / (1024.0 * 1024.0 * 1024.0),
+            MAX_RESULT_BYTES / (1024.0 * 1024.0 * 1024.0),
+            self.replications,
+            self.horizon_weeks,
+            self.driver.0,
+            self.driver.1
+        )
+    }
+}
+
+/// The estimate of `runs` runs of `cfg`, all held in memory at once.
+fn estimate_all(cfgs: &[&ScenarioConfig], trace: bool) -> JobEstimate {
+    let mut e = JobEstimate {
+        runs: 0,
+        events: 0.0,
+        bytes: 0.0,
+        replications: cfgs.first().map_or(0, |c| c.simulation.replications),
+        horizon_weeks: cfgs.first().map_or(0.0, |c| c.simulation.horizon_weeks),
+        driver: (String::new(), 0.0),
+    };
+    for cfg in cfgs {
+        let run = crate::model::estimate_run(cfg, trace);
+        let n = u64::from(cfg.simulation.replications);
+        e.add(&run, n);
+        e.bytes += run.bytes * n as f64;
+    }
+    e
 }
 
 /// Which exit code a [`JobError`] earns; the command maps each kind to one code.
@@ -191,6 +283,9 @@ pub enum JobError {
     Usage(UsageError),
     /// The worker threads could not start. Retryable.
     Pool(PoolError),
+    /// The job is estimated past [`MAX_EVENTS`] or [`MAX_RESULT_BYTES`] and was not
+    /// forced. Fatal for the input unless forced.
+    TooLarge(JobEstimate),
     /// A run stopped because a team's queue of waiting pages grew without bound: the
     /// scenario is overloaded. Fatal for the input.
     Unstable(Unstable),
@@ -241,7 +336,9 @@ impl JobError {
             JobError::Plan(PlanError::Invalid(_)) => ErrorKind::Scenario,
             JobError::Plan(PlanError::Usage(_)) | JobError::Usage(_) => ErrorKind::Usage,
             JobError::Pool(_) => ErrorKind::Io,
-            JobError::Unstable(_) | JobError::Sweep(ExecError::Unstable(_)) => ErrorKind::Refused,
+            JobError::Unstable(_)
+            | JobError::TooLarge(_)
+            | JobError::Sweep(ExecError::Unstable(_)) => ErrorKind::Refused,
             JobError::Report(e) | JobError::Merge(e) => report(e),
             JobError::Charts(e) | JobError::Plot(e) => chart(e),
             // A point's scenario was checked before the sweep started: a failure to
@@ -271,6 +368,7 @@ impl fmt::Display for JobError {
             JobError::Usage(e) => write!(f, "{e}"),
             JobError::Pool(e) => write!(f, "{e}"),
             JobError::Unstable(u) => write!(f, "{u}"),
+            JobError::TooLarge(e) => write!(f, "refused: {e}"),
             JobError::Report(e) => write!(f, "cannot write results: {e}"),
             JobError::Merge(e) => write!(f, "cannot merge: {e}"),
             JobError::Charts(e) => write!(f, "cannot draw charts: {e}"),
@@ -297,6 +395,7 @@ impl std::error::Error for JobError {
             JobError::Usage(e) => Some(e),
             JobError::Pool(e) => Some(e),
             JobError::Unstable(u) => Some(u),
+            JobError::TooLarge(_) => None,
             JobError::Report(e) | JobError::Merge(e) => Some(e),
             JobError::Charts(e) | JobError::Plot(e) => Some(e),
             JobError::Sweep(e) => Some(e),

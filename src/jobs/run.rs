@@ -3,7 +3,9 @@
 
 use std::time::{Duration, Instant};
 
-use super::{claim, finish, manifest, out_dir, prepare, threads, CommonSpec, JobError, Output};
+use super::{
+    claim, estimate_all, finish, manifest, out_dir, prepare, threads, CommonSpec, JobError, Output,
+};
 use crate::model::RunResult;
 use crate::report::{self, Claim, Manifest};
 use crate::scenario::ScenarioConfig;
@@ -40,6 +42,7 @@ pub fn run(spec: &RunSpec) -> Result<RunReport, JobError> {
     let c = &spec.common;
     let (source, overrides, cfg) = prepare(c)?;
     let threads = threads(c.threads)?;
+    estimate_all(&[&cfg], spec.trace).check(c.force)?;
     let mut out = claim(&out_dir(c.out.as_deref(), &cfg.name, ""), Claim::Replace)?;
     let runs = sweep::run_replications(&cfg, spec.trace, threads)?;
     let sim_seconds = started.elapsed().as_secs_f64();

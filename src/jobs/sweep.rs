@@ -5,7 +5,8 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use super::{
-    claim, finish, manifest, out_dir, prepare, threads, CommonSpec, JobError, Output, UsageError,
+    claim, finish, manifest, out_dir, prepare, threads, CommonSpec, JobError, JobEstimate, Output,
+    UsageError,
 };
 use crate::model::Summary;
 use crate::report::sweep::SweepWriter;
@@ -139,6 +140,52 @@ pub struct SweepReport {
     pub wall_time: Duration,
 }
 
+/// The estimate of a sweep (or its shard): every point's runs, at most
+/// `max_replications` each with a CI target; in memory, the runs of the points being
+/// computed and handed over at once (two chunks of about 128 runs per thread).
+fn estimate_sweep(
+    source: &crate::scenario::ScenarioSource,
+    base: &[crate::scenario::Override],
+    plan: &SweepPlan,
+    shard: Option<(usize, usize)>,
+    spec: &SweepSpec,
+    threads: usize,
+) -> Result<JobEstimate, JobError> {
+    let mut e = JobEstimate {
+        runs: 0,
+        events: 0.0,
+        bytes: 0.0,
+        replications: 0,
+        horizon_weeks: 0.0,
+        driver: (String::new(), 0.0),
+    };
+    let mut per_run_bytes: f64 = 0.0;
+    let mut scale = 1.0;
+    for p in sweep::shard_points(plan.points.len(), shard) {
+        let mut o = base.to_vec();
+        o.extend(plan.overrides(p));
+        let cfg = source.resolve(&o)?;
+        let reps = cfg.simulation.replications;
+        let runs = match spec.ci_target {
+            Some(_) => {
+                scale = f64::from(spec.max_replications) / f64::from(reps.max(1));
+                spec.max_replications.max(reps)
+            }
+            None => reps,
+        };
+        let run = crate::model::estimate_run(&cfg, spec.trace);
+        if e.runs == 0 {
+            e.replications = reps;
+            e.horizon_weeks = cfg.simulation.horizon_weeks;
+        }
+        e.add(&run, u64::from(runs));
+        per_run_bytes = per_run_bytes.max(run.bytes);
+    }
+    let in_flight = (2.0 * 128.0 * threads as f64 * scale).min(e.runs as f64);
+    e.bytes = per_run_bytes * in_flight;
+    Ok(e)
+}
+
 /// Parses `K/N` with 1 ≤ K ≤ N.
 fn parse_shard(text: &str) -> Result<(usize, usize), UsageError> {
     let bad = || UsageError::Shard(text.to_string());
@@ -208,6 +255,7 @@ pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, Job
         .into());
     }
     let threads = threads(c.threads)?;
+    estimate_sweep(&source, &base, &plan, shard, spec, threads)?.check(c.force)?;
     let out = out_dir(c.out.as_deref(), &base_cfg.name, "-sweep");
     let mut outdir = claim(&out, Claim::Sweep)?;
     let shard_tag = shard.map_or(String::new(), |(k, n)| format!("/shard {k}/{n}"));

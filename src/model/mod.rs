@@ -18,6 +18,7 @@
 pub mod accounting;
 pub mod arrivals;
 pub mod durations;
+pub mod estimate;
 pub mod event;
 pub mod metrics;
 pub mod oncall;
@@ -30,6 +31,7 @@ pub mod world;
 
 pub use accounting::OPS_CAP_FRAC;
 pub use arrivals::service_stream_base;
+pub use estimate::{estimate_run, RunEstimate};
 pub use metrics::{Metric, MetricDef, MetricValues, CATALOGUE};
 pub use oncall::{DAYTIME, WORKING_DAY, WORKING_TIME};
 pub use results::*;

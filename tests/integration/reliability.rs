@@ -447,3 +447,68 @@ fn regression_threads_are_bounded() {
     assert_eq!(e.kind(), ErrorKind::Usage);
     assert!(e.to_string().contains("at most 1024"), "{e}");
 }
+
+#[test]
+fn regression_a_huge_run_is_refused_with_its_estimate() {
+    let dir = temp_dir("rel-huge");
+    let out = dir.join("o").to_string_lossy().into_owned();
+    let o = sresim(&[
+        "run",
+        "--out",
+        &out,
+        "--replications",
+        "100000",
+        "--set",
+        "simulation.horizon_weeks=5000",
+        "--no-charts",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    for needed in [
+        "estimated at",
+        "core-minutes",
+        "simulation.replications (here 100000)",
+        "simulation.horizon_weeks (here 5000)",
+        "--force",
+    ] {
+        assert!(e.contains(needed), "{needed:?} missing from: {e}");
+    }
+    assert!(!dir.join("o").exists(), "nothing written");
+}
+
+#[test]
+fn regression_a_traced_run_past_the_memory_limit_is_refused() {
+    let spec = RunSpec {
+        common: CommonSpec {
+            replications: Some(20_000),
+            sets: vec!["simulation.horizon_weeks=1000".into()],
+            no_charts: true,
+            ..CommonSpec::default()
+        },
+        trace: true,
+    };
+    let e = jobs::run(&spec).expect_err("refused");
+    assert_eq!(e.kind(), ErrorKind::Refused);
+    assert!(e.to_string().contains("GiB of results"), "{e}");
+}
+
+#[test]
+fn regression_an_overloaded_queue_stops_with_a_clear_error() {
+    let dir = temp_dir("rel-unstable");
+    let out = dir.join("o").to_string_lossy().into_owned();
+    let o = sresim(&[
+        "run",
+        "--out",
+        &out,
+        "--replications",
+        "2",
+        "--set",
+        "services.checkout.page_rate_per_week=100000",
+        "--no-charts",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("unstable queue: team `core`"), "{e}");
+    assert!(e.contains("page_rate_per_week"), "{e}");
+    assert!(!dir.join("o").exists(), "nothing written");
+}
