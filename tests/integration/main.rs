@@ -2,6 +2,8 @@
 
 mod charts;
 mod cli;
+mod faults;
+mod fuzz;
 mod golden;
 mod jobs;
 mod model;
