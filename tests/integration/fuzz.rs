@@ -178,7 +178,7 @@ fn apply(text: &[u8], m: &Mutation) -> Vec<u8> {
 fn exercise(dir: &Path, bytes: &[u8], charts: bool) {
     let file = dir.join("case.toml");
     std::fs::write(&file, bytes).expect("write case");
-    let checked = jobs::validate(&[file.clone()]);
+    let checked = jobs::validate(std::slice::from_ref(&file));
     let Some((_, Ok(cfg))) = checked.into_iter().next() else {
         return;
     };
