@@ -398,7 +398,8 @@ fn scatter(axis: &Axis, m: &MetricValues) -> LineChart {
 
 /// `key` with anything but letters, digits, `.`, `-` and `_` replaced, for file names.
 fn file_safe(key: &str) -> String {
-    key.chars()
+    let safe: String = key
+        .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
                 c
@@ -406,8 +407,22 @@ fn file_safe(key: &str) -> String {
                 '_'
             }
         })
-        .collect()
+        .collect();
+    // File names have a length limit (255 bytes on most file systems): a long key keeps
+    // its start and a hash of the whole, so distinct keys stay distinct.
+    if safe.len() <= MAX_KEY_IN_NAME {
+        safe
+    } else {
+        format!(
+            "{}-{:016x}",
+            &safe[..MAX_KEY_IN_NAME - 17],
+            crate::engine::fnv1a64(key)
+        )
+    }
 }
+
+/// The most characters of an axis key a chart's file name carries.
+const MAX_KEY_IN_NAME: usize = 120;
 
 #[cfg(test)]
 mod tests {
@@ -465,5 +480,9 @@ mod tests {
             "teams.core.members.london"
         );
         assert_eq!(file_safe("a b/c"), "a_b_c");
+        let long = format!("teams.{}.members", "x".repeat(300));
+        let name = file_safe(&long);
+        assert_eq!(name.len(), MAX_KEY_IN_NAME);
+        assert_ne!(name, file_safe(&format!("teams.{}.members", "x".repeat(301))));
     }
 }
