@@ -282,7 +282,9 @@ impl OutputDir {
         }
         self.staging = None;
         if had_old {
-            fs::remove_dir_all(&old).map_err(io(&old))?;
+            // The new folder is in place; an old one that cannot be removed now is
+            // removed by the next command on this folder.
+            let _ = fs::remove_dir_all(&old);
         }
         Ok(self.given.clone())
     }
