@@ -33,8 +33,35 @@ pub enum Variant {
     },
 }
 
+/// Longest variant name accepted (it labels CSV rows, table columns and chart legends).
+pub const MAX_VARIANT_NAME: usize = 64;
+
 /// Parses a variant: `NAME=FILE.toml`, `NAME: KEY=VALUE; KEY=VALUE` or `KEY=VALUE`.
+/// A name may not hold control characters (they would reach the terminal, the CSV
+/// files and the charts raw) nor be longer than [`MAX_VARIANT_NAME`] characters.
 pub fn parse_variant(spec: &str) -> Result<Variant, UsageError> {
+    let v = parse_variant_parts(spec)?;
+    let name = match &v {
+        Variant::File { name, .. } | Variant::Sets { name, .. } => name,
+    };
+    if let Some(c) = name.chars().find(|&c| {
+        c.is_control() || matches!(c, '\u{fdd0}'..='\u{fdef}') || (c as u32) & 0xfffe == 0xfffe
+    }) {
+        return Err(UsageError::VariantName {
+            spec: spec.escape_debug().to_string(),
+            why: format!("it holds the control character {}", c.escape_unicode()),
+        });
+    }
+    if name.chars().count() > MAX_VARIANT_NAME {
+        return Err(UsageError::VariantName {
+            spec: spec.escape_debug().to_string(),
+            why: format!("it is longer than {MAX_VARIANT_NAME} characters"),
+        });
+    }
+    Ok(v)
+}
+
+fn parse_variant_parts(spec: &str) -> Result<Variant, UsageError> {
     let spec = spec.trim();
     if let Some((name, rest)) = spec.split_once('=') {
         let rest = rest.trim();

@@ -215,6 +215,13 @@ pub enum UsageError {
         /// Points of the plan.
         points: usize,
     },
+    /// A variant's name is unusable.
+    VariantName {
+        /// The `--variant` argument, escaped.
+        spec: String,
+        /// Why.
+        why: String,
+    },
     /// Two variants (or a variant and the base) share a name.
     DuplicateVariant {
         /// The `--variant` argument as given.
@@ -255,6 +262,9 @@ impl fmt::Display for UsageError {
                 f,
                 "--shard {k}/{n}: the sweep has {points} points, so shard {k} of {n} has none; use at most {points} shards"
             ),
+            UsageError::VariantName { spec, why } => {
+                write!(f, "--variant \"{spec}\": the name is refused: {why}")
+            }
             UsageError::DuplicateVariant { spec, name } => {
                 write!(f, "--variant {spec:?}: the name {name:?} is used twice")
             }

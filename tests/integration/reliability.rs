@@ -512,3 +512,22 @@ fn regression_an_overloaded_queue_stops_with_a_clear_error() {
     assert!(e.contains("page_rate_per_week"), "{e}");
     assert!(!dir.join("o").exists(), "nothing written");
 }
+
+#[test]
+fn regression_variant_names_with_control_characters_are_refused() {
+    for bad in [
+        "bell\u{7}: teams.core.shift_hours=24",
+        "esc\u{1b}[31m: teams.core.shift_hours=24",
+    ] {
+        let e = jobs::parse_variant(bad).expect_err("refused");
+        let m = e.to_string();
+        assert!(m.contains("control character"), "{m}");
+        assert!(
+            !m.contains('\u{1b}') && !m.contains('\u{7}'),
+            "escaped: {m:?}"
+        );
+    }
+    let long = format!("{}: teams.core.shift_hours=24", "n".repeat(65));
+    assert!(jobs::parse_variant(&long).is_err());
+    assert!(jobs::parse_variant("24h: teams.core.shift_hours=24").is_ok());
+}

@@ -483,6 +483,9 @@ mod tests {
         let long = format!("teams.{}.members", "x".repeat(300));
         let name = file_safe(&long);
         assert_eq!(name.len(), MAX_KEY_IN_NAME);
-        assert_ne!(name, file_safe(&format!("teams.{}.members", "x".repeat(301))));
+        assert_ne!(
+            name,
+            file_safe(&format!("teams.{}.members", "x".repeat(301)))
+        );
     }
 }
