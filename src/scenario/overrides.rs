@@ -441,4 +441,52 @@ mod tests {
         );
         assert!(parse_key("teams..core").is_err());
     }
+
+    #[test]
+    fn key_problems_say_what_and_where() {
+        for (key, reason) in [
+            (
+                "a..b",
+                "segment 2 is empty: two dots with nothing between them at characters 2 and 3",
+            ),
+            (".a", "segment 1 is empty: the key starts with a dot"),
+            (
+                "a.",
+                "segment 2 is empty: the key ends with the dot at character 2",
+            ),
+            ("", "the key is empty"),
+            ("a b", "segment 1 has a space at character 2"),
+            ("a.'b", "the quote at character 3 is never closed"),
+            ("a.\u{1b}", "character 3 ('\\u{1b}') cannot appear"),
+        ] {
+            let problem = key_problem(key).unwrap_or_default();
+            assert!(problem.contains(reason), "{key:?}: {problem}");
+        }
+        for ok in ["a", "a.b", "teams.core.members.\"new york\"", "a.'x.y'"] {
+            assert_eq!(key_problem(ok), None, "{ok}");
+            assert!(parse_key(ok).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn numbers_toml_cannot_hold_are_named() {
+        assert!(Override::parse_value("1e309")
+            .unwrap_err()
+            .contains("not finite"));
+        assert!(Override::parse_value("-99999999999999999999")
+            .unwrap_err()
+            .contains("TOML integers lie between"));
+        assert_eq!(
+            Override::parse_value("1e308"),
+            Ok(toml::Value::Float(1e308))
+        );
+        assert_eq!(
+            Override::parse_value("12 monkeys"),
+            Ok(toml::Value::String("12 monkeys".into()))
+        );
+        assert_eq!(
+            Override::parse_value("infinity"),
+            Ok(toml::Value::String("infinity".into()))
+        );
+    }
 }

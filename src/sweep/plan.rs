@@ -826,6 +826,39 @@ mod tests {
     }
 
     #[test]
+    fn decimals_are_read_exactly_as_written() {
+        let d = |s: &str| Decimal::parse(s).map(|d| (d.mantissa, d.exp));
+        assert_eq!(d("0.1"), Some((1, -1)));
+        assert_eq!(d("-2.50"), Some((-250, -2)));
+        assert_eq!(d("1e-300"), Some((1, -300)));
+        assert_eq!(d("+.5"), Some((5, -1)));
+        assert_eq!(d("5."), Some((5, 0)));
+        for bad in ["", ".", "1e", "inf", "nan", "0x10", "1_000", "1..2"] {
+            assert_eq!(d(bad), None, "{bad}");
+        }
+        assert_eq!(
+            Decimal::parse("2.500").map(Decimal::normalized),
+            Some(Decimal {
+                mantissa: 25,
+                exp: -1
+            })
+        );
+    }
+
+    #[test]
+    fn ranges_are_counted_exactly_and_bounded() {
+        let n = |spec: &str| parse_range(spec).map(|a| a.map_or(0, |a| a.values.len()));
+        assert_eq!(n("0.1..0.3:0.1"), Ok(3));
+        assert_eq!(n("0..0.3:0.1"), Ok(4));
+        assert_eq!(n("1..10000"), Ok(10_000));
+        assert_eq!(n("5..5:1e-300"), Ok(1));
+        assert!(n("1..10001").is_err());
+        assert!(n("1..2:1e-300").is_err());
+        assert!(n("0..18446744073709551615:1").is_err());
+        assert_eq!(n("not a range"), Ok(0));
+    }
+
+    #[test]
     fn grid_is_the_cartesian_product_last_axis_fastest() {
         let plan = SweepPlan::grid(vec![
             parse_vary("a=1,2").unwrap(),
