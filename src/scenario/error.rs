@@ -3,6 +3,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use super::show::escaped;
+
 /// One problem in a scenario: where it is and what is wrong.
 ///
 /// Displays as `origin:line:col: key_path: message`, with `--set KEY=VALUE: ` after the
@@ -27,8 +29,10 @@ pub struct Problem {
 }
 
 impl fmt::Display for Problem {
+    /// One line: every control or invisible character of the text is shown escaped
+    /// (`\u{1b}`), so a problem can never break the line or drive the terminal.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.origin)?;
+        write!(f, "{}", escaped(&self.origin))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(column) = self.column {
@@ -36,12 +40,12 @@ impl fmt::Display for Problem {
             }
         }
         if let Some(set) = &self.set_by {
-            write!(f, ": --set {set}")?;
+            write!(f, ": --set {}", escaped(set))?;
         }
         if !self.key_path.is_empty() {
-            write!(f, ": {}", self.key_path)?;
+            write!(f, ": {}", escaped(&self.key_path))?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", escaped(&self.message))
     }
 }
 
@@ -89,11 +93,13 @@ impl ScenarioError {
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ScenarioError::Io { path, source } => {
-                write!(f, "cannot read scenario {}: {source}", path.display())
-            }
+            ScenarioError::Io { path, source } => write!(
+                f,
+                "cannot read scenario {}: {source}",
+                escaped(&path.display().to_string())
+            ),
             ScenarioError::BadOverride { text, reason } => {
-                write!(f, "bad --set {text:?}: {reason}")
+                write!(f, "bad --set {text:?}: {}", escaped(reason))
             }
             ScenarioError::Invalid(problems) => write_problems(f, problems),
         }

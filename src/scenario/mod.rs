@@ -3,7 +3,9 @@
 //! A [`ScenarioSource`] keeps the parsed text so that `--set` overrides and sweep points
 //! can be applied again and again; [`ScenarioSource::resolve`] reports every problem at
 //! once, each with `file:line:col`, the key path and, where one is involved, the override.
-//! The accepted schema (version 1, with defaults) is documented in `src/scenario/raw.rs`.
+//! The accepted schema (version 1, with defaults) is documented in `src/scenario/raw.rs`,
+//! the accepted range of every number in [`ranges`] and the rule for names in
+//! [`NAME_RULE`].
 //!
 //! ```
 //! use sresim::scenario::{Override, ScenarioSource};
@@ -16,9 +18,12 @@
 
 pub mod config;
 mod error;
+mod names;
 mod overrides;
 mod path;
+pub mod ranges;
 mod raw;
+mod show;
 mod suggest;
 mod validate;
 
@@ -27,7 +32,11 @@ use std::path::Path;
 pub use config::*;
 pub(crate) use error::write_problems;
 pub use error::{Problem, ScenarioError};
+pub use names::NAME_RULE;
 pub use overrides::Override;
+pub use show::{
+    about as show_about, escape_char, escaped, is_forbidden_char, number as show_number,
+};
 
 use path::KeyPath;
 use validate::RawProblem;
@@ -60,7 +69,8 @@ pub struct ScenarioSource {
 
 /// An override that was applied, and where it wrote.
 struct Applied {
-    text: String,
+    /// Its index among the overrides.
+    index: usize,
     path: KeyPath,
 }
 
@@ -71,14 +81,18 @@ impl ScenarioSource {
     /// [`ScenarioError::Invalid`] with one [`Problem`] carrying line:col.
     pub fn parse(text: &str, origin: &str, default_name: &str) -> Result<Self, ScenarioError> {
         let syntax = |span: Option<std::ops::Range<usize>>, message: &str| {
-            let (line, column) = match span {
+            let (line, column) = match span.as_ref() {
                 Some(span) => {
                     let (l, c) = path::line_col(text, span.start);
                     (Some(l), Some(c))
                 }
-                None => (None, None),
+                None => (Some(1), Some(1)),
             };
-            let message = message.trim().replace('\n', "; ");
+            let message = match span {
+                Some(span) => explain_number(text, span.start, message),
+                None => None,
+            }
+            .unwrap_or_else(|| show::escaped(&message.trim().replace('\n', "; ")));
             ScenarioError::Invalid(vec![Problem {
                 origin: origin.to_owned(),
                 line,
@@ -99,18 +113,25 @@ impl ScenarioSource {
         })
     }
 
-    /// Read and parse a file (I/O error → [`ScenarioError::Io`] naming the path). The
-    /// origin is the path as given; the default name is the file stem.
+    /// Read and parse a file (I/O error → [`ScenarioError::Io`] naming the path; text
+    /// that is not UTF-8 → [`ScenarioError::Invalid`] at the line and column of the
+    /// first invalid byte). The origin is the path as given; the default name is the
+    /// file stem (made into a valid name, see [`NAME_RULE`]).
     pub fn from_file(path: &Path) -> Result<Self, ScenarioError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+        let bytes = std::fs::read(path).map_err(|source| ScenarioError::Io {
             path: path.to_owned(),
             source,
         })?;
+        let origin = path.display().to_string();
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => return Err(ScenarioError::Invalid(vec![not_utf8(&origin, e)])),
+        };
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "scenario".to_owned());
-        Self::parse(&text, &path.display().to_string(), &stem)
+        Self::parse(&text, &origin, &stem)
     }
 
     /// The bundled baseline (origin `<bundled baseline.toml>`, name `baseline`).
@@ -156,16 +177,23 @@ impl ScenarioSource {
                 PathStep::Index(i) => path::Seg::Index(*i),
             })
             .collect();
-        let position =
-            path::locate(&self.doc, &segs).map(|span| path::line_col(self.doc.raw(), span.start));
+        let (line, column) = self.position(&segs);
         Problem {
             origin: self.origin.clone(),
-            line: position.map(|(l, _)| l),
-            column: position.map(|(_, c)| c),
-            key_path: path::display(&self.table, &segs),
-            message: message.into(),
+            line: Some(line),
+            column: Some(column),
+            key_path: show::escaped(&path::display(&self.table, &segs)),
+            message: show::escaped(&message.into()),
             set_by: None,
         }
+    }
+
+    /// Line and column of the deepest part of `segs` found in the file; line 1,
+    /// column 1 when not even its first key is there (a missing section).
+    fn position(&self, segs: &[path::Seg]) -> (usize, usize) {
+        path::locate(&self.doc, segs)
+            .map(|span| path::line_col(self.doc.raw(), span.start))
+            .unwrap_or((1, 1))
     }
 
     /// The table after overrides (for the run manifest). Fails only when an override
@@ -193,20 +221,22 @@ impl ScenarioSource {
         let mut table = self.table.clone();
         let mut applied = Vec::new();
         let mut problems = Vec::new();
-        for o in overrides {
+        for (index, o) in overrides.iter().enumerate() {
             match o.apply(&mut table) {
-                Ok(path) => applied.push(Applied {
-                    text: o.text().to_owned(),
-                    path,
-                }),
-                Err(p) => problems.push(p),
+                Ok(path) => applied.push(Applied { index, path }),
+                Err(mut p) => {
+                    p.by = Some(index);
+                    problems.push(p);
+                }
             }
         }
         (table, applied, problems)
     }
 
     /// Render raw problems: key paths by name, file positions, and the override that set
-    /// the value (then without a position) or took part in the problem.
+    /// the value (then without a position) or took part in the problem. A value from the
+    /// file's `[sweep]` table is shown at its place in the file instead of as a `--set`.
+    /// A problem with nothing in the file to point at (a missing section) is at line 1.
     fn invalid(
         &self,
         raw: Vec<RawProblem>,
@@ -214,41 +244,48 @@ impl ScenarioSource {
         applied: &[Applied],
         overrides: &[Override],
     ) -> ScenarioError {
-        let text = self.doc.raw();
         let mut problems: Vec<Problem> = raw
             .into_iter()
             .map(|rp| {
                 // The last override that wrote the offending value (then the file
                 // position would point at the replaced value), else the last one that
                 // wrote inside the offending entry or table (then both are shown).
-                let (set_by, in_file) = if rp.set_by.is_some() {
-                    (rp.set_by.clone(), false)
+                let (by, in_file) = if rp.set_by.is_some() {
+                    (rp.by, false)
                 } else if let Some(a) = applied
                     .iter()
                     .rev()
                     .find(|a| path::starts_with(&rp.path, &a.path))
                 {
-                    (Some(a.text.clone()), false)
+                    (Some(a.index), false)
                 } else if let Some(a) = applied
                     .iter()
                     .rev()
                     .find(|a| !rp.path.is_empty() && path::starts_with(&a.path, &rp.path))
                 {
-                    (Some(a.text.clone()), true)
+                    (Some(a.index), true)
                 } else {
                     (None, true)
                 };
-                let position = if in_file {
-                    path::locate(&self.doc, &rp.path).map(|span| path::line_col(text, span.start))
-                } else {
-                    None
+                let by = by.and_then(|i| overrides.get(i));
+                let mut message = rp.message;
+                let (position, set_by) = match by.and_then(|o| o.spot().map(|s| (o, s))) {
+                    Some((_, spot)) => {
+                        message = format!("{message} (from {})", spot.what);
+                        let at = if in_file { &rp.path } else { &spot.path };
+                        (Some(self.position(at)), None)
+                    }
+                    None => {
+                        let set_by = by.map(|o| o.text().to_owned()).or(rp.set_by);
+                        (in_file.then(|| self.position(&rp.path)), set_by)
+                    }
                 };
                 Problem {
                     origin: self.origin.clone(),
                     line: position.map(|(l, _)| l),
                     column: position.map(|(_, c)| c),
-                    key_path: path::display(table, &rp.path),
-                    message: rp.message,
+                    key_path: show::escaped(&path::display(table, &rp.path)),
+                    message: show::escaped(&message),
                     set_by,
                 }
             })
@@ -263,5 +300,49 @@ impl ScenarioSource {
         problems.sort_by_key(|p| (p.line.is_none(), p.line, p.column, set_order(p)));
         problems.dedup();
         ScenarioError::Invalid(problems)
+    }
+}
+
+/// A problem for a file that is not UTF-8: the line and column of the first invalid
+/// byte (columns count the characters before it on its line).
+fn not_utf8(origin: &str, e: std::string::FromUtf8Error) -> Problem {
+    let at = e.utf8_error().valid_up_to();
+    let bytes = e.as_bytes();
+    let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+    let (line, column) = path::line_col(valid, at);
+    let bad = bytes.get(at).copied().unwrap_or_default();
+    Problem {
+        origin: origin.to_owned(),
+        line: Some(line),
+        column: Some(column),
+        key_path: String::new(),
+        message: format!(
+            "the file is not UTF-8 text: byte 0x{bad:02x} at byte offset {at} does not start a valid UTF-8 character; save the file as UTF-8"
+        ),
+        set_by: None,
+    }
+}
+
+/// A TOML syntax error about a number the format cannot hold (`1e309`, an integer
+/// beyond 64 bits), said plainly; `None` for any other syntax error.
+fn explain_number(text: &str, at: usize, message: &str) -> Option<String> {
+    let rest = text.get(at..)?;
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.' | '_')))
+        .unwrap_or(rest.len());
+    let token = &rest[..end];
+    let digits = token.replace('_', "");
+    match message.trim() {
+        "invalid floating-point number" if digits.parse::<f64>().is_ok_and(f64::is_infinite) => {
+            Some(format!(
+                "TOML syntax error: the number {token} is out of range: it is not finite (the largest finite number is about 1.8e308)"
+            ))
+        }
+        "number too large to fit in target type" => Some(format!(
+            "TOML syntax error: the integer {token} is out of range: TOML integers lie between {} and {}",
+            i64::MIN,
+            i64::MAX
+        )),
+        _ => None,
     }
 }

@@ -7,7 +7,22 @@
 
 use super::error::ScenarioError;
 use super::path::{KeyPath, Seg};
+use super::show::{escape_char, escaped, is_forbidden_char};
 use super::validate::{describe_value, RawProblem};
+use super::PathStep;
+
+/// How a dotted key looks, for messages about malformed keys.
+const KEY_FORM: &str = "expected a dotted key like teams.core.shift_hours, with a segment that holds spaces or dots quoted: teams.core.members.\"new york\"";
+
+/// Where in the scenario file an override's value is written (a value of the file's
+/// `[sweep]` table), so that its problems are reported there.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct FileSpot {
+    /// The value's path in the file.
+    pub path: KeyPath,
+    /// What the value is, for messages (`the [sweep] axis `k`, value 2`).
+    pub what: String,
+}
 
 /// One override: a dotted key path and the TOML value to put there.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,6 +35,11 @@ pub struct Override {
     segments: Vec<String>,
     /// The value to set.
     value: toml::Value,
+    /// Why the value cannot be used although it reads as a number (a number TOML cannot
+    /// hold, such as `1e309`); reported where the override is applied.
+    unusable: Option<String>,
+    /// Where the value is written in the scenario file, for a point of the file's sweep.
+    spot: Option<FileSpot>,
 }
 
 impl Override {
@@ -39,12 +59,61 @@ impl Override {
             return Err(bad("the key before `=` is empty"));
         }
         let segments = parse_key(key).map_err(|reason| bad(&reason))?;
+        let (value, unusable) = match Self::parse_value(value.trim()) {
+            Ok(v) => (v, None),
+            Err(reason) => (toml::Value::String(value.trim().to_owned()), Some(reason)),
+        };
         Ok(Override {
             text: s.to_owned(),
             key: key.to_owned(),
             segments,
-            value: parse_value(value.trim()),
+            value,
+            unusable,
+            spot: None,
         })
+    }
+
+    /// Read a value as written on a command line: a TOML value (number, boolean, quoted
+    /// string, inline table or array) or, failing that, the text as a bare string. A
+    /// number TOML cannot hold (`1e309`, an integer beyond 64 bits) is an error that
+    /// says so, rather than a string.
+    pub fn parse_value(text: &str) -> Result<toml::Value, String> {
+        match parse_value(text) {
+            toml::Value::String(s) if s == text => match number_out_of_range(text) {
+                Some(reason) => Err(reason),
+                None => Ok(toml::Value::String(s)),
+            },
+            v => Ok(v),
+        }
+    }
+
+    /// Check a dotted key (as for `--set` and `--vary`): `Err` says what is wrong with
+    /// it, where, and what a key looks like.
+    pub fn check_key(key: &str) -> Result<(), String> {
+        parse_key(key).map(|_| ())
+    }
+
+    /// This override with its value marked as written in the scenario file at `path`
+    /// (a value of the file's `[sweep]` table); `what` names it in messages. Its
+    /// problems are then reported at that place in the file, not as a `--set`.
+    pub fn in_file(mut self, path: &[PathStep<'_>], what: impl Into<String>) -> Override {
+        let path = path
+            .iter()
+            .map(|s| match s {
+                PathStep::Key(k) => Seg::Key((*k).to_owned()),
+                PathStep::Index(i) => Seg::Index(*i),
+            })
+            .collect();
+        self.spot = Some(FileSpot {
+            path,
+            what: what.into(),
+        });
+        self
+    }
+
+    /// Where in the file the value is written, when it comes from the file's sweep.
+    pub(crate) fn spot(&self) -> Option<&FileSpot> {
+        self.spot.as_ref()
     }
 
     /// An override built by code (sweeps). A key that is not a valid dotted key is split
@@ -57,6 +126,8 @@ impl Override {
             key: key.to_owned(),
             segments,
             value,
+            unusable: None,
+            spot: None,
         }
     }
 
@@ -83,12 +154,19 @@ impl Override {
             path,
             message,
             set_by: Some(self.text.clone()),
+            by: None,
         };
         if self.segments.is_empty() || self.segments.iter().any(String::is_empty) {
             return Err(fail(
                 path,
                 format!("`{}` has an empty key segment", self.key),
             ));
+        }
+        if let Some(reason) = &self.unusable {
+            // Find where it would go, leaving the table as it was.
+            let mut scratch = root.clone();
+            let found = set_in_table(&mut scratch, &self.segments, self.value.clone(), &mut path);
+            return Err(fail(path, found.err().unwrap_or_else(|| reason.clone())));
         }
         match set_in_table(root, &self.segments, self.value.clone(), &mut path) {
             Ok(()) => Ok(path),
@@ -97,11 +175,157 @@ impl Override {
     }
 }
 
-/// Split a dotted TOML key into its segments.
+/// Split a dotted TOML key into its segments; `Err` says what is wrong and where.
 fn parse_key(key: &str) -> Result<Vec<String>, String> {
-    toml_edit::Key::parse(key)
-        .map(|keys| keys.iter().map(|k| k.get().to_owned()).collect())
-        .map_err(|e| format!("`{key}` is not a dotted key: {}", e.message().trim()))
+    let not_a_key = |reason: &str| {
+        format!(
+            "`{}` is not a dotted key: {reason}; {KEY_FORM}",
+            escaped(key)
+        )
+    };
+    if let Some(reason) = key_problem(key) {
+        return Err(not_a_key(&reason));
+    }
+    match toml_edit::Key::parse(key) {
+        Ok(keys) => Ok(keys.iter().map(|k| k.get().to_owned()).collect()),
+        Err(e) => {
+            let message = e.message().trim();
+            Err(not_a_key(if message.is_empty() {
+                "it does not read as TOML"
+            } else {
+                message
+            }))
+        }
+    }
+}
+
+/// Whether `c` may appear in a bare (unquoted) key segment.
+fn is_bare(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-' || c == '_'
+}
+
+/// What is wrong with a dotted key, with 1-based character positions; `None` when its
+/// shape is right (segments bare or quoted, none empty, separated by dots).
+fn key_problem(key: &str) -> Option<String> {
+    let chars: Vec<char> = key.chars().collect();
+    let n = chars.len();
+    let shown = |c: char| {
+        if is_forbidden_char(c) {
+            escape_char(c)
+        } else {
+            c.to_string()
+        }
+    };
+    let blank = |c: char| c == ' ' || c == '\t';
+    let (mut i, mut segment, mut last_dot) = (0, 1, None::<usize>);
+    loop {
+        while i < n && blank(chars[i]) {
+            i += 1;
+        }
+        let start = i;
+        if i < n && (chars[i] == '"' || chars[i] == '\'') {
+            let quote = chars[i];
+            i += 1;
+            let content = i;
+            loop {
+                if i >= n {
+                    return Some(format!(
+                        "the quote at character {} is never closed",
+                        start + 1
+                    ));
+                }
+                if quote == '"' && chars[i] == '\\' {
+                    i += 2;
+                    continue;
+                }
+                if chars[i] == quote {
+                    break;
+                }
+                i += 1;
+            }
+            if i == content {
+                return Some(format!(
+                    "segment {segment} is empty (the quotes at character {})",
+                    start + 1
+                ));
+            }
+            i += 1;
+        } else {
+            while i < n && is_bare(chars[i]) {
+                i += 1;
+            }
+            if i == start {
+                return Some(match (i < n && chars[i] == '.', last_dot) {
+                    (_, None) if n == 0 || chars.iter().all(|&c| blank(c)) => {
+                        "the key is empty".to_owned()
+                    }
+                    (true, None) => "segment 1 is empty: the key starts with a dot".to_owned(),
+                    (true, Some(d)) => format!(
+                        "segment {segment} is empty: two dots with nothing between them at characters {} and {}",
+                        d + 1,
+                        i + 1
+                    ),
+                    (false, Some(d)) if i >= n => format!(
+                        "segment {segment} is empty: the key ends with the dot at character {}",
+                        d + 1
+                    ),
+                    (false, _) => format!(
+                        "character {} ('{}') cannot appear in an unquoted segment",
+                        i + 1,
+                        shown(chars[i])
+                    ),
+                });
+            }
+        }
+        let after = i;
+        while i < n && blank(chars[i]) {
+            i += 1;
+        }
+        if i >= n {
+            return None;
+        }
+        if chars[i] == '.' {
+            last_dot = Some(i);
+            i += 1;
+            segment += 1;
+            continue;
+        }
+        return Some(if after < i {
+            format!(
+                "segment {segment} has a space at character {}; quote a segment that holds spaces",
+                after + 1
+            )
+        } else {
+            format!(
+                "character {} ('{}') cannot appear in an unquoted segment",
+                i + 1,
+                shown(chars[i])
+            )
+        });
+    }
+}
+
+/// Why `text`, which did not read as a TOML value, is a number TOML cannot hold; `None`
+/// when it is not number-like at all (then it is a bare string).
+fn number_out_of_range(text: &str) -> Option<String> {
+    let digits = text.replace('_', "");
+    let unsigned = digits.trim_start_matches(['+', '-']);
+    if !unsigned.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    if unsigned.chars().all(|c| c.is_ascii_digit()) {
+        return Some(format!(
+            "the integer {text} is out of range: TOML integers lie between {} and {}",
+            i64::MIN,
+            i64::MAX
+        ));
+    }
+    match digits.parse::<f64>() {
+        Ok(x) if x.is_infinite() => Some(format!(
+            "the number {text} is out of range: it is not finite (the largest finite number is about 1.8e308)"
+        )),
+        _ => None,
+    }
 }
 
 /// A TOML value, or the text itself as a string when it is not one.
@@ -216,5 +440,53 @@ mod tests {
             ])
         );
         assert!(parse_key("teams..core").is_err());
+    }
+
+    #[test]
+    fn key_problems_say_what_and_where() {
+        for (key, reason) in [
+            (
+                "a..b",
+                "segment 2 is empty: two dots with nothing between them at characters 2 and 3",
+            ),
+            (".a", "segment 1 is empty: the key starts with a dot"),
+            (
+                "a.",
+                "segment 2 is empty: the key ends with the dot at character 2",
+            ),
+            ("", "the key is empty"),
+            ("a b", "segment 1 has a space at character 2"),
+            ("a.'b", "the quote at character 3 is never closed"),
+            ("a.\u{1b}", "character 3 ('\\u{1b}') cannot appear"),
+        ] {
+            let problem = key_problem(key).unwrap_or_default();
+            assert!(problem.contains(reason), "{key:?}: {problem}");
+        }
+        for ok in ["a", "a.b", "teams.core.members.\"new york\"", "a.'x.y'"] {
+            assert_eq!(key_problem(ok), None, "{ok}");
+            assert!(parse_key(ok).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn numbers_toml_cannot_hold_are_named() {
+        assert!(Override::parse_value("1e309")
+            .unwrap_err()
+            .contains("not finite"));
+        assert!(Override::parse_value("-99999999999999999999")
+            .unwrap_err()
+            .contains("TOML integers lie between"));
+        assert_eq!(
+            Override::parse_value("1e308"),
+            Ok(toml::Value::Float(1e308))
+        );
+        assert_eq!(
+            Override::parse_value("12 monkeys"),
+            Ok(toml::Value::String("12 monkeys".into()))
+        );
+        assert_eq!(
+            Override::parse_value("infinity"),
+            Ok(toml::Value::String("infinity".into()))
+        );
     }
 }

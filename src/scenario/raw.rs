@@ -6,6 +6,10 @@
 //!
 //! # Schema, version 1
 //!
+//! Every number also lies within its range in [`super::ranges`] (the README's "Input
+//! ranges"), and every name follows [`super::NAME_RULE`]; the comments below give the
+//! defaults and the rules between keys.
+//!
 //! ```toml
 //! version = 1                          # required; only 1 is accepted
 //!
@@ -101,58 +105,29 @@ impl<'de> Deserialize<'de> for F64 {
     }
 }
 
-/// A count field: a non-negative TOML integer that fits in `u32`.
+/// An integer field (a count or the seed): any TOML integer, so that the range check
+/// (see `ranges.rs`) reports a value out of range with the accepted bounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct U32(pub u32);
+pub(crate) struct Int(pub i64);
 
-impl<'de> Deserialize<'de> for U32 {
+impl<'de> Deserialize<'de> for Int {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct V;
         impl Visitor<'_> for V {
-            type Value = U32;
+            type Value = Int;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a non-negative integer")
             }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<U32, E> {
-                if v < 0 {
-                    return Err(E::custom(format!(
-                        "expected a non-negative integer, got {v}"
-                    )));
-                }
-                self.visit_u64(v.unsigned_abs())
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Int, E> {
+                Ok(Int(v))
             }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<U32, E> {
-                u32::try_from(v).map(U32).map_err(|_| {
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Int, E> {
+                i64::try_from(v).map(Int).map_err(|_| {
                     E::custom(format!(
-                        "expected an integer no larger than {}, got {v}",
-                        u32::MAX
+                        "the integer {v} is beyond the TOML integer range (at most {})",
+                        i64::MAX
                     ))
                 })
-            }
-        }
-        deserializer.deserialize_any(V)
-    }
-}
-
-/// A seed: a non-negative TOML integer (TOML integers are signed 64-bit).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct U64(pub u64);
-
-impl<'de> Deserialize<'de> for U64 {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = U64;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a non-negative integer")
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<U64, E> {
-                u64::try_from(v)
-                    .map(U64)
-                    .map_err(|_| E::custom(format!("expected a non-negative integer, got {v}")))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<U64, E> {
-                Ok(U64(v))
             }
         }
         deserializer.deserialize_any(V)
@@ -166,8 +141,8 @@ pub(crate) struct RawSimulation {
     pub name: Option<String>,
     pub horizon_weeks: Option<F64>,
     pub warmup_weeks: Option<F64>,
-    pub replications: Option<U32>,
-    pub seed: Option<U64>,
+    pub replications: Option<Int>,
+    pub seed: Option<Int>,
 }
 
 /// One `[[sites]]` entry.
@@ -183,11 +158,11 @@ pub(crate) struct RawSite {
 #[serde(deny_unknown_fields, expecting = "a table")]
 pub(crate) struct RawTeam {
     pub name: Option<String>,
-    pub members: Option<BTreeMap<String, U32>>,
+    pub members: Option<BTreeMap<String, Int>>,
     pub shift_hours: Option<F64>,
     pub handoff_utc_hour: Option<F64>,
-    pub responders_per_shift: Option<U32>,
-    pub pager_budget_per_shift: Option<U32>,
+    pub responders_per_shift: Option<Int>,
+    pub pager_budget_per_shift: Option<Int>,
     pub hours_per_week: Option<F64>,
     pub followup_hours_per_incident: Option<F64>,
     pub interrupt_overhead_hours: Option<F64>,
@@ -240,8 +215,8 @@ pub(crate) struct RawService {
     pub name: Option<String>,
     pub product: Option<String>,
     pub stack: Option<String>,
-    pub tier: Option<U32>,
-    pub count: Option<U32>,
+    pub tier: Option<Int>,
+    pub count: Option<Int>,
     pub team: Option<String>,
     pub site: Option<String>,
     pub launch_week: Option<F64>,

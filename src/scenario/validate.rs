@@ -13,11 +13,14 @@ use super::config::{
     Duration, PerPhase, Phase, ScenarioConfig, ServiceConfig, Severity, SimulationConfig, Site,
     TeamConfig,
 };
+use super::names;
 use super::path::{self, KeyPath, Seg};
+use super::ranges::{self as r, KeyRange};
 use super::raw::{
-    RawExponential, RawFixed, RawLoadProfile, RawLogNormal, RawPhases, RawService, RawSeverity,
-    RawSimulation, RawSite, RawTeam, F64, TOP_LEVEL_KEYS, U32, VERSION,
+    Int, RawExponential, RawFixed, RawLoadProfile, RawLogNormal, RawPhases, RawService,
+    RawSeverity, RawSimulation, RawSite, RawTeam, F64, TOP_LEVEL_KEYS, VERSION,
 };
+use super::show::{escaped, number};
 use super::suggest;
 use crate::engine::calendar::HOURS_PER_WEEK;
 
@@ -30,10 +33,10 @@ pub(crate) struct RawProblem {
     pub message: String,
     /// The override text, when the problem is about applying an override itself.
     pub set_by: Option<String>,
+    /// Index of that override among those applied (set where they are applied).
+    pub by: Option<usize>,
 }
 
-/// Largest `count` a service block may stamp (keeps a typo from allocating millions).
-pub(crate) const MAX_COUNT: u32 = 10_000;
 /// Default replications when `[simulation]` has none.
 pub(crate) const DEFAULT_REPLICATIONS: u32 = 10;
 /// Default seed when `[simulation]` has none.
@@ -76,6 +79,17 @@ pub(crate) fn validate(
     let team_names = raw_names(root.get("teams"));
     let sites = v.sites(root.get("sites"));
     let teams = v.teams(root.get("teams"), &site_names);
+    if let Some(teams) = &teams {
+        // Each team has at least one engineer already; only the total's upper bound is
+        // left to check.
+        let engineers: u64 = teams.iter().map(|t| u64::from(t.headcount())).sum();
+        if let Some(message) = r::ENGINEERS
+            .check_int("engineers in all teams", i128::from(engineers))
+            .filter(|_| engineers > 0)
+        {
+            v.problem(vec![Seg::Key("teams".to_owned())], message);
+        }
+    }
     let services = v.services(root.get("services"), &site_names, &team_names);
 
     match (simulation, sites, teams, services) {
@@ -145,7 +159,8 @@ fn unknown_name_message(kind: &str, name: &str, known: &[Option<String>]) -> Str
         .map(|s| format!(" (did you mean `{s}`?)"))
         .unwrap_or_default();
     format!(
-        "unknown {kind} '{name}'{hint}; known {kind}s: {}",
+        "unknown {kind} '{}'{hint}; known {kind}s: {}",
+        escaped(name),
         known_list(known)
     )
 }
@@ -155,7 +170,7 @@ pub(crate) fn describe_value(v: &toml::Value) -> String {
     match v {
         toml::Value::String(s) => format!("the string {s:?}"),
         toml::Value::Integer(i) => format!("the integer {i}"),
-        toml::Value::Float(f) => format!("the float {f}"),
+        toml::Value::Float(f) => format!("the float {}", number(*f)),
         toml::Value::Boolean(b) => format!("the boolean {b}"),
         toml::Value::Datetime(d) => format!("the date-time {d}"),
         toml::Value::Array(_) => "an array".to_owned(),
@@ -252,6 +267,7 @@ impl Validator<'_> {
             path,
             message,
             set_by: None,
+            by: None,
         });
     }
 
@@ -305,23 +321,17 @@ impl Validator<'_> {
         v
     }
 
-    /// A required, non-empty name.
+    /// A required name that follows the name rule ([`names::check`]).
     fn name(&mut self, base: &[Seg], v: Option<String>) -> Option<String> {
-        let p = path::key(base, "name");
-        let name = self.required(p.clone(), v)?;
-        if name.trim().is_empty() {
-            self.problem(p, "name must not be empty".to_owned());
-            return None;
-        }
-        Some(name)
+        self.text(base, "name", v)
     }
 
-    /// A required, non-empty string field.
+    /// A required string field that follows the name rule ([`names::check`]).
     fn text(&mut self, base: &[Seg], k: &str, v: Option<String>) -> Option<String> {
         let p = path::key(base, k);
         let s = self.required(p.clone(), v)?;
-        if s.trim().is_empty() {
-            self.problem(p, format!("{k} must not be empty"));
+        if let Some(message) = names::check(k, &s) {
+            self.problem(p, message);
             return None;
         }
         Some(s)
@@ -352,39 +362,27 @@ impl Validator<'_> {
         ok
     }
 
-    /// A number that must be finite (the first check of every range).
-    fn finite(&mut self, path: &[Seg], v: f64) -> bool {
-        let name = field_name(path);
-        if v.is_nan() {
-            return self.check(path, false, || format!("{name} must be a number; got nan"));
+    /// Report `x` at `path` unless `range` accepts it; returns whether it does.
+    fn in_range(&mut self, path: &[Seg], range: &KeyRange, x: f64) -> bool {
+        let name = field_name(path).to_owned();
+        match range.check(&name, x) {
+            Some(message) => {
+                self.problem(path.to_vec(), message);
+                false
+            }
+            None => true,
         }
-        self.check(path, v.is_finite(), || {
-            format!("{name} must be finite; got {v}")
-        })
     }
 
-    /// A finite number >= 0.
-    fn non_negative(&mut self, path: &[Seg], v: f64) -> bool {
-        let name = field_name(path);
-        self.finite(path, v)
-            && self.check(path, v >= 0.0, || format!("{name} must be >= 0; got {v}"))
-    }
-
-    /// A finite number > 0.
-    fn positive(&mut self, path: &[Seg], v: f64) -> bool {
-        let name = field_name(path);
-        self.finite(path, v) && self.check(path, v > 0.0, || format!("{name} must be > 0; got {v}"))
-    }
-
-    /// Optional number with a default, checked by `rule`; returns the value even when
-    /// the check fails (the problem is recorded).
+    /// Optional number with a default, checked against `range`; returns the value even
+    /// when the check fails (the problem is recorded).
     fn number(
         &mut self,
         base: &[Seg],
         k: &str,
         v: Option<F64>,
         default: Option<f64>,
-        rule: fn(&mut Self, &[Seg], f64) -> bool,
+        range: &KeyRange,
     ) -> Option<f64> {
         let p = path::key(base, k);
         let x = match (v, default) {
@@ -395,8 +393,29 @@ impl Validator<'_> {
                 return None;
             }
         };
-        rule(self, &p, x);
+        self.in_range(&p, range, x);
         Some(x)
+    }
+
+    /// Optional integer with a default, checked against `range`; `None` (with the
+    /// problem recorded) when out of range.
+    fn count(
+        &mut self,
+        base: &[Seg],
+        k: &str,
+        v: Option<Int>,
+        default: u32,
+        range: &KeyRange,
+    ) -> Option<u32> {
+        let Some(Int(n)) = v else {
+            return Some(default);
+        };
+        let p = path::key(base, k);
+        if let Some(message) = range.check_int(k, i128::from(n)) {
+            self.problem(p, message);
+            return None;
+        }
+        u32::try_from(n).ok()
     }
 
     fn version(&mut self, v: Option<&toml::Value>) {
@@ -430,49 +449,58 @@ impl Validator<'_> {
         };
         let raw: RawSimulation = self.lenient(v, &base)?;
         let name = match raw.name {
-            Some(n) if n.trim().is_empty() => {
-                self.problem(
-                    path::key(&base, "name"),
-                    "name must not be empty".to_owned(),
-                );
-                None
-            }
-            Some(n) => Some(n),
-            None => Some(default_name.to_owned()),
+            Some(n) => self.name(&base, Some(n)),
+            None => Some(names::from_stem(default_name)),
         };
         let horizon = self.number(
             &base,
             "horizon_weeks",
             raw.horizon_weeks,
             None,
-            Self::positive,
+            &r::HORIZON_WEEKS,
         );
         let warmup = self.number(
             &base,
             "warmup_weeks",
             raw.warmup_weeks,
             Some(0.0),
-            Self::non_negative,
+            &r::WARMUP_WEEKS,
         );
         if let (Some(h), Some(w)) = (horizon, warmup) {
-            if h.is_finite() && h > 0.0 && w.is_finite() && w >= 0.0 {
+            if r::HORIZON_WEEKS.contains(h) && r::WARMUP_WEEKS.contains(w) {
                 self.check(&path::key(&base, "warmup_weeks"), w < h, || {
-                    format!("warmup_weeks must be less than horizon_weeks ({h}); got {w}")
+                    format!(
+                        "warmup_weeks must be less than horizon_weeks ({}); got {}",
+                        number(h),
+                        number(w)
+                    )
                 });
             }
         }
-        let replications = raw.replications.map_or(DEFAULT_REPLICATIONS, |U32(r)| r);
-        self.check(&path::key(&base, "replications"), replications >= 1, || {
-            format!("replications must be at least 1; got {replications}")
-        });
-        let seed = raw.seed.map_or(DEFAULT_SEED, |s| s.0);
+        let replications = self.count(
+            &base,
+            "replications",
+            raw.replications,
+            DEFAULT_REPLICATIONS,
+            &r::REPLICATIONS,
+        );
+        let seed = match raw.seed {
+            None => Some(DEFAULT_SEED),
+            Some(Int(n)) => match r::SEED.check_int("seed", i128::from(n)) {
+                Some(message) => {
+                    self.problem(path::key(&base, "seed"), message);
+                    None
+                }
+                None => u64::try_from(n).ok(),
+            },
+        };
         Some((
             name?,
             SimulationConfig {
                 horizon_weeks: horizon?,
                 warmup_weeks: warmup?,
-                replications,
-                seed,
+                replications: replications?,
+                seed: seed?,
             },
         ))
     }
@@ -483,6 +511,7 @@ impl Validator<'_> {
         v: Option<&'v toml::Value>,
         base: &[Seg],
         header: &str,
+        range: &KeyRange,
     ) -> Option<Vec<(KeyPath, &'v toml::Value)>> {
         let entries = match v {
             None => None,
@@ -506,6 +535,13 @@ impl Validator<'_> {
             );
             return None;
         };
+        if let Some(message) = range.check_int(
+            &format!("the number of [[{header}]] entries"),
+            entries.len() as i128,
+        ) {
+            self.problem(base.to_vec(), message);
+            return None;
+        }
         Some(
             entries
                 .iter()
@@ -532,7 +568,7 @@ impl Validator<'_> {
 
     fn sites(&mut self, v: Option<&toml::Value>) -> Option<Vec<Site>> {
         let base = vec![Seg::Key("sites".to_owned())];
-        let entries = self.entries(v, &base, "sites")?;
+        let entries = self.entries(v, &base, "sites", &r::SITES)?;
         let mut sites = Vec::new();
         let mut names = Vec::new();
         let mut complete = true;
@@ -548,12 +584,7 @@ impl Validator<'_> {
                 "utc_offset_hours",
                 raw.utc_offset_hours,
                 None,
-                |v, p, x| {
-                    v.finite(p, x)
-                        && v.check(p, (-12.0..=14.0).contains(&x), || {
-                            format!("utc_offset_hours must be between -12 and 14; got {x}")
-                        })
-                },
+                &r::UTC_OFFSET_HOURS,
             );
             match (name, offset) {
                 (Some(name), Some(utc_offset_hours)) => sites.push(Site {
@@ -573,7 +604,7 @@ impl Validator<'_> {
         site_names: &[Option<String>],
     ) -> Option<Vec<TeamConfig>> {
         let base = vec![Seg::Key("teams".to_owned())];
-        let entries = self.entries(v, &base, "teams")?;
+        let entries = self.entries(v, &base, "teams", &r::TEAMS)?;
         let mut teams = Vec::new();
         let mut names = Vec::new();
         let mut complete = true;
@@ -607,72 +638,79 @@ impl Validator<'_> {
         site_names: &[Option<String>],
     ) -> Option<TeamConfig> {
         let members = self.members(p, raw.members, site_names);
-        let shift = self.number(p, "shift_hours", raw.shift_hours, Some(12.0), |v, p, x| {
-            v.positive(p, x) && {
-                let per_week = HOURS_PER_WEEK / x;
-                v.check(p, (per_week - per_week.round()).abs() < 1e-9, || {
-                    format!("shift_hours must divide 168 (24·7); got {x}")
-                })
-            }
-        });
+        let shift = self.number(
+            p,
+            "shift_hours",
+            raw.shift_hours,
+            Some(12.0),
+            &r::SHIFT_HOURS,
+        );
+        if let Some(x) = shift.filter(|&x| r::SHIFT_HOURS.contains(x)) {
+            let per_week = HOURS_PER_WEEK / x;
+            self.check(
+                &path::key(p, "shift_hours"),
+                (per_week - per_week.round()).abs() < 1e-9,
+                || format!("shift_hours must divide 168 (24·7); got {}", number(x)),
+            );
+        }
         let handoff = self.number(
             p,
             "handoff_utc_hour",
             raw.handoff_utc_hour,
             Some(0.0),
-            |v, p, x| {
-                v.finite(p, x)
-                    && v.check(p, (0.0..24.0).contains(&x), || {
-                        format!("handoff_utc_hour must be >= 0 and < 24; got {x}")
-                    })
-            },
+            &r::HANDOFF_UTC_HOUR,
         );
-        let responders = raw.responders_per_shift.map_or(2, |U32(r)| r);
-        let responders_path = path::key(p, "responders_per_shift");
-        let responders_ok = self.check(&responders_path, responders >= 1, || {
-            format!("responders_per_shift must be at least 1; got {responders}")
-        });
-        if let Some(members) = &members {
+        let responders = self.count(
+            p,
+            "responders_per_shift",
+            raw.responders_per_shift,
+            2,
+            &r::RESPONDERS,
+        );
+        if let (Some(members), Some(responders)) = (&members, responders) {
             let headcount: u64 = members.iter().map(|&(_, n)| u64::from(n)).sum();
-            if responders_ok && headcount > 0 {
-                self.check(&responders_path, u64::from(responders) <= headcount, || {
-                    format!("responders_per_shift ({responders}) exceeds the team's head count ({headcount})")
-                });
+            if headcount > 0 {
+                self.check(
+                    &path::key(p, "responders_per_shift"),
+                    u64::from(responders) <= headcount,
+                    || format!("responders_per_shift ({responders}) exceeds the team's head count ({headcount})"),
+                );
             }
         }
-        let budget = raw.pager_budget_per_shift.map_or(2, |U32(b)| b);
+        let budget = self.count(
+            p,
+            "pager_budget_per_shift",
+            raw.pager_budget_per_shift,
+            2,
+            &r::PAGER_BUDGET,
+        );
         let hours = self.number(
             p,
             "hours_per_week",
             raw.hours_per_week,
             Some(40.0),
-            |v, p, x| {
-                v.positive(p, x)
-                    && v.check(p, x <= HOURS_PER_WEEK, || {
-                        format!("hours_per_week must be at most 168; got {x}")
-                    })
-            },
+            &r::HOURS_PER_WEEK,
         );
         let followup = self.number(
             p,
             "followup_hours_per_incident",
             raw.followup_hours_per_incident,
             Some(0.0),
-            Self::non_negative,
+            &r::FOLLOWUP_HOURS,
         );
         let interrupt = self.number(
             p,
             "interrupt_overhead_hours",
             raw.interrupt_overhead_hours,
             Some(0.0),
-            Self::non_negative,
+            &r::INTERRUPT_HOURS,
         );
         let on_call_from = self.number(
             p,
             "on_call_from_week",
             raw.on_call_from_week,
             Some(0.0),
-            Self::non_negative,
+            &r::ON_CALL_FROM_WEEK,
         );
         let ack_business = self.duration(
             &path::key(p, "ack_business_hours"),
@@ -689,8 +727,8 @@ impl Validator<'_> {
             members: members?,
             shift_hours: shift?,
             handoff_utc_hour: handoff?,
-            responders_per_shift: responders,
-            pager_budget_per_shift: budget,
+            responders_per_shift: responders?,
+            pager_budget_per_shift: budget?,
             hours_per_week: hours?,
             ack_business_hours: ack_business?,
             ack_off_hours: ack_off?,
@@ -700,30 +738,51 @@ impl Validator<'_> {
         })
     }
 
-    /// `members`: site → head count, in document order, at known sites, not all zero.
+    /// `members`: site → head count, in document order, at known sites, not all zero,
+    /// each count and the team's head count within range.
     fn members(
         &mut self,
         p: &[Seg],
-        raw: Option<std::collections::BTreeMap<String, U32>>,
+        raw: Option<std::collections::BTreeMap<String, Int>>,
         site_names: &[Option<String>],
     ) -> Option<Vec<(usize, u32)>> {
         let mp = path::key(p, "members");
         let raw = self.required(mp.clone(), raw)?;
         let order = (self.key_order)(&mp);
-        let mut entries: Vec<(String, u32)> = raw.into_iter().map(|(k, U32(n))| (k, n)).collect();
+        let mut entries: Vec<(String, i64)> = raw.into_iter().map(|(k, Int(n))| (k, n)).collect();
         entries.sort_by_key(|(k, _)| order.iter().position(|o| o == k).unwrap_or(usize::MAX));
         let mut members = Vec::new();
         let mut ok = true;
         for (site, n) in entries {
-            match self.reference(path::key(&mp, &site), "site", &site, site_names) {
-                Some(i) => members.push((i, n)),
-                None => ok = false,
+            let sp = path::key(&mp, &site);
+            let site_index = self.reference(sp.clone(), "site", &site, site_names);
+            let what = format!("the head count at {}", escaped(&site));
+            let count = match r::MEMBERS_PER_SITE.check_int(&what, i128::from(n)) {
+                Some(message) => {
+                    self.problem(sp, message);
+                    None
+                }
+                None => u32::try_from(n).ok(),
+            };
+            match (site_index, count) {
+                (Some(i), Some(n)) => members.push((i, n)),
+                _ => ok = false,
             }
         }
         let any_dropped = self.dropped.iter().any(|d| path::starts_with(d, &mp));
         if ok && !any_dropped && members.iter().all(|&(_, n)| n == 0) {
             self.problem(mp, "team has no members on any site".to_owned());
             return None;
+        }
+        if ok {
+            let headcount: u64 = members.iter().map(|&(_, n)| u64::from(n)).sum();
+            if let Some(message) = r::TEAM_HEADCOUNT
+                .check_int("the team's head count", i128::from(headcount))
+                .filter(|_| headcount > 0)
+            {
+                self.problem(mp, message);
+                return None;
+            }
         }
         ok.then_some(members)
     }
@@ -757,17 +816,23 @@ impl Validator<'_> {
                 match kind.as_str() {
                     "fixed" => {
                         let raw: RawFixed = self.lenient(inner, &kp)?;
-                        let hours =
-                            self.number(&kp, "hours", raw.hours, None, Self::non_negative)?;
-                        let ok = hours.is_finite() && hours >= 0.0;
-                        ok.then_some(Duration::Fixed { hours })
+                        let hours = self.number(&kp, "hours", raw.hours, None, &r::FIXED_HOURS)?;
+                        r::FIXED_HOURS
+                            .contains(hours)
+                            .then_some(Duration::Fixed { hours })
                     }
                     "exponential" => {
                         let raw: RawExponential = self.lenient(inner, &kp)?;
-                        let mean =
-                            self.number(&kp, "mean_hours", raw.mean_hours, None, Self::positive)?;
-                        let ok = mean.is_finite() && mean > 0.0;
-                        ok.then_some(Duration::Exponential { mean_hours: mean })
+                        let mean = self.number(
+                            &kp,
+                            "mean_hours",
+                            raw.mean_hours,
+                            None,
+                            &r::EXPONENTIAL_MEAN,
+                        )?;
+                        r::EXPONENTIAL_MEAN
+                            .contains(mean)
+                            .then_some(Duration::Exponential { mean_hours: mean })
                     }
                     "lognormal" => {
                         let raw: RawLogNormal = self.lenient(inner, &kp)?;
@@ -776,18 +841,20 @@ impl Validator<'_> {
                             "median_hours",
                             raw.median_hours,
                             None,
-                            Self::positive,
+                            &r::LOGNORMAL_MEDIAN,
                         );
                         let p90 =
-                            self.number(&kp, "p90_hours", raw.p90_hours, None, Self::positive);
+                            self.number(&kp, "p90_hours", raw.p90_hours, None, &r::LOGNORMAL_P90);
                         let (median, p90) = (median?, p90?);
-                        let valid = |x: f64| x.is_finite() && x > 0.0;
-                        if !(valid(median) && valid(p90)) {
+                        if !(r::LOGNORMAL_MEDIAN.contains(median) && r::LOGNORMAL_P90.contains(p90))
+                        {
                             return None;
                         }
                         let ok = self.check(&path::key(&kp, "p90_hours"), p90 > median, || {
                             format!(
-                                "p90_hours must be greater than median_hours ({median}); got {p90}"
+                                "p90_hours must be greater than median_hours ({}); got {}",
+                                number(median),
+                                number(p90)
                             )
                         });
                         ok.then_some(Duration::LogNormal {
@@ -841,7 +908,7 @@ impl Validator<'_> {
         team_names: &[Option<String>],
     ) -> Option<Vec<ServiceConfig>> {
         let base = vec![Seg::Key("services".to_owned())];
-        let entries = self.entries(v, &base, "services")?;
+        let entries = self.entries(v, &base, "services", &r::SERVICES)?;
         // (path of the block, block service, count) for each block that validated.
         let mut blocks: Vec<(KeyPath, ServiceConfig, u32)> = Vec::new();
         let mut complete = true;
@@ -854,27 +921,31 @@ impl Validator<'_> {
                 continue;
             };
             let name = self.name(&p, raw.name.clone());
-            let count = raw.count.map_or(1, |U32(c)| c);
-            let count_ok = self.check(
-                &path::key(&p, "count"),
-                (1..=MAX_COUNT).contains(&count),
-                || format!("count must be between 1 and {MAX_COUNT}; got {count}"),
-            );
-            if let (Some(n), true) = (&name, count_ok) {
+            let count = self.count(&p, "count", raw.count, 1, &r::COUNT);
+            if let (Some(n), Some(count)) = (&name, count) {
                 stamped_names.push((p.clone(), n.clone(), count));
             }
-            match (
-                self.service(&p, raw, site_names, team_names),
-                name,
-                count_ok,
-            ) {
-                (Some(mut s), Some(name), true) => {
+            match (self.service(&p, raw, site_names, team_names), name, count) {
+                (Some(mut s), Some(name), Some(count)) => {
                     s.name = name.clone();
                     s.block = name;
                     blocks.push((p, s, count));
                 }
                 _ => complete = false,
             }
+        }
+        // Bound the services after stamping before any copy is named.
+        let stamped: u64 = stamped_names.iter().map(|(_, _, c)| u64::from(*c)).sum();
+        // An empty total means no block's count was usable, which is reported already.
+        if let Some(message) = r::SERVICES
+            .check_int(
+                "the number of services after stamping copies",
+                i128::from(stamped),
+            )
+            .filter(|_| stamped > 0)
+        {
+            self.problem(base, message);
+            return None;
         }
         // Service names must be unique after stamping `count` copies.
         let mut owner: HashMap<String, String> = HashMap::new();
@@ -930,10 +1001,7 @@ impl Validator<'_> {
     ) -> Option<ServiceConfig> {
         let product = self.text(p, "product", raw.product);
         let stack = self.text(p, "stack", raw.stack);
-        let tier = raw.tier.map_or(2, |U32(t)| t);
-        self.check(&path::key(p, "tier"), tier >= 1, || {
-            format!("tier must be at least 1 (1 is most critical); got {tier}")
-        });
+        let tier = self.count(p, "tier", raw.tier, 2, &r::TIER);
         let team = self
             .required(path::key(p, "team"), raw.team)
             .and_then(|t| self.reference(path::key(p, "team"), "team", &t, team_names));
@@ -946,60 +1014,50 @@ impl Validator<'_> {
             "launch_week",
             raw.launch_week,
             Some(0.0),
-            Self::non_negative,
+            &r::LAUNCH_WEEK,
         );
         let rate = self.number(
             p,
             "page_rate_per_week",
             raw.page_rate_per_week,
             None,
-            Self::non_negative,
+            &r::PAGE_RATE,
         );
         let tickets = self.number(
             p,
             "tickets_per_week",
             raw.tickets_per_week,
             Some(0.0),
-            Self::non_negative,
+            &r::TICKETS,
         );
         let ticket_hours = self.number(
             p,
             "hours_per_ticket",
             raw.hours_per_ticket,
             Some(0.0),
-            Self::non_negative,
+            &r::HOURS_PER_TICKET,
         );
-        let slo = self.number(p, "slo_target", raw.slo_target, None, |v, p, x| {
-            v.finite(p, x)
-                && v.check(p, x > 0.0 && x < 1.0, || {
-                    format!("slo_target must be strictly between 0 and 1 (e.g. 0.999); got {x}")
-                })
-        });
+        let slo = self.number(p, "slo_target", raw.slo_target, None, &r::SLO_TARGET);
         let window = self.number(
             p,
             "slo_window_weeks",
             raw.slo_window_weeks,
             Some(4.0),
-            Self::positive,
+            &r::SLO_WINDOW_WEEKS,
         );
         let phase_weeks = self.phases(
             p,
             "phase_weeks",
             raw.phase_weeks.as_ref(),
             DEFAULT_PHASE_WEEKS,
-            |v, p, x| {
-                let name = field_name(p).to_owned();
-                v.check(p, !x.is_nan(), || {
-                    format!("{name} must be a number; got nan")
-                }) && v.check(p, x >= 0.0, || format!("{name} must be >= 0; got {x}"))
-            },
+            &r::PHASE_WEEKS,
         );
         let page_multiplier = self.phases(
             p,
             "page_multiplier",
             raw.page_multiplier.as_ref(),
             DEFAULT_PAGE_MULTIPLIER,
-            Self::non_negative,
+            &r::PAGE_MULTIPLIER,
         );
         let (business, off) = self.load_profile(p, raw.load_profile.as_ref());
         let severities = self.severities(p, raw.severities.as_ref());
@@ -1008,7 +1066,7 @@ impl Validator<'_> {
             block: String::new(),
             product: product?,
             stack: stack?,
-            tier,
+            tier: tier?,
             team: team?,
             site: site?,
             launch_week: launch?,
@@ -1032,7 +1090,7 @@ impl Validator<'_> {
         k: &str,
         raw: Option<&RawPhases>,
         defaults: PerPhase<f64>,
-        rule: fn(&mut Self, &[Seg], f64) -> bool,
+        range: &KeyRange,
     ) -> Option<PerPhase<f64>> {
         let mut out = defaults;
         let Some(raw) = raw else {
@@ -1041,7 +1099,7 @@ impl Validator<'_> {
         let tp = path::key(p, k);
         for ((slot, value), phase) in out.0.iter_mut().zip(raw.in_order()).zip(Phase::ALL) {
             if let Some(F64(x)) = value {
-                rule(self, &path::key(&tp, phase.as_str()), x);
+                self.in_range(&path::key(&tp, phase.as_str()), range, x);
                 *slot = x;
             }
         }
@@ -1062,14 +1120,14 @@ impl Validator<'_> {
             "business_hours_multiplier",
             raw.business_hours_multiplier,
             Some(1.0),
-            Self::non_negative,
+            &r::BUSINESS_MULTIPLIER,
         );
         let off = self.number(
             &lp,
             "off_hours_multiplier",
             raw.off_hours_multiplier,
             Some(1.0),
-            Self::non_negative,
+            &r::OFF_MULTIPLIER,
         );
         if business == Some(0.0) && off == Some(0.0) {
             self.problem(
@@ -1082,7 +1140,7 @@ impl Validator<'_> {
 
     fn severities(&mut self, p: &[Seg], v: Option<&toml::Value>) -> Option<Vec<Severity>> {
         let sp = path::key(p, "severities");
-        let entries = self.entries(v, &sp, "services.severities")?;
+        let entries = self.entries(v, &sp, "services.severities", &r::SEVERITIES)?;
         let mut severities = Vec::new();
         let mut names = Vec::new();
         // (label, share) per entry, for the sum check, which runs whenever every share
@@ -1097,17 +1155,16 @@ impl Validator<'_> {
             };
             let name = self.name(&ep, raw.name);
             names.push((ep.clone(), name.clone()));
-            let unit = |v: &mut Self, p: &[Seg], x: f64| {
-                let name = field_name(p).to_owned();
-                v.finite(p, x)
-                    && v.check(p, (0.0..=1.0).contains(&x), || {
-                        format!("{name} must be between 0 and 1; got {x}")
-                    })
-            };
-            let share = self.number(&ep, "share", raw.share, None, unit);
+            let share = self.number(&ep, "share", raw.share, None, &r::SHARE);
             let label = name.clone().unwrap_or_else(|| format!("#{}", i + 1));
-            shares.push((label, share.filter(|x| (0.0..=1.0).contains(x))));
-            let impact = self.number(&ep, "impact_fraction", raw.impact_fraction, None, unit);
+            shares.push((label, share.filter(|&x| r::SHARE.contains(x))));
+            let impact = self.number(
+                &ep,
+                "impact_fraction",
+                raw.impact_fraction,
+                None,
+                &r::IMPACT_FRACTION,
+            );
             let ttm = self.duration(
                 &path::key(&ep, "time_to_mitigate"),
                 raw.time_to_mitigate.as_ref(),
@@ -1131,12 +1188,13 @@ impl Validator<'_> {
             if (sum - 1.0).abs() > SHARE_SUM_TOLERANCE {
                 let parts: Vec<String> = shares
                     .iter()
-                    .map(|(label, s)| format!("{label} {}", s.unwrap_or(f64::NAN)))
+                    .map(|(label, s)| format!("{label} {}", number(s.unwrap_or(f64::NAN))))
                     .collect();
                 self.problem(
                     sp,
                     format!(
-                        "severity shares must sum to 1; got {sum} ({})",
+                        "severity shares must sum to 1; got {} ({})",
+                        number(sum),
                         parts.join(" + ")
                     ),
                 );

@@ -4,15 +4,29 @@
 //! file. SPEC is a comma-separated list of values (`4,6,8`, `true,false`,
 //! `single,by_stack`) or a numeric range `start..end:step` (end included, step 1 when
 //! left out). Axes combine as a full grid, or a Latin hypercube sample of N points.
+//!
+//! A range is counted exactly, in decimal arithmetic on the numbers as written (so
+//! `0.1..0.3:0.1` has three values and `1..2:1e-300` is refused for its 10^300 values,
+//! never an empty or endless sweep). An axis has at most
+//! [`AXIS_VALUES`](crate::scenario::ranges::AXIS_VALUES) values and a plan at most
+//! [`SWEEP_POINTS`](crate::scenario::ranges::SWEEP_POINTS) points; a plan always has at
+//! least one point.
 
 use rand::seq::SliceRandom;
 use rand::Rng;
 
 use crate::engine::stream_rng;
-use crate::scenario::{Override, PathStep, Problem, ScenarioSource};
+use crate::scenario::ranges::{AXIS_VALUES, SAMPLE, SWEEP_POINTS};
+use crate::scenario::{
+    escape_char, escaped, is_forbidden_char, show_about, show_number, Override, PathStep, Problem,
+    ScenarioSource,
+};
 
 /// Stream id used for the Latin hypercube, apart from every model stream.
 const LHS_STREAM: u64 = u64::MAX - 1;
+
+/// Most significant digits a number of a range may have.
+const MAX_DIGITS: usize = 36;
 
 /// The values one key takes in a sweep.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +37,8 @@ pub struct Axis {
     pub values: Vec<toml::Value>,
     /// For a numeric range: (start, end, whether all of start, end, step are integers).
     pub range: Option<(f64, f64, bool)>,
+    /// The `[[sweep.axes]]` entry of the scenario file this axis comes from, if any.
+    file_entry: Option<usize>,
 }
 
 /// Why a sweep specification is unusable.
@@ -45,17 +61,129 @@ impl std::fmt::Display for PlanError {
 
 impl std::error::Error for PlanError {}
 
-/// Parses a TOML value as written on a command line: a TOML literal, else a bare string.
-fn parse_value(text: &str) -> toml::Value {
-    let text = text.trim();
-    format!("v = {text}")
-        .parse::<toml::Table>()
-        .ok()
-        .and_then(|mut t| t.remove("v"))
-        .unwrap_or_else(|| toml::Value::String(text.to_owned()))
+/// A number exactly as written: `mantissa` × 10^`exp`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Decimal {
+    mantissa: i128,
+    exp: i32,
+}
+
+impl Decimal {
+    /// Reads `[+-]digits[.digits][e[+-]digits]`; `None` when `s` is not such a number or
+    /// has more than [`MAX_DIGITS`] significant digits.
+    fn parse(s: &str) -> Option<Decimal> {
+        let (negative, rest) = match s.strip_prefix('-') {
+            Some(r) => (true, r),
+            None => (false, s.strip_prefix('+').unwrap_or(s)),
+        };
+        let (number, exp) = match rest.find(['e', 'E']) {
+            Some(i) => (&rest[..i], rest[i + 1..].parse::<i32>().ok()?),
+            None => (rest, 0),
+        };
+        let (int, frac) = number.split_once('.').unwrap_or((number, ""));
+        if int.is_empty() && frac.is_empty() {
+            return None;
+        }
+        if !int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let digits = format!("{int}{frac}");
+        let significant = digits.trim_start_matches('0');
+        if significant.len() > MAX_DIGITS || exp.unsigned_abs() > 100_000 {
+            return None;
+        }
+        let mantissa: i128 = if significant.is_empty() {
+            0
+        } else {
+            significant.parse().ok()?
+        };
+        let frac_len = i32::try_from(frac.len()).ok()?;
+        Some(Decimal {
+            mantissa: if negative { -mantissa } else { mantissa },
+            exp: exp - frac_len,
+        })
+    }
+
+    /// The same number with no trailing zeros in its mantissa (zero as 0 × 10^0).
+    fn normalized(self) -> Decimal {
+        if self.mantissa == 0 {
+            return Decimal {
+                mantissa: 0,
+                exp: 0,
+            };
+        }
+        let mut d = self;
+        while d.mantissa % 10 == 0 {
+            d.mantissa /= 10;
+            d.exp += 1;
+        }
+        d
+    }
+
+    /// The mantissa at exponent `e` (≤ `self.exp`), if it fits in an i128.
+    fn scaled_to(self, e: i32) -> Option<i128> {
+        let shift = u32::try_from(self.exp - e).ok()?;
+        10i128
+            .checked_pow(shift)
+            .and_then(|f| self.mantissa.checked_mul(f))
+    }
+
+    /// The nearest f64.
+    fn to_f64(self) -> f64 {
+        format!("{}e{}", self.mantissa, self.exp)
+            .parse()
+            .unwrap_or(f64::NAN)
+    }
+}
+
+/// One number of a range: its text, value and whether it is an integer literal.
+struct RangeNumber {
+    decimal: Decimal,
+    value: f64,
+    integer: Option<i64>,
+}
+
+/// Reads one number of the range `spec`.
+fn range_number(spec: &str, s: &str) -> Result<RangeNumber, String> {
+    let s = s.trim();
+    let unsigned = s.trim_start_matches(['+', '-']);
+    if !unsigned.is_empty() && unsigned.chars().all(|c| c.is_ascii_digit()) {
+        let Ok(i) = s.parse::<i64>() else {
+            return Err(format!(
+                "range `{spec}`: the integer `{s}` is out of range: TOML integers lie between {} and {}",
+                i64::MIN,
+                i64::MAX
+            ));
+        };
+        return Ok(RangeNumber {
+            decimal: Decimal {
+                mantissa: i128::from(i),
+                exp: 0,
+            },
+            value: i as f64,
+            integer: Some(i),
+        });
+    }
+    let Some(decimal) = Decimal::parse(s) else {
+        return Err(format!(
+            "range `{spec}`: `{s}` is not a number (or has more than {MAX_DIGITS} digits)"
+        ));
+    };
+    let value = decimal.to_f64();
+    if !value.is_finite() {
+        return Err(format!(
+            "range `{spec}`: `{s}` is out of range: it is not finite (the largest finite number is about 1.8e308)"
+        ));
+    }
+    Ok(RangeNumber {
+        decimal,
+        value,
+        integer: None,
+    })
 }
 
 /// Parses `start..end:step` (step defaults to 1). `Ok(None)` when `spec` is not a range.
+/// The values are counted exactly; more than [`AXIS_VALUES`] of them is an error.
 fn parse_range(spec: &str) -> Result<Option<Axis>, String> {
     let Some((start, rest)) = spec.split_once("..") else {
         return Ok(None);
@@ -64,52 +192,101 @@ fn parse_range(spec: &str) -> Result<Option<Axis>, String> {
         Some((e, s)) => (e, Some(s)),
         None => (rest, None),
     };
-    let num = |s: &str| -> Result<(f64, bool), String> {
-        let s = s.trim();
-        if let Ok(i) = s.parse::<i64>() {
-            return Ok((i as f64, true));
-        }
-        match s.parse::<f64>() {
-            Ok(x) if x.is_finite() => Ok((x, false)),
-            _ => Err(format!("range `{spec}`: `{s}` is not a number")),
-        }
+    let a = range_number(spec, start)?;
+    let b = range_number(spec, end)?;
+    let step = match step {
+        Some(s) => range_number(spec, s)?,
+        None => RangeNumber {
+            decimal: Decimal {
+                mantissa: 1,
+                exp: 0,
+            },
+            value: 1.0,
+            integer: Some(1),
+        },
     };
-    let (a, ai) = num(start)?;
-    let (b, bi) = num(end)?;
-    let (step, si) = match step {
-        Some(s) => num(s)?,
-        None => (1.0, true),
-    };
-    if step <= 0.0 {
+    if step.decimal.mantissa <= 0 {
         return Err(format!(
-            "range `{spec}`: the step must be positive; got {step}"
+            "range `{spec}`: the step must be positive; got {}",
+            show_number(step.value)
         ));
     }
-    if a > b {
-        return Err(format!(
-            "range `{spec}` is empty: start {a} is above end {b} (write start..end:step)"
-        ));
+    let empty = || {
+        format!(
+            "range `{spec}` is empty: start {} is above end {} (write start..end:step)",
+            show_number(a.value),
+            show_number(b.value)
+        )
+    };
+    let max = AXIS_VALUES.max_count();
+    let too_many = |about: String| {
+        format!("range `{spec}` has {about} values; an axis has at most {max}: use a coarser step")
+    };
+    if a.value > b.value {
+        return Err(empty());
     }
-    let count = ((b - a) / step + 1e-9).floor() as u64 + 1;
-    if count > 100_000 {
-        return Err(format!("range `{spec}` has {count} values; at most 100000"));
+    // A first, approximate count refuses the hopeless ranges (1..2:1e-300) before any
+    // exact arithmetic, whose numbers would not fit.
+    let approx = (b.value - a.value) / step.value;
+    if approx.is_nan() || approx > 2.0 * max as f64 {
+        return Err(too_many(format!("about {}", show_about(approx + 1.0))));
     }
-    let integer = ai && bi && si;
+    let integer = a.integer.is_some() && b.integer.is_some() && step.integer.is_some();
+    let (da, db, ds) = (a.decimal.normalized(), b.decimal.normalized(), step.decimal);
+    if da == db {
+        // One value, however fine the step.
+        let value = match a.integer {
+            Some(i) if integer => toml::Value::Integer(i),
+            _ => toml::Value::Float(a.value),
+        };
+        return Ok(Some(Axis {
+            key: String::new(),
+            values: vec![value],
+            range: Some((a.value, b.value, integer)),
+            file_entry: None,
+        }));
+    }
+    let e = da.exp.min(db.exp).min(ds.exp);
+    let scaled = (da.scaled_to(e), db.scaled_to(e), ds.scaled_to(e));
+    let (sa, sb, ss) = match scaled {
+        (Some(sa), Some(sb), Some(ss)) => (sa, sb, ss),
+        _ => {
+            return Err(format!(
+                "range `{spec}`: start, end and step lie too many orders of magnitude apart to count the values exactly"
+            ))
+        }
+    };
+    if sb < sa {
+        return Err(empty());
+    }
+    let Some(diff) = sb.checked_sub(sa) else {
+        return Err(too_many(format!("about {}", show_about(approx + 1.0))));
+    };
+    let count = diff / ss + 1;
+    if count > max as i128 {
+        return Err(too_many(count.to_string()));
+    }
     let values = (0..count)
         .map(|i| {
-            let x = a + i as f64 * step;
+            let m = sa + i * ss;
             if integer {
-                toml::Value::Integer(x.round() as i64)
+                // Between start and end, both i64.
+                toml::Value::Integer(i64::try_from(m).unwrap_or(i64::MAX))
             } else {
-                // Twelve significant digits keep 0.1 steps free of binary noise.
-                toml::Value::Float(format!("{x:.12e}").parse().unwrap_or(x))
+                let x = Decimal {
+                    mantissa: m,
+                    exp: e,
+                }
+                .to_f64();
+                toml::Value::Float(x)
             }
         })
         .collect();
     Ok(Some(Axis {
         key: String::new(),
         values,
-        range: Some((a, b, integer)),
+        range: Some((a.value, b.value, integer)),
+        file_entry: None,
     }))
 }
 
@@ -136,27 +313,76 @@ fn split_top_level(spec: &str) -> Vec<&str> {
     parts
 }
 
-/// Parses one axis specification (the part after `KEY=`).
-fn parse_spec(key: &str, spec: &str) -> Result<Axis, String> {
+/// The first control or invisible character in a value (its strings and table keys,
+/// at any depth), escaped, with the text it is in.
+fn forbidden_in(v: &toml::Value) -> Option<String> {
+    let in_text = |s: &str| {
+        s.chars().find(|&c| is_forbidden_char(c)).map(|c| {
+            format!(
+                "'{}' contains the control or invisible character {}",
+                escaped(s),
+                escape_char(c)
+            )
+        })
+    };
+    match v {
+        toml::Value::String(s) => in_text(s),
+        toml::Value::Array(a) => a.iter().find_map(forbidden_in),
+        toml::Value::Table(t) => t
+            .iter()
+            .find_map(|(k, v)| in_text(k).or_else(|| forbidden_in(v))),
+        _ => None,
+    }
+}
+
+/// Checks a key path for an axis.
+fn check_axis_key(key: &str) -> Result<(), String> {
     if key.trim().is_empty() {
         return Err("the key path is empty".into());
     }
+    Override::check_key(key.trim())
+}
+
+/// Parses one axis specification (the part after `KEY=`).
+fn parse_spec(key: &str, spec: &str) -> Result<Axis, String> {
+    check_axis_key(key)?;
     let mut axis = match parse_range(spec)? {
         Some(axis) => axis,
         None => {
-            let values: Vec<toml::Value> = split_top_level(spec)
-                .into_iter()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(parse_value)
-                .collect();
-            if values.is_empty() {
-                return Err(format!("`{key}` has no values"));
+            if spec.trim().is_empty() {
+                return Err(format!("`{}` has no values", key.trim()));
+            }
+            let items = split_top_level(spec);
+            let max = AXIS_VALUES.max_count();
+            if items.len() > max {
+                return Err(format!(
+                    "`{}` has {} values; an axis has at most {max}",
+                    key.trim(),
+                    items.len()
+                ));
+            }
+            let mut values = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                let item = item.trim();
+                if item.is_empty() {
+                    return Err(format!(
+                        "value {} of `{}` is empty (two commas in a row, or a comma at an end); remove it, or write an empty string as \"\"",
+                        i + 1,
+                        escaped(spec)
+                    ));
+                }
+                let v = Override::parse_value(item)
+                    .map_err(|reason| format!("value {}: {reason}", i + 1))?;
+                if let Some(what) = forbidden_in(&v) {
+                    return Err(format!("value {}: {what}", i + 1));
+                }
+                values.push(v);
             }
             Axis {
                 key: String::new(),
                 values,
                 range: None,
+                file_entry: None,
             }
         }
     };
@@ -172,6 +398,14 @@ pub fn parse_vary(arg: &str) -> Result<Axis, PlanError> {
         ))
     })?;
     parse_spec(key, spec).map_err(|m| PlanError::Usage(format!("--vary {arg:?}: {m}")))
+}
+
+/// Checks a `--sample N` (or `sweep.sample`) size: at least 1, at most [`SAMPLE`].
+pub fn check_sample(n: usize) -> Result<(), String> {
+    match SAMPLE.check_int("the sample size", n as i128) {
+        Some(m) => Err(m),
+        None => Ok(()),
+    }
 }
 
 /// What the file's `[sweep]` table declares.
@@ -192,6 +426,9 @@ pub struct FileSweep {
 /// key = "services.catalog.count"
 /// range = "1..11:2"                 # or: values = [1, 3, 5]
 /// ```
+///
+/// Every problem is reported at its place in the file. The axes remember their entry,
+/// so that a point's problems are reported there too (see [`SweepPlan::overrides`]).
 pub fn from_file(source: &ScenarioSource) -> Result<FileSweep, PlanError> {
     let Some(table) = source.sweep_table() else {
         return Ok(FileSweep::default());
@@ -206,13 +443,19 @@ pub fn from_file(source: &ScenarioSource) -> Result<FileSweep, PlanError> {
     };
     for (k, v) in table {
         match k.as_str() {
-            "sample" => match v.as_integer() {
-                Some(n) if n >= 1 => out.sample = Some(n as usize),
-                _ => problems.push(source.problem_at(
-                    &[sweep, PathStep::Key("sample")],
-                    format!("sample must be a positive integer; got {v}"),
-                )),
-            },
+            "sample" => {
+                let at = [sweep, PathStep::Key("sample")];
+                match v.as_integer() {
+                    Some(n) => match SAMPLE.check_int("sample", i128::from(n)) {
+                        Some(m) => problems.push(source.problem_at(&at, m)),
+                        None => out.sample = usize::try_from(n).ok(),
+                    },
+                    None => problems.push(
+                        source
+                            .problem_at(&at, format!("sample must be a positive integer; got {v}")),
+                    ),
+                }
+            }
             "axes" => {
                 let Some(entries) = v.as_array() else {
                     problems.push(source.problem_at(
@@ -222,73 +465,9 @@ pub fn from_file(source: &ScenarioSource) -> Result<FileSweep, PlanError> {
                     continue;
                 };
                 for (i, e) in entries.iter().enumerate() {
-                    let at = |k: &'static str| {
-                        [
-                            sweep,
-                            PathStep::Key("axes"),
-                            PathStep::Index(i),
-                            PathStep::Key(k),
-                        ]
-                    };
-                    let entry = [sweep, PathStep::Key("axes"), PathStep::Index(i)];
-                    let Some(e) = e.as_table() else {
-                        problems.push(source.problem_at(&entry, "each axis must be a table"));
-                        continue;
-                    };
-                    for key in e.keys() {
-                        if !["key", "values", "range"].contains(&key.as_str()) {
-                            problems.push(source.problem_at(
-                                &entry,
-                                format!("unknown key `{key}` in [[sweep.axes]]; expected key, values or range"),
-                            ));
-                        }
-                    }
-                    let Some(key) = e.get("key").and_then(|k| k.as_str()) else {
-                        problems.push(
-                            source.problem_at(
-                                &entry,
-                                "missing `key` (a dotted key path, as for --set)",
-                            ),
-                        );
-                        continue;
-                    };
-                    let axis = match (e.get("values"), e.get("range")) {
-                        (Some(toml::Value::Array(vs)), None) if !vs.is_empty() => Ok(Axis {
-                            key: key.to_owned(),
-                            values: vs.clone(),
-                            range: None,
-                        }),
-                        (Some(_), None) => {
-                            Err((at("values"), "values must be a non-empty array".to_owned()))
-                        }
-                        (None, Some(toml::Value::String(r))) => match parse_range(r) {
-                            Ok(Some(mut a)) => {
-                                a.key = key.to_owned();
-                                Ok(a)
-                            }
-                            Ok(None) => Err((
-                                at("range"),
-                                format!("range must look like start..end:step; got {r:?}"),
-                            )),
-                            Err(m) => Err((at("range"), m)),
-                        },
-                        (None, Some(r)) => Err((
-                            at("range"),
-                            format!("range must be a string like \"5..40:5\"; got {r}"),
-                        )),
-                        (Some(_), Some(_)) => Err((
-                            at("range"),
-                            "give either values or range, not both".to_owned(),
-                        )),
-                        (None, None) => Err((
-                            at("key"),
-                            "an axis needs values = [...] or range = \"start..end:step\""
-                                .to_owned(),
-                        )),
-                    };
-                    match axis {
+                    match file_axis(source, i, e) {
                         Ok(a) => out.axes.push(a),
-                        Err((path, m)) => problems.push(source.problem_at(&path, m)),
+                        Err(mut p) => problems.append(&mut p),
                     }
                 }
             }
@@ -305,6 +484,115 @@ pub fn from_file(source: &ScenarioSource) -> Result<FileSweep, PlanError> {
     }
 }
 
+/// One `[[sweep.axes]]` entry (number `i`).
+fn file_axis(source: &ScenarioSource, i: usize, e: &toml::Value) -> Result<Axis, Vec<Problem>> {
+    let sweep = PathStep::Key("sweep");
+    let at = |k: &'static str| {
+        [
+            sweep,
+            PathStep::Key("axes"),
+            PathStep::Index(i),
+            PathStep::Key(k),
+        ]
+    };
+    let entry = [sweep, PathStep::Key("axes"), PathStep::Index(i)];
+    let Some(e) = e.as_table() else {
+        return Err(vec![source.problem_at(&entry, "each axis must be a table")]);
+    };
+    let mut problems = Vec::new();
+    for key in e.keys() {
+        if !["key", "values", "range"].contains(&key.as_str()) {
+            problems.push(source.problem_at(
+                &entry,
+                format!("unknown key `{key}` in [[sweep.axes]]; expected key, values or range"),
+            ));
+        }
+    }
+    let key = match e.get("key") {
+        Some(toml::Value::String(k)) => match check_axis_key(k) {
+            Ok(()) => Some(k.trim().to_owned()),
+            Err(m) => {
+                problems.push(source.problem_at(&at("key"), m));
+                None
+            }
+        },
+        Some(other) => {
+            problems.push(source.problem_at(
+                &at("key"),
+                format!("key must be a string (a dotted key path, as for --set); got {other}"),
+            ));
+            None
+        }
+        None => {
+            problems
+                .push(source.problem_at(&entry, "missing `key` (a dotted key path, as for --set)"));
+            None
+        }
+    };
+    let axis = match (e.get("values"), e.get("range")) {
+        (Some(toml::Value::Array(vs)), None) if !vs.is_empty() => {
+            let max = AXIS_VALUES.max_count();
+            if vs.len() > max {
+                Err((
+                    at("values"),
+                    format!("values has {} entries; an axis has at most {max}", vs.len()),
+                ))
+            } else {
+                for (j, v) in vs.iter().enumerate() {
+                    if let Some(what) = forbidden_in(v) {
+                        let path = [
+                            sweep,
+                            PathStep::Key("axes"),
+                            PathStep::Index(i),
+                            PathStep::Key("values"),
+                            PathStep::Index(j),
+                        ];
+                        problems.push(source.problem_at(&path, what));
+                    }
+                }
+                Ok(Axis {
+                    key: String::new(),
+                    values: vs.clone(),
+                    range: None,
+                    file_entry: Some(i),
+                })
+            }
+        }
+        (Some(_), None) => Err((at("values"), "values must be a non-empty array".to_owned())),
+        (None, Some(toml::Value::String(r))) => match parse_range(r) {
+            Ok(Some(a)) => Ok(Axis {
+                file_entry: Some(i),
+                ..a
+            }),
+            Ok(None) => Err((
+                at("range"),
+                format!("range must look like start..end:step; got {r:?}"),
+            )),
+            Err(m) => Err((at("range"), m)),
+        },
+        (None, Some(r)) => Err((
+            at("range"),
+            format!("range must be a string like \"5..40:5\"; got {r}"),
+        )),
+        (Some(_), Some(_)) => Err((
+            at("range"),
+            "give either values or range, not both".to_owned(),
+        )),
+        (None, None) => Err((
+            at("key"),
+            "an axis needs values = [...] or range = \"start..end:step\"".to_owned(),
+        )),
+    };
+    match (axis, key) {
+        (Ok(axis), Some(key)) if problems.is_empty() => Ok(Axis { key, ..axis }),
+        (Err((path, m)), _) => {
+            problems.push(source.problem_at(&path, m));
+            Err(problems)
+        }
+        _ => Err(problems),
+    }
+}
+
 /// The points of a sweep: one value per axis each.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepPlan {
@@ -316,18 +604,33 @@ pub struct SweepPlan {
 
 impl SweepPlan {
     /// Every combination of the axes' values; the last axis varies fastest. With no
-    /// axes, one point (the scenario as it is).
+    /// axes, one point (the scenario as it is). More than [`SWEEP_POINTS`] points, or an
+    /// axis without values, is an error.
     pub fn grid(axes: Vec<Axis>) -> Result<Self, PlanError> {
         check_distinct(&axes)?;
-        let mut points: Vec<Vec<toml::Value>> = vec![Vec::new()];
+        let max = SWEEP_POINTS.max_count();
+        let mut total: u128 = 1;
         for axis in &axes {
-            let total = points.len().saturating_mul(axis.values.len());
-            if total > 1_000_000 {
+            if axis.values.is_empty() {
                 return Err(PlanError::Usage(format!(
-                    "the grid has more than 1000000 points (at {}); use --sample N for a Latin hypercube",
+                    "axis `{}` has no values, so the sweep would have no points",
                     axis.key
                 )));
             }
+            total = total.saturating_mul(axis.values.len() as u128);
+        }
+        if total > max as u128 {
+            let sizes: Vec<String> = axes
+                .iter()
+                .map(|a| format!("{} ({})", a.key, a.values.len()))
+                .collect();
+            return Err(PlanError::Usage(format!(
+                "the grid has {total} points ({}); a sweep has at most {max}: use fewer values or --sample N for a Latin hypercube",
+                sizes.join(" × ")
+            )));
+        }
+        let mut points: Vec<Vec<toml::Value>> = vec![Vec::new()];
+        for axis in &axes {
             points = points
                 .into_iter()
                 .flat_map(|p| {
@@ -339,6 +642,9 @@ impl SweepPlan {
                 })
                 .collect();
         }
+        if points.is_empty() {
+            return Err(PlanError::Usage("the sweep has no points".into()));
+        }
         Ok(SweepPlan { axes, points })
     }
 
@@ -346,15 +652,20 @@ impl SweepPlan {
     /// stratum is used exactly once, in an order shuffled by the seed. Numeric ranges
     /// are sampled uniformly within the stratum (rounded for integer ranges); value
     /// lists pick the value under the stratum. The same seed gives the same sample.
+    /// `n` is between 1 and [`SAMPLE`].
     pub fn latin_hypercube(axes: Vec<Axis>, n: usize, seed: u64) -> Result<Self, PlanError> {
         check_distinct(&axes)?;
-        if n == 0 {
-            return Err(PlanError::Usage("--sample must be at least 1".into()));
-        }
+        check_sample(n).map_err(|m| PlanError::Usage(format!("--sample {n}: {m}")))?;
         if axes.is_empty() {
             return Err(PlanError::Usage(
                 "--sample needs at least one axis to vary".into(),
             ));
+        }
+        if let Some(a) = axes.iter().find(|a| a.values.is_empty()) {
+            return Err(PlanError::Usage(format!(
+                "axis `{}` has no values, so the sweep would have no points",
+                a.key
+            )));
         }
         let mut rng = stream_rng(seed, 0, 0, LHS_STREAM);
         let mut points = vec![Vec::with_capacity(axes.len()); n];
@@ -385,12 +696,44 @@ impl SweepPlan {
         Ok(SweepPlan { axes, points })
     }
 
-    /// The overrides that make point `p`.
+    /// The overrides that make point `p`. A value of an axis declared in the scenario
+    /// file is marked with its place there, so that a problem with it is reported at
+    /// that line of the file rather than as a `--set`.
     pub fn overrides(&self, p: usize) -> Vec<Override> {
         self.axes
             .iter()
             .zip(&self.points[p])
-            .map(|(a, v)| Override::new(&a.key, v.clone()))
+            .map(|(a, v)| {
+                let o = Override::new(&a.key, v.clone());
+                let Some(i) = a.file_entry else {
+                    return o;
+                };
+                let entry = [
+                    PathStep::Key("sweep"),
+                    PathStep::Key("axes"),
+                    PathStep::Index(i),
+                ];
+                match (a.range, a.values.iter().position(|x| x == v)) {
+                    (None, Some(j)) => o.in_file(
+                        &[
+                            entry[0],
+                            entry[1],
+                            entry[2],
+                            PathStep::Key("values"),
+                            PathStep::Index(j),
+                        ],
+                        format!("value {} of the [sweep] axis `{}`", j + 1, a.key),
+                    ),
+                    _ => o.in_file(
+                        &[entry[0], entry[1], entry[2], PathStep::Key("range")],
+                        format!(
+                            "the value {} of the [sweep] axis `{}`",
+                            value_text(v),
+                            a.key
+                        ),
+                    ),
+                }
+            })
             .collect()
     }
 
@@ -480,6 +823,39 @@ mod tests {
         ] {
             assert!(parse_vary(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn decimals_are_read_exactly_as_written() {
+        let d = |s: &str| Decimal::parse(s).map(|d| (d.mantissa, d.exp));
+        assert_eq!(d("0.1"), Some((1, -1)));
+        assert_eq!(d("-2.50"), Some((-250, -2)));
+        assert_eq!(d("1e-300"), Some((1, -300)));
+        assert_eq!(d("+.5"), Some((5, -1)));
+        assert_eq!(d("5."), Some((5, 0)));
+        for bad in ["", ".", "1e", "inf", "nan", "0x10", "1_000", "1..2"] {
+            assert_eq!(d(bad), None, "{bad}");
+        }
+        assert_eq!(
+            Decimal::parse("2.500").map(Decimal::normalized),
+            Some(Decimal {
+                mantissa: 25,
+                exp: -1
+            })
+        );
+    }
+
+    #[test]
+    fn ranges_are_counted_exactly_and_bounded() {
+        let n = |spec: &str| parse_range(spec).map(|a| a.map_or(0, |a| a.values.len()));
+        assert_eq!(n("0.1..0.3:0.1"), Ok(3));
+        assert_eq!(n("0..0.3:0.1"), Ok(4));
+        assert_eq!(n("1..10000"), Ok(10_000));
+        assert_eq!(n("5..5:1e-300"), Ok(1));
+        assert!(n("1..10001").is_err());
+        assert!(n("1..2:1e-300").is_err());
+        assert!(n("0..18446744073709551615:1").is_err());
+        assert_eq!(n("not a range"), Ok(0));
     }
 
     #[test]

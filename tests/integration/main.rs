@@ -1,5 +1,6 @@
 //! Integration tests for sresim, in one test binary.
 
+mod bounds;
 mod charts;
 mod cli;
 mod faults;

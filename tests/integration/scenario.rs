@@ -268,7 +268,7 @@ fn unknown_keys_suggest_the_closest_known_key() {
     );
     assert_has(
         &lines,
-        &format!("{f}: simulation: missing required table [simulation]"),
+        &format!("{f}:1:1: simulation: missing required table [simulation]"),
     );
     assert_eq!(lines.len(), 6, "{lines:#?}");
 }
@@ -281,9 +281,9 @@ fn wrong_types_name_what_was_expected_and_what_was_found() {
     for expected in [
         "5:1: simulation.horizon_weeks: expected a number, got the string \"a year\"",
         "6:1: simulation.replications: expected a non-negative integer, got the float 2.5",
-        "7:1: simulation.seed: expected a non-negative integer, got -1",
+        "7:1: simulation.seed: seed must be between 0 and 2^63 - 1; got -1",
         "15:13: teams[core].members.london: expected a non-negative integer, got the string \"eight\"",
-        "16:1: teams[core].responders_per_shift: expected a non-negative integer, got -2",
+        "16:1: teams[core].responders_per_shift: responders_per_shift must be between 1 and 10000 (engineers); got -2",
         "26:1: services[checkout].phase_weeks: expected a table of phase names to numbers, got an array",
         "27:1: services[checkout].severities: expected an array of tables ([[services.severities]]), got a table",
     ] {
@@ -305,13 +305,13 @@ fn out_of_range_values_are_each_reported_with_position_and_key_path() {
         "2:1: version: unsupported scenario version 2; this sresim reads version 1",
         "6:1: simulation.warmup_weeks: warmup_weeks must be less than horizon_weeks (10); got 10",
         "13:1: sites[london].name: duplicate site name 'london'; site names must be unique",
-        "14:1: sites[london].utc_offset_hours: utc_offset_hours must be between -12 and 14; got 15",
+        "14:1: sites[london].utc_offset_hours: utc_offset_hours must be between -12 and 14 (hours); got 15",
         "18:25: teams[core].members.paris: unknown site 'paris'; known sites: london",
         "19:1: teams[core].shift_hours: shift_hours must divide 168 (24·7); got 13",
         "23:1: teams[empty].members: team has no members on any site",
         "29:1: services[checkout].team: unknown team 'cor' (did you mean `core`?); known teams: core, empty",
         "30:1: services[checkout].site: unknown site 'tokyo'; known sites: london",
-        "31:1: services[checkout].page_rate_per_week: page_rate_per_week must be >= 0; got -1",
+        "31:1: services[checkout].page_rate_per_week: page_rate_per_week must be between 0 and 100000 (pages per week); got -1",
         "33:1: services[checkout].ack: unknown key `ack`; did you mean `stack`?",
         "35:12: services[checkout].severities: severity shares must sum to 1; got 0.9 (sev1 0.5 + sev2 0.4)",
         "39:54: services[checkout].severities[sev1].time_to_mitigate.lognormal.p90_hours: p90_hours must be greater than median_hours (2); got 1",
@@ -358,13 +358,13 @@ fn missing_required_keys_point_at_the_entry_header() {
     assert_eq!(
         lines,
         vec![
+            format!("{f}:1:1: version: missing required key `version`; add `version = 1` at the top"),
             format!("{f}:3:2: simulation.horizon_weeks: missing required key `horizon_weeks`"),
             format!("{f}:6:1: sites[london].utc_offset_hours: missing required key `utc_offset_hours`"),
             format!("{f}:9:1: teams[0].name: missing required key `name`"),
             format!("{f}:12:1: services[checkout].product: missing required key `product`"),
             format!("{f}:12:1: services[checkout].slo_target: missing required key `slo_target`"),
             format!("{f}:12:1: services[checkout].severities: at least one [[services.severities]] entry is required"),
-            format!("{f}: version: missing required key `version`; add `version = 1` at the top"),
         ]
     );
 }
@@ -392,15 +392,15 @@ fn invalid_numbers_are_rejected() {
     for (set, expected) in [
         (
             "services.checkout.page_rate_per_week=nan",
-            "page_rate_per_week must be a number; got nan",
+            "page_rate_per_week must be between 0 and 100000 (pages per week); got nan",
         ),
         (
             "services.checkout.page_rate_per_week=inf",
-            "page_rate_per_week must be finite; got inf",
+            "page_rate_per_week must be between 0 and 100000 (pages per week); got inf",
         ),
         (
             "services.checkout.tickets_per_week=-0.5",
-            "tickets_per_week must be >= 0; got -0.5",
+            "tickets_per_week must be between 0 and 100000 (tickets per week); got -0.5",
         ),
         (
             "services.checkout.slo_target=1",
@@ -408,11 +408,11 @@ fn invalid_numbers_are_rejected() {
         ),
         (
             "services.checkout.phase_weeks.design=-1",
-            "design must be >= 0; got -1",
+            "design must be between 0 and 5200 (weeks), or inf; got -1",
         ),
         (
             "services.checkout.page_multiplier.deprecation=inf",
-            "deprecation must be finite; got inf",
+            "deprecation must be between 0 and 1000; got inf",
         ),
         (
             "services.checkout.load_profile={ business_hours_multiplier = 0, off_hours_multiplier = 0 }",
@@ -424,31 +424,52 @@ fn invalid_numbers_are_rejected() {
         ),
         (
             "services.checkout.severities.sev1.time_to_mitigate={ fixed = { hours = -1 } }",
-            "hours must be >= 0; got -1",
+            "hours must be between 0 and 8760 (hours); got -1",
         ),
         (
             "services.checkout.severities.sev1.time_to_mitigate={ exponential = { mean_hours = 0 } }",
-            "mean_hours must be > 0; got 0",
+            "mean_hours must be between 1/60 (one minute) and 8760 (hours); got 0",
         ),
         (
             "services.checkout.severities.sev1.time_to_mitigate={ lognormal = { median_hours = 2, p90_hours = 2 } }",
             "p90_hours must be greater than median_hours (2); got 2",
         ),
-        ("services.checkout.count=0", "count must be between 1 and 10000; got 0"),
-        ("services.checkout.tier=0", "tier must be at least 1 (1 is most critical); got 0"),
-        ("teams.core.shift_hours=0", "shift_hours must be > 0; got 0"),
-        ("teams.core.handoff_utc_hour=24", "handoff_utc_hour must be >= 0 and < 24; got 24"),
-        ("teams.core.responders_per_shift=0", "responders_per_shift must be at least 1; got 0"),
+        ("services.checkout.count=0", "count must be between 1 and 10000 (copies); got 0"),
+        ("services.checkout.tier=0", "tier must be between 1 and 100; got 0"),
+        ("teams.core.shift_hours=0", "shift_hours must be between 0.25 and 168 (hours); got 0"),
+        (
+            "teams.core.handoff_utc_hour=24",
+            "handoff_utc_hour must be >= 0 and < 24 (hour of the day); got 24",
+        ),
+        (
+            "teams.core.responders_per_shift=0",
+            "responders_per_shift must be between 1 and 10000 (engineers); got 0",
+        ),
         (
             "teams.core.responders_per_shift=9",
             "responders_per_shift (9) exceeds the team's head count (8)",
         ),
-        ("teams.core.hours_per_week=200", "hours_per_week must be at most 168; got 200"),
+        (
+            "teams.core.hours_per_week=200",
+            "hours_per_week must be between 1 and 168 (hours); got 200",
+        ),
         ("teams.core.members={ london = 0 }", "team has no members on any site"),
-        ("simulation.horizon_weeks=0", "horizon_weeks must be > 0; got 0"),
-        ("simulation.replications=0", "replications must be at least 1; got 0"),
-        ("simulation.warmup_weeks=-1", "warmup_weeks must be >= 0; got -1"),
-        ("sites.london.utc_offset_hours=-13", "utc_offset_hours must be between -12 and 14; got -13"),
+        (
+            "simulation.horizon_weeks=0",
+            "horizon_weeks must be between 1/168 (one hour) and 5200 (weeks); got 0",
+        ),
+        (
+            "simulation.replications=0",
+            "replications must be between 1 and 100000 (runs); got 0",
+        ),
+        (
+            "simulation.warmup_weeks=-1",
+            "warmup_weeks must be between 0 and 5200 (weeks); got -1",
+        ),
+        (
+            "sites.london.utc_offset_hours=-13",
+            "utc_offset_hours must be between -12 and 14 (hours); got -13",
+        ),
     ] {
         let lines = resolve_text(MINIMAL, &[set]).expect_err(set);
         assert_eq!(lines.len(), 1, "{set}: {lines:#?}");
@@ -472,9 +493,9 @@ fn empty_sections_are_reported() {
     assert_eq!(
         lines,
         vec![
+            "s.toml:1:1: services: at least one [[services]] entry is required",
             "s.toml:2:1: sites: at least one [[sites]] entry is required",
             "s.toml:3:1: teams: expected an array of tables ([[teams]]), got the integer 3",
-            "s.toml: services: at least one [[services]] entry is required",
         ]
     );
 }
