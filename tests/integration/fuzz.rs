@@ -36,7 +36,7 @@ fn cases() -> u32 {
     std::env::var("SRESIM_FUZZ_CASES")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(160)
+        .unwrap_or(4000)
 }
 
 fn runner() -> TestRunner {
@@ -95,10 +95,28 @@ fn value() -> impl Strategy<Value = String> {
     .prop_map(str::to_string);
     prop_oneof![
         4 => edges,
+        // Plausible values, so that many mutated scenarios still validate and run.
+        3 => (-2.0f64..4.0).prop_map(|e| format!("{}", 10f64.powf(e))),
+        2 => (0.0f64..1.0).prop_map(|x| format!("{x}")),
+        2 => (0u32..50).prop_map(|x| x.to_string()),
         1 => any::<f64>().prop_map(|x| format!("{x:e}")),
         1 => any::<i64>().prop_map(|x| x.to_string()),
         1 => "[a-z_.]{0,12}".prop_map(|s| format!("\"{s}\"")),
         1 => "\"x{250,300}\"".prop_map(|s| s),
+    ]
+}
+
+/// Numbers: edges, and plausible values of every magnitude.
+fn number() -> impl Strategy<Value = String> {
+    prop_oneof![
+        1 => prop::sample::select(vec![
+            "0", "-1", "1", "1e-300", "1e-12", "1e-7", "1e300", "1e308", "1e309", "-0.0",
+            "nan", "inf", "1e5", "1e9", "1e12", "4294967295", "9223372036854775807",
+        ])
+        .prop_map(str::to_string),
+        3 => (-3.0f64..5.0).prop_map(|e| format!("{}", 10f64.powf(e))),
+        2 => (0u32..100).prop_map(|x| x.to_string()),
+        1 => (0.0f64..1.0).prop_map(|x| format!("{x}")),
     ]
 }
 
@@ -107,6 +125,8 @@ fn value() -> impl Strategy<Value = String> {
 enum Mutation {
     /// Replace the value of the `line`-th `key = value` line.
     Set { line: usize, value: String },
+    /// Replace the value of the `line`-th line whose value is a number by a number.
+    Number { line: usize, value: String },
     /// Delete a line.
     Delete { line: usize },
     /// Repeat a line.
@@ -120,6 +140,7 @@ enum Mutation {
 fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
         6 => (any::<usize>(), value()).prop_map(|(line, value)| Mutation::Set { line, value }),
+        6 => (any::<usize>(), number()).prop_map(|(line, value)| Mutation::Number { line, value }),
         1 => any::<usize>().prop_map(|line| Mutation::Delete { line }),
         1 => any::<usize>().prop_map(|line| Mutation::Duplicate { line }),
         1 => any::<usize>().prop_map(|at| Mutation::Truncate { at }),
@@ -139,6 +160,22 @@ fn apply(text: &[u8], m: &Mutation) -> Vec<u8> {
                 .filter(|&i| ls[i].contains(" = ") && !ls[i].trim_start().starts_with('#'))
                 .collect();
             if let Some(&i) = assignments.get(line % assignments.len().max(1)) {
+                let key = ls[i].split(" = ").next().unwrap_or_default().to_string();
+                ls[i] = format!("{key} = {value}");
+            }
+            (ls.join("\n") + "\n").into_bytes()
+        }
+        Mutation::Number { line, value } => {
+            let mut ls = lines();
+            let numeric: Vec<usize> = (0..ls.len())
+                .filter(|&i| {
+                    ls[i].split_once(" = ").is_some_and(|(_, v)| {
+                        let v = v.split('#').next().unwrap_or_default().trim();
+                        v.parse::<f64>().is_ok()
+                    })
+                })
+                .collect();
+            if let Some(&i) = numeric.get(line % numeric.len().max(1)) {
                 let key = ls[i].split(" = ").next().unwrap_or_default().to_string();
                 ls[i] = format!("{key} = {value}");
             }
@@ -235,7 +272,7 @@ fn mutated_scenarios_never_panic() {
     let sources = source_bytes();
     let strategy = (
         0..sources.len(),
-        prop::collection::vec(mutation(), 1..4),
+        prop::collection::vec(mutation(), 1..3),
         prop::bool::weighted(0.05),
     );
     runner()
