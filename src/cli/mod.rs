@@ -2,8 +2,9 @@
 //! printing of what a job returns, and the exit-code policy.
 //!
 //! Exit codes: 0 success; 1 the scenario (or sweep plan) has problems, every one listed
-//! on stderr; 2 usage or I/O errors (bad arguments, unreadable files, unwritable
-//! output); 130 a sweep stopped by Ctrl-C (complete points kept for `--resume`).
+//! on stderr; 2 usage or I/O errors (bad arguments, unreadable files, unwritable or
+//! busy output, a job refused for its size, a run stopped as unstable); 130 a sweep
+//! stopped by Ctrl-C (complete points kept for `--resume`).
 //! This is the only place that maps errors to exit codes ([`exit_code`]).
 
 mod commands;
