@@ -531,3 +531,46 @@ fn regression_variant_names_with_control_characters_are_refused() {
     assert!(jobs::parse_variant(&long).is_err());
     assert!(jobs::parse_variant("24h: teams.core.shift_hours=24").is_ok());
 }
+
+#[test]
+fn regression_head_count_work_counts_in_the_estimate() {
+    // 10 000 responders a shift and 15-minute shifts: few events, but every shift books
+    // every responder. A century of it is refused, not left to run for hours.
+    let text = r#"
+version = 1
+[simulation]
+horizon_weeks = 5200
+replications = 10
+[[sites]]
+name = "a"
+utc_offset_hours = 0
+[[teams]]
+name = "t"
+members = { a = 10000 }
+shift_hours = 0.25
+responders_per_shift = 10000
+[[services]]
+name = "s"
+product = "p"
+stack = "x"
+team = "t"
+page_rate_per_week = 1
+slo_target = 0.99
+severities = [ { name = "sev1", share = 1.0, impact_fraction = 0.1, time_to_mitigate = { fixed = { hours = 1 } } } ]
+"#;
+    let dir = temp_dir("rel-headcount");
+    let file = dir.join("big.toml");
+    fs::write(&file, text).expect("write");
+    let spec = RunSpec {
+        common: CommonSpec {
+            scenario: Some(file),
+            out: Some(dir.join("o")),
+            no_charts: true,
+            ..CommonSpec::default()
+        },
+        trace: false,
+    };
+    let e = jobs::run(&spec).expect_err("refused");
+    assert_eq!(e.kind(), ErrorKind::Refused, "{e}");
+    assert!(e.to_string().contains("teams.t.shift_hours"), "{e}");
+}
