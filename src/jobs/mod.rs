@@ -202,6 +202,8 @@ pub enum UsageError {
         /// The replications each point starts with.
         start: u32,
     },
+    /// `--max-replications` above the bound of `simulation.replications`.
+    MaxReplicationsTooHigh(u32),
     /// `--variant` is none of the accepted forms.
     Variant(String),
     /// `--threads` above [`MAX_THREADS`].
@@ -249,6 +251,11 @@ impl fmt::Display for UsageError {
             UsageError::MaxReplications { max, start } => write!(
                 f,
                 "--max-replications {max} is below the starting replications ({start})"
+            ),
+            UsageError::MaxReplicationsTooHigh(max) => write!(
+                f,
+                "--max-replications {max}: at most {} (the bound of simulation.replications)",
+                sweep::MAX_REPLICATIONS
             ),
             UsageError::Variant(spec) => write!(
                 f,

@@ -17,6 +17,9 @@ use crate::sweep::{self, plan, Outcome, SweepOptions, SweepPlan};
 /// Replications per point at most with a CI target, unless the spec says otherwise.
 pub const DEFAULT_MAX_REPLICATIONS: u32 = 200;
 
+/// The highest `--max-replications` accepted: the bound of `simulation.replications`.
+pub const MAX_REPLICATIONS: u32 = 100_000;
+
 /// Points whose overview a [`SweepReport`] keeps.
 const OVERVIEW_POINTS: usize = 40;
 
@@ -225,6 +228,9 @@ pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, Job
     if let Some(t) = spec.ci_target {
         if !(t > 0.0 && t.is_finite()) {
             return Err(UsageError::CiTarget(t).into());
+        }
+        if spec.max_replications > MAX_REPLICATIONS {
+            return Err(UsageError::MaxReplicationsTooHigh(spec.max_replications).into());
         }
         if spec.max_replications < base_cfg.simulation.replications.max(2) {
             return Err(UsageError::MaxReplications {

@@ -275,7 +275,7 @@ fn run_rounds(
         for (i, w) in wanted.iter_mut().enumerate() {
             let summaries: Vec<&Summary> = results[i].iter().map(|r| &r.summary).collect();
             if *w < opts.max_replications && !meets_ci_target(&summaries, target) {
-                *w = (*w * 2).min(opts.max_replications);
+                *w = w.saturating_mul(2).min(opts.max_replications);
                 more = true;
             }
         }

@@ -574,3 +574,14 @@ severities = [ { name = "sev1", share = 1.0, impact_fraction = 0.1, time_to_miti
     assert_eq!(e.kind(), ErrorKind::Refused, "{e}");
     assert!(e.to_string().contains("teams.t.shift_hours"), "{e}");
 }
+
+#[test]
+fn regression_max_replications_is_bounded() {
+    let dir = temp_dir("rel-maxreps");
+    let mut s = spec(&dir.join("o"));
+    s.ci_target = Some(0.05);
+    s.max_replications = u32::MAX;
+    let e = jobs::sweep(&s, SweepHooks::default()).expect_err("refused");
+    assert_eq!(e.kind(), ErrorKind::Usage);
+    assert!(e.to_string().contains("at most 100000"), "{e}");
+}
