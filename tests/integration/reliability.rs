@@ -371,6 +371,17 @@ fn regression_a_run_replaces_an_earlier_output_whole() {
     let mut listed = r.output.files.clone();
     listed.sort();
     assert_eq!(names, listed, "exactly the run's files, nothing stale");
+    // `plot` redraws the run, not the sweep that was there before.
+    let charts = jobs::plot(&out).expect("plot");
+    assert!(!charts.is_empty());
+    for c in &charts {
+        let name = c.file_name().map(|n| n.to_string_lossy().into_owned());
+        let name = name.unwrap_or_default();
+        assert!(
+            !name.starts_with("sweep_") && !name.starts_with("heatmap_"),
+            "a sweep chart from the old folder: {name}"
+        );
+    }
 }
 
 #[test]
