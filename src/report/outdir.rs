@@ -131,8 +131,14 @@ pub enum Claim {
 fn check_owned(dir: &Path, mode: Claim) -> Result<(), ReportError> {
     let meta = match fs::metadata(dir) {
         Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && mode != Claim::InPlace => {
-            return Ok(())
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return match mode {
+                Claim::InPlace => Err(refuse(
+                    dir,
+                    "does not exist; give the output folder of a run, sweep, comparison or merge",
+                )),
+                Claim::Replace | Claim::Sweep => Ok(()),
+            };
         }
         Err(e) => return Err(io(dir)(e)),
     };

@@ -596,3 +596,11 @@ fn regression_max_replications_is_bounded() {
     assert_eq!(e.kind(), ErrorKind::Usage);
     assert!(e.to_string().contains("at most 100000"), "{e}");
 }
+
+#[test]
+fn regression_plot_of_a_missing_folder_says_so() {
+    let dir = temp_dir("rel-plot-missing");
+    let e = jobs::plot(&dir.join("nothing")).expect_err("refused");
+    assert_eq!(e.kind(), ErrorKind::Usage);
+    assert!(e.to_string().contains("does not exist"), "{e}");
+}
