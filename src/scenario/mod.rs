@@ -19,6 +19,7 @@
 pub mod config;
 mod error;
 mod names;
+pub mod organization;
 mod overrides;
 mod path;
 pub mod ranges;

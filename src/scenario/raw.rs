@@ -265,10 +265,11 @@ pub(crate) struct RawLogNormal {
 
 /// Keys allowed at the top level of a scenario file. `sweep` is read by the sweep layer
 /// (`crate::sweep`), which validates it; a plain run ignores it.
-pub(crate) const TOP_LEVEL_KEYS: [&str; 6] = [
+pub(crate) const TOP_LEVEL_KEYS: [&str; 7] = [
     "version",
     "simulation",
     "sites",
+    "organization",
     "teams",
     "services",
     "sweep",

@@ -14,6 +14,7 @@ use super::config::{
     TeamConfig,
 };
 use super::names;
+use super::organization::{self, Organization, Share, Structure};
 use super::path::{self, KeyPath, Seg};
 use super::ranges::{self as r, KeyRange};
 use super::raw::{
@@ -78,7 +79,14 @@ pub(crate) fn validate(
     let site_names = raw_names(root.get("sites"));
     let team_names = raw_names(root.get("teams"));
     let sites = v.sites(root.get("sites"));
-    let teams = v.teams(root.get("teams"), &site_names);
+    // `None`: the organisation could not be read; `Some(None)`: explicit teams.
+    let organization = v.organization(root.get("organization"), &site_names);
+    let derived = matches!(organization, Some(Some(_)));
+    let teams = if derived {
+        Some(Vec::new())
+    } else {
+        v.teams(root.get("teams"), &site_names)
+    };
     if let Some(teams) = &teams {
         // Each team has at least one engineer already; only the total's upper bound is
         // left to check.
@@ -90,7 +98,30 @@ pub(crate) fn validate(
             v.problem(vec![Seg::Key("teams".to_owned())], message);
         }
     }
-    let services = v.services(root.get("services"), &site_names, &team_names);
+    let services = v.services(
+        root.get("services"),
+        &site_names,
+        (!derived).then_some(team_names.as_slice()),
+    );
+    let (teams, services) = match (organization, teams, services) {
+        (Some(Some(org)), Some(_), Some(mut services)) => {
+            match organization::derive(&org, &mut services) {
+                Ok(teams) => (Some(teams), Some(services)),
+                Err(message) => {
+                    v.problem(
+                        vec![
+                            Seg::Key("organization".to_owned()),
+                            Seg::Key("members".to_owned()),
+                        ],
+                        message,
+                    );
+                    (None, None)
+                }
+            }
+        }
+        (Some(_), teams, services) => (teams, services),
+        (None, _, _) => (None, None),
+    };
 
     match (simulation, sites, teams, services) {
         (Some((name, simulation)), Some(sites), Some(teams), Some(services))
@@ -598,6 +629,73 @@ impl Validator<'_> {
         complete.then_some(sites)
     }
 
+    /// `[organization]`: `Some(None)` for explicit teams (no table, or `structure =
+    /// "explicit"`), `Some(Some(org))` for a derived organisation, `None` when it has
+    /// problems (reported).
+    fn organization(
+        &mut self,
+        v: Option<&toml::Value>,
+        site_names: &[Option<String>],
+    ) -> Option<Option<Organization>> {
+        let base = vec![Seg::Key("organization".to_owned())];
+        let Some(v) = v else {
+            return Some(None);
+        };
+        let Some(table) = v.as_table() else {
+            self.problem(base, format!("expected a table, got {}", describe_value(v)));
+            return None;
+        };
+        let mut rest = table.clone();
+        let word = |v: &mut Self, k: &str, value: Option<toml::Value>, names: &[&str]| {
+            let p = path::key(&base, k);
+            match value {
+                None => Some(None),
+                Some(toml::Value::String(s)) if names.contains(&s.as_str()) => Some(Some(s)),
+                Some(other) => {
+                    v.problem(
+                        p,
+                        format!(
+                            "expected one of {}; got {}",
+                            names.join(", "),
+                            describe_value(&other)
+                        ),
+                    );
+                    None
+                }
+            }
+        };
+        let structure = word(
+            self,
+            "structure",
+            rest.remove("structure"),
+            &Structure::NAMES,
+        );
+        let share = word(self, "share", rest.remove("share"), &Share::NAMES);
+        if rest.contains_key("name") {
+            self.problem(
+                path::key(&base, "name"),
+                "the organisation takes no name: derived teams are named after their product or stack (one team is `sre`)".to_owned(),
+            );
+            rest.remove("name");
+        }
+        let structure = structure?
+            .as_deref()
+            .map_or(Some(Structure::Explicit), Structure::parse)?;
+        let share = share?
+            .as_deref()
+            .map_or(Some(Share::Proportional), Share::parse)?;
+        if structure == Structure::Explicit {
+            return Some(None);
+        }
+        let raw: RawTeam = self.lenient(&toml::Value::Table(rest), &base)?;
+        let template = self.team(&base, raw, site_names)?;
+        Some(Some(Organization {
+            structure,
+            share,
+            template,
+        }))
+    }
+
     fn teams(
         &mut self,
         v: Option<&toml::Value>,
@@ -905,7 +1003,7 @@ impl Validator<'_> {
         &mut self,
         v: Option<&toml::Value>,
         site_names: &[Option<String>],
-        team_names: &[Option<String>],
+        team_names: Option<&[Option<String>]>,
     ) -> Option<Vec<ServiceConfig>> {
         let base = vec![Seg::Key("services".to_owned())];
         let entries = self.entries(v, &base, "services", &r::SERVICES)?;
@@ -997,14 +1095,18 @@ impl Validator<'_> {
         p: &[Seg],
         raw: RawService,
         site_names: &[Option<String>],
-        team_names: &[Option<String>],
+        team_names: Option<&[Option<String>]>,
     ) -> Option<ServiceConfig> {
         let product = self.text(p, "product", raw.product);
         let stack = self.text(p, "stack", raw.stack);
         let tier = self.count(p, "tier", raw.tier, 2, &r::TIER);
-        let team = self
-            .required(path::key(p, "team"), raw.team)
-            .and_then(|t| self.reference(path::key(p, "team"), "team", &t, team_names));
+        // A derived organisation assigns the team; the key is then ignored.
+        let team = match team_names {
+            Some(team_names) => self
+                .required(path::key(p, "team"), raw.team)
+                .and_then(|t| self.reference(path::key(p, "team"), "team", &t, team_names)),
+            None => Some(0),
+        };
         let site = match raw.site {
             None => (!site_names.is_empty()).then_some(0),
             Some(s) => self.reference(path::key(p, "site"), "site", &s, site_names),

@@ -11,5 +11,6 @@ mod model;
 mod queueing;
 mod reliability;
 mod scenario;
+mod structures;
 mod support;
 mod sweep;
