@@ -102,8 +102,12 @@ fn apportion(n: u32, weights: &[f64]) -> Vec<u32> {
     if weights.is_empty() {
         return Vec::new();
     }
-    let quotas: Vec<f64> = if total > 0.0 {
-        weights.iter().map(|w| f64::from(n) * w / total).collect()
+    let quotas: Vec<f64> = if total > 0.0 && total.is_finite() {
+        // Each quota lies in [0, n]: the clamp only guards rounding.
+        weights
+            .iter()
+            .map(|w| (f64::from(n) * (w / total)).clamp(0.0, f64::from(n)))
+            .collect()
     } else {
         vec![f64::from(n) / weights.len() as f64; weights.len()]
     };
@@ -215,6 +219,8 @@ mod tests {
         assert_eq!(apportion(10, &[1.0, 1.0, 1.0]), vec![4, 3, 3]);
         assert_eq!(apportion(12, &[3.0, 1.0]), vec![9, 3]);
         assert_eq!(apportion(5, &[0.0, 0.0]), vec![3, 2]);
+        assert_eq!(apportion(4, &[f64::MAX, f64::MAX]), vec![2, 2]);
+        assert_eq!(apportion(4, &[1e308, 1.0]).iter().sum::<u32>(), 4);
         for n in 0..40 {
             let w = [0.3, 1.7, 0.0, 2.2];
             assert_eq!(apportion(n, &w).iter().sum::<u32>(), n);

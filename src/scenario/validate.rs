@@ -104,7 +104,8 @@ pub(crate) fn validate(
         (!derived).then_some(team_names.as_slice()),
     );
     let (teams, services) = match (organization, teams, services) {
-        (Some(Some(org)), Some(_), Some(mut services)) => {
+        // Derive only from values that all passed their checks.
+        (Some(Some(org)), Some(_), Some(mut services)) if v.problems.is_empty() => {
             match organization::derive(&org, &mut services) {
                 Ok(teams) => (Some(teams), Some(services)),
                 Err(message) => {
@@ -119,7 +120,8 @@ pub(crate) fn validate(
                 }
             }
         }
-        (Some(_), teams, services) => (teams, services),
+        (Some(Some(_)), _, _) => (None, None),
+        (Some(None), teams, services) => (teams, services),
         (None, _, _) => (None, None),
     };
 

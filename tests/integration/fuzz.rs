@@ -20,8 +20,9 @@ use sresim::sweep::{self, SweepPlan};
 use crate::support::{root, temp_dir};
 
 /// Scenario files the mutations start from.
-const SOURCES: [&str; 6] = [
+const SOURCES: [&str; 7] = [
     "scenarios/baseline.toml",
+    "tests/fixtures/structures/by_product.toml",
     "scenarios/capacity.toml",
     "scenarios/two-teams.toml",
     "scenarios/validation/mmc.toml",
@@ -320,6 +321,10 @@ fn key() -> impl Strategy<Value = String> {
             "teams.core.members",
             "services.checkout.page_rate_per_week",
             "services.checkout.slo_window_weeks",
+            "organization.structure",
+            "organization.share",
+            "organization.members.london",
+            "organization.responders_per_shift",
             "a..b",
             "",
             ".",

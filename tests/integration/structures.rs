@@ -211,3 +211,23 @@ fn an_organization_too_small_for_its_teams_is_a_located_problem() {
         "{e}"
     );
 }
+
+#[test]
+fn regression_an_out_of_range_template_value_is_a_problem_not_a_panic() {
+    // Found by the property test: a value out of its range must stop the derivation
+    // (it would share engineers by an infinite weight).
+    let text = read(&root().join("tests/fixtures/structures/by_product.toml"));
+    let text = text.replacen(
+        "followup_hours_per_incident = 3.5",
+        "followup_hours_per_incident = 1e308",
+        1,
+    );
+    let e = ScenarioSource::parse(&text, "by_product.toml", "by_product")
+        .and_then(|s| s.resolve(&[]))
+        .expect_err("refused");
+    assert!(
+        e.to_string()
+            .contains("organization.followup_hours_per_incident"),
+        "{e}"
+    );
+}
