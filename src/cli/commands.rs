@@ -107,6 +107,9 @@ pub fn run(c: &Common, trace: bool) -> u8 {
         if let Some(table) = terminal::team_table(&r.runs) {
             say_raw!("{table}");
         }
+        if let Some(note) = terminal::understaffed_note(&r.runs) {
+            say_raw!("{note}");
+        }
         say_wrote(&r.output.dir, r.wall_time);
     }
     0

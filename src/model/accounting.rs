@@ -6,7 +6,8 @@
 //! week; *ops* is the sum of the ops hours (the 50% limit); the *on-call share* is the
 //! on-shift responder hours over head count × 168 h (the 25% limit, counted as the SRE
 //! book counts it: time on call in any role); project time is what capacity leaves
-//! after the write-off and the ops hours not already done inside a written-off day.
+//! after the write-off, the ops hours not already done inside a written-off day and the
+//! structural overheads (context switches between stacks and products, coordination).
 
 use rand_distr::{Distribution, Poisson};
 
@@ -47,6 +48,10 @@ pub struct WeekLedger {
     pub writeoff_hours: f64,
     /// Handling hours a primary spent inside their working day: already written off.
     pub primary_workday_handling_hours: f64,
+    /// Hours lost to switching between the stacks and products the team carries.
+    pub context_switch_hours: f64,
+    /// Hours of coordination inside the team and with other teams.
+    pub coordination_hours: f64,
 }
 
 /// A closed week of one team.
@@ -89,13 +94,21 @@ impl WeekLedger {
         headcount: u32,
         hours_per_week: f64,
         week_fraction: f64,
+        (context_switch_hours, coordination_hours): (f64, f64),
     ) -> WeekFigures {
         let mut w = std::mem::take(self);
         w.ticket_hours += ticket_hours;
+        w.context_switch_hours = context_switch_hours;
+        w.coordination_hours = coordination_hours;
         let capacity = f64::from(headcount) * hours_per_week * week_fraction;
         let ops = w.handling_hours + w.followup_hours + w.ticket_hours + w.interrupt_hours;
         let chargeable_ops = (ops - w.primary_workday_handling_hours).max(0.0);
-        let project = (capacity - w.writeoff_hours - chargeable_ops).max(0.0);
+        let project = (capacity
+            - w.writeoff_hours
+            - chargeable_ops
+            - w.context_switch_hours
+            - w.coordination_hours)
+            .max(0.0);
         let all_hours = f64::from(headcount) * HOURS_PER_WEEK * week_fraction;
         WeekFigures {
             ledger: w,

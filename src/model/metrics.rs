@@ -221,11 +221,25 @@ catalogue! {
         unit: "team-weeks above 50% ops load", limits: &[],
         headline: false, ci_target: false, per_team: true, integer: true,
     },
+    /// Weeks in which a team was below the book's minimum rotation (8 at one site, 6
+    /// per site on several; the team's `min_rotation_*` keys), summed over teams.
+    UnderstaffedWeeks {
+        key: "understaffed_weeks", label: "weeks understaffed", title: "Weeks understaffed",
+        unit: "team-weeks below the minimum rotation", limits: &[],
+        headline: false, ci_target: false, per_team: true, integer: true,
+    },
     /// Project hours left per engineer and week.
     ProjectHoursPerEngineerWeek {
         key: "project_hours_per_engineer_week", label: "project h / engineer-week",
         title: "Project time", unit: "hours per engineer-week", limits: &[],
         headline: true, ci_target: true, per_team: true, integer: false,
+    },
+    /// Hours per engineer-week lost to switching between the stacks and products a team
+    /// carries beyond its first.
+    ContextSwitchHoursPerEngineerWeek {
+        key: "context_switch_hours_per_engineer_week", label: "context switch h / eng-week",
+        title: "Context switching", unit: "hours per engineer-week", limits: &[],
+        headline: false, ci_target: false, per_team: true, integer: false,
     },
     /// Pages reaching an engineer off-hours, per engineer and month.
     OffhoursPagesPerEngineerMonth {

@@ -96,6 +96,12 @@ pub fn build_teams(cfg: &ScenarioConfig) -> (Vec<Engineer>, Vec<f64>, Vec<Team>)
                 ack_off: Sampler::new(&tc.ack_off_hours),
                 followup_hours: tc.followup_hours_per_incident,
                 interrupt_hours: tc.interrupt_overhead_hours,
+                unfamiliar_ttm_factor: tc.unfamiliar_ttm_factor,
+                context_switch_hours: tc.context_switch_hours,
+                coordination_hours: tc.coordination_hours,
+                cross_team_hours: tc.cross_team_hours,
+                min_rotation_single_site: tc.min_rotation_single_site,
+                min_rotation_per_site: tc.min_rotation_per_site,
             },
             rotation: Rotation {
                 cursor: vec![0; by_site.len()],
@@ -104,6 +110,7 @@ pub fn build_teams(cfg: &ScenarioConfig) -> (Vec<Engineer>, Vec<f64>, Vec<Team>)
                 ..Rotation::default()
             },
             queue: Default::default(),
+            main_stack: None,
         });
     }
     (engineers, on_call_from, teams)
@@ -366,9 +373,11 @@ impl Model<'_> {
         } else {
             tm.params.ack_working.sample(rng)
         };
-        let mitigation = self.world.services[inc.service.index()].severities[inc.severity as usize]
-            .ttm
-            .sample(rng);
+        let svc = &self.world.services[inc.service.index()];
+        let mut mitigation = svc.severities[inc.severity as usize].ttm.sample(rng);
+        if tm.main_stack.is_some_and(|m| m != svc.stack) {
+            mitigation *= tm.params.unfamiliar_ttm_factor;
+        }
         let end = t + ack + mitigation;
         let ledger: &mut WeekLedger = &mut self.ledgers[team.index()];
         ledger.handling_hours += ack + mitigation;

@@ -50,6 +50,8 @@ struct TeamTotals {
     ops_load_max: f64,
     weeks_over_cap: u64,
     offhours_pages: u64,
+    understaffed_weeks: u64,
+    context_switch_hours: f64,
 }
 
 impl TeamTotals {
@@ -77,6 +79,8 @@ impl TeamTotals {
         };
         self.weeks_over_cap += o.weeks_over_cap;
         self.offhours_pages += o.offhours_pages;
+        self.understaffed_weeks += o.understaffed_weeks;
+        self.context_switch_hours += o.context_switch_hours;
     }
 
     /// The value of a metric over these sums; `None` for the metrics that are not per
@@ -101,6 +105,10 @@ impl TeamTotals {
             Metric::OpsLoadFrac => ratio(self.ops_hours, self.capacity_hours),
             Metric::OpsLoadMaxFrac => self.ops_load_max,
             Metric::WeeksOverOpsCap => self.weeks_over_cap as f64,
+            Metric::UnderstaffedWeeks => self.understaffed_weeks as f64,
+            Metric::ContextSwitchHoursPerEngineerWeek => {
+                ratio(self.context_switch_hours, self.engineer_weeks)
+            }
             Metric::ProjectHoursPerEngineerWeek => ratio(self.project_hours, self.engineer_weeks),
             Metric::OffhoursPagesPerEngineerMonth => {
                 ratio(self.offhours_pages as f64, engineer_months)
@@ -402,13 +410,28 @@ impl Recorder {
             tt.writeoff_hours += f.ledger.writeoff_hours;
             tt.project_hours += f.project_hours;
             tt.engineer_weeks += f64::from(f.headcount) * f.week_fraction;
+            tt.context_switch_hours += f.ledger.context_switch_hours;
             let sites = &mut self.sites[team.index()];
+            let mut heads = vec![0u32; sites.len()];
             for e in world
                 .engineers
                 .iter()
                 .filter(|e| e.team == team && e.active)
             {
                 sites[e.site].engineer_weeks += f.week_fraction;
+                heads[e.site] += 1;
+            }
+            // The book's minimum rotation: so many at one site, or so many at each site
+            // of a multi-site rotation.
+            let p = &world.team(team).params;
+            let staffed: Vec<u32> = heads.into_iter().filter(|&n| n > 0).collect();
+            let under = match staffed.len() {
+                0 => true,
+                1 => staffed[0] < p.min_rotation_single_site,
+                _ => staffed.iter().any(|&n| n < p.min_rotation_per_site),
+            };
+            if under {
+                tt.understaffed_weeks += 1;
             }
             if f.ops_load > tt.ops_load_max {
                 tt.ops_load_max = f.ops_load;

@@ -103,6 +103,17 @@ impl std::fmt::Display for Unstable {
 
 impl std::error::Error for Unstable {}
 
+/// The distinct values of `items`, in first-seen order.
+fn distinct<'s>(items: impl Iterator<Item = &'s str>) -> Vec<&'s str> {
+    let mut out: Vec<&str> = Vec::new();
+    for x in items {
+        if !out.contains(&x) {
+            out.push(x);
+        }
+    }
+    out
+}
+
 /// Runs one replication of `cfg`, or stops it as [`Unstable`].
 pub fn simulate(cfg: &ScenarioConfig, opts: RunOptions) -> Result<RunResult, Unstable> {
     let mut m = Model::new(cfg, opts);
@@ -136,6 +147,8 @@ impl<'a> Model<'a> {
         let mut arrivals = Vec::with_capacity(cfg.services.len());
         let mut rngs = Vec::with_capacity(cfg.services.len());
         let mut slo = Vec::with_capacity(cfg.services.len());
+        let stacks = distinct(cfg.services.iter().map(|s| s.stack.as_str()));
+        let products = distinct(cfg.services.iter().map(|s| s.product.as_str()));
         for sc in &cfg.services {
             let stream = |s| service_stream(seed, &opts, &sc.name, s);
             let mut start = [0.0; 8];
@@ -167,6 +180,8 @@ impl<'a> Model<'a> {
                 severities,
                 tickets_per_week: sc.tickets_per_week,
                 hours_per_ticket: sc.hours_per_ticket,
+                stack: stacks.iter().position(|&x| x == sc.stack).unwrap_or(0),
+                product: products.iter().position(|&x| x == sc.product).unwrap_or(0),
             });
             arrivals.push(ArrivalProcess::new(
                 sc,
@@ -180,6 +195,14 @@ impl<'a> Model<'a> {
             slo.push(SloTracker::new(sc.slo_window_weeks, sc.slo_target));
         }
         let n_teams = teams.len();
+        let mut world = World {
+            engineers,
+            teams,
+            services,
+            incidents: Incidents::default(),
+        };
+        world.refresh_main_stacks();
+        let n_services = world.services.len();
         Model {
             cfg,
             sim,
@@ -189,14 +212,9 @@ impl<'a> Model<'a> {
                 (warmup, horizon),
                 n_teams,
                 cfg.sites.len(),
-                services.len(),
+                n_services,
             ),
-            world: World {
-                engineers,
-                teams,
-                services,
-                incidents: Incidents::default(),
-            },
+            world,
             arrivals,
             rngs,
             ledgers: vec![WeekLedger::default(); n_teams],
@@ -308,6 +326,15 @@ impl<'a> Model<'a> {
     /// SLO windows that can no longer change.
     fn week_ended(&mut self, t: f64) {
         let week_fraction = (t - self.week_start) / HOURS_PER_WEEK;
+        let sre_teams = self
+            .world
+            .team_ids()
+            .filter(|&t| {
+                self.world.team(t).kind == super::world::TeamKind::Sre
+                    && self.world.headcount(t) > 0
+            })
+            .count();
+        let other_sre_teams = sre_teams.saturating_sub(1) as f64;
         for ti in 0..self.world.teams.len() {
             let team = TeamId::new(ti);
             self.end_shift_by(team, t);
@@ -325,12 +352,22 @@ impl<'a> Model<'a> {
                         .tickets(ServiceId::new(si), n, self.week_start);
                 }
             }
-            let hours_per_week = self.world.team(team).params.hours_per_week;
+            let params = &self.world.team(team).params;
+            let hours_per_week = params.hours_per_week;
+            // Structural overheads, per engineer-week: switching between the stacks and
+            // products the team carries, coordination inside it and with other teams.
+            let (stacks, products) = self.world.carried(team);
+            let extra = (stacks.saturating_sub(1) + products.saturating_sub(1)) as f64;
+            let context_switch = params.context_switch_hours * extra;
+            let coordination =
+                params.coordination_hours + params.cross_team_hours * other_sre_teams;
+            let per_engineer = f64::from(headcount) * week_fraction;
             let figures = self.ledgers[team.index()].close(
                 ticket_hours,
                 headcount,
                 hours_per_week,
                 week_fraction,
+                (context_switch * per_engineer, coordination * per_engineer),
             );
             self.recorder.week_closed(
                 &self.world,

@@ -197,6 +197,19 @@ pub struct TeamParams {
     pub followup_hours: f64,
     /// Context-switch hours booked per page.
     pub interrupt_hours: f64,
+    /// Time-to-mitigate factor for incidents of a stack the team does not mainly carry.
+    pub unfamiliar_ttm_factor: f64,
+    /// Context-switch hours per engineer-week for each stack and product beyond the
+    /// first.
+    pub context_switch_hours: f64,
+    /// Coordination hours per engineer-week inside the team.
+    pub coordination_hours: f64,
+    /// Coordination hours per engineer-week for each other SRE team.
+    pub cross_team_hours: f64,
+    /// Smallest rotation at one site.
+    pub min_rotation_single_site: u32,
+    /// Smallest head count at each site of a multi-site rotation.
+    pub min_rotation_per_site: u32,
 }
 
 /// A team's rotation and its current shift.
@@ -246,6 +259,9 @@ pub struct Team {
     pub rotation: Rotation,
     /// Pages waiting for a free responder, oldest first.
     pub queue: VecDeque<IncidentId>,
+    /// The stack most of the team's services run on (its incidents of other stacks
+    /// take longer to mitigate); `None` while it holds no service.
+    pub main_stack: Option<usize>,
 }
 
 /// One severity level of a service.
@@ -317,6 +333,10 @@ pub struct Service {
     pub tickets_per_week: f64,
     /// Hours per ticket.
     pub hours_per_ticket: f64,
+    /// Its technology stack, as an index into the run's distinct stacks.
+    pub stack: usize,
+    /// Its product, as an index into the run's distinct products.
+    pub product: usize,
 }
 
 /// An incident (one problem = one page), from page to mitigation.
@@ -416,6 +436,48 @@ pub struct World {
 }
 
 impl World {
+    /// Distinct stacks and products among the services `team` carries (holds the
+    /// tickets of).
+    pub fn carried(&self, team: TeamId) -> (usize, usize) {
+        let mut stacks: Vec<usize> = Vec::new();
+        let mut products: Vec<usize> = Vec::new();
+        for s in self
+            .services
+            .iter()
+            .filter(|s| s.holder.ticket_team() == Some(team))
+        {
+            if !stacks.contains(&s.stack) {
+                stacks.push(s.stack);
+            }
+            if !products.contains(&s.product) {
+                products.push(s.product);
+            }
+        }
+        (stacks.len(), products.len())
+    }
+
+    /// Sets each team's main stack: the stack of most of the services it carries (ties
+    /// to the stack listed first).
+    pub fn refresh_main_stacks(&mut self) {
+        for ti in 0..self.teams.len() {
+            let mut counts: Vec<u32> = Vec::new();
+            for s in &self.services {
+                if s.holder.ticket_team() == Some(TeamId::new(ti)) {
+                    if counts.len() <= s.stack {
+                        counts.resize(s.stack + 1, 0);
+                    }
+                    counts[s.stack] += 1;
+                }
+            }
+            self.teams[ti].main_stack = counts
+                .iter()
+                .enumerate()
+                .filter(|&(_, &c)| c > 0)
+                .max_by_key(|&(i, &c)| (c, std::cmp::Reverse(i)))
+                .map(|(i, _)| i);
+        }
+    }
+
     /// The engineer with id `e`.
     #[inline]
     pub fn engineer(&self, e: EngineerId) -> &Engineer {

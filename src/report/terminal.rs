@@ -178,6 +178,28 @@ pub fn team_table(runs: &[RunResult]) -> Option<String> {
     }))
 }
 
+/// A warning line for each team below the minimum rotation in some week (mean team-weeks
+/// over the replications), or `None` when every team is staffed.
+pub fn understaffed_note(runs: &[RunResult]) -> Option<String> {
+    let first = runs.first()?;
+    let mut out = String::new();
+    for (c, t) in first.teams.iter().enumerate() {
+        let ci = MeanCi::of(
+            runs.iter()
+                .filter_map(|r| r.teams.get(c))
+                .map(|t| t[Metric::UnderstaffedWeeks]),
+        );
+        if ci.mean > 0.0 {
+            out.push_str(&format!(
+                "understaffed: team {} is below its minimum rotation (min_rotation_single_site, min_rotation_per_site; the SRE book says 8 at one site, 6 per site on two) in {} weeks\n",
+                t.team,
+                table_number(ci.mean)
+            ));
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 /// Each variant's teams side by side (mean, with `*` where the paired 95% CI of the
 /// difference from the base's team of the same name excludes 0), or `None` when no
 /// more than one team appears across the variants.

@@ -195,6 +195,20 @@ pub struct TeamConfig {
     /// Week from which the members may be put on call (a new team still ramping up
     /// has no eligible responder before it: its pages wait and count as uncovered).
     pub on_call_from_week: f64,
+    /// Time-to-mitigate factor for an incident of a stack the team does not mainly
+    /// carry (1: familiarity does not matter).
+    pub unfamiliar_ttm_factor: f64,
+    /// Context-switch hours per engineer-week for each stack and each product the team
+    /// carries beyond its first.
+    pub context_switch_hours: f64,
+    /// Coordination hours per engineer-week inside the team.
+    pub coordination_hours: f64,
+    /// Coordination hours per engineer-week for each other SRE team (cross-team sync).
+    pub cross_team_hours: f64,
+    /// Smallest rotation at one site (the SRE book: 8).
+    pub min_rotation_single_site: u32,
+    /// Smallest head count at each site of a multi-site rotation (the SRE book: 6).
+    pub min_rotation_per_site: u32,
 }
 
 impl TeamConfig {

@@ -332,6 +332,30 @@ pub const INTERRUPT_HOURS: KeyRange =
 pub const ON_CALL_FROM_WEEK: KeyRange =
     KeyRange::new("teams.on_call_from_week", 0.0, CENTURY_WEEKS, "weeks").why(WHY_CENTURY);
 
+/// `teams.unfamiliar_ttm_factor`.
+pub const UNFAMILIAR_TTM_FACTOR: KeyRange =
+    KeyRange::new("teams.unfamiliar_ttm_factor", 1.0, 100.0, "")
+        .why("from no slowdown to a hundredfold (assumption)");
+/// `teams.context_switch_hours`.
+pub const CONTEXT_SWITCH_HOURS: KeyRange =
+    KeyRange::new("teams.context_switch_hours", 0.0, 40.0, "hours")
+        .why("up to a working week per engineer-week (assumption)");
+/// `teams.coordination_hours`.
+pub const COORDINATION_HOURS: KeyRange =
+    KeyRange::new("teams.coordination_hours", 0.0, 40.0, "hours")
+        .why("up to a working week per engineer-week (assumption)");
+/// `teams.cross_team_hours`.
+pub const CROSS_TEAM_HOURS: KeyRange = KeyRange::new("teams.cross_team_hours", 0.0, 40.0, "hours")
+    .why("up to a working week per engineer-week and other team (assumption)");
+/// `teams.min_rotation_single_site`.
+pub const MIN_ROTATION_SINGLE_SITE: KeyRange =
+    KeyRange::count("teams.min_rotation_single_site", 1.0, 10_000.0, "engineers")
+        .why("a team's head count at most (the SRE book ch.11 says 8)");
+/// `teams.min_rotation_per_site`.
+pub const MIN_ROTATION_PER_SITE: KeyRange =
+    KeyRange::count("teams.min_rotation_per_site", 1.0, 10_000.0, "engineers")
+        .why("a site's head count at most (the SRE book ch.11 says 6)");
+
 // ---- durations -----------------------------------------------------------------------
 
 /// `<duration>.fixed.hours`.
@@ -473,6 +497,12 @@ pub const RANGES: &[KeyRange] = &[
     FOLLOWUP_HOURS,
     INTERRUPT_HOURS,
     ON_CALL_FROM_WEEK,
+    UNFAMILIAR_TTM_FACTOR,
+    CONTEXT_SWITCH_HOURS,
+    COORDINATION_HOURS,
+    CROSS_TEAM_HOURS,
+    MIN_ROTATION_SINGLE_SITE,
+    MIN_ROTATION_PER_SITE,
     FIXED_HOURS,
     EXPONENTIAL_MEAN,
     LOGNORMAL_MEDIAN,

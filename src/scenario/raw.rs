@@ -169,6 +169,12 @@ pub(crate) struct RawTeam {
     pub on_call_from_week: Option<F64>,
     pub ack_business_hours: Option<toml::Value>,
     pub ack_off_hours: Option<toml::Value>,
+    pub unfamiliar_ttm_factor: Option<F64>,
+    pub context_switch_hours: Option<F64>,
+    pub coordination_hours: Option<F64>,
+    pub cross_team_hours: Option<F64>,
+    pub min_rotation_single_site: Option<Int>,
+    pub min_rotation_per_site: Option<Int>,
 }
 
 /// A per-phase table (`phase_weeks`, `page_multiplier`).

@@ -812,6 +812,48 @@ impl Validator<'_> {
             Some(0.0),
             &r::ON_CALL_FROM_WEEK,
         );
+        let unfamiliar = self.number(
+            p,
+            "unfamiliar_ttm_factor",
+            raw.unfamiliar_ttm_factor,
+            Some(1.0),
+            &r::UNFAMILIAR_TTM_FACTOR,
+        );
+        let context_switch = self.number(
+            p,
+            "context_switch_hours",
+            raw.context_switch_hours,
+            Some(0.0),
+            &r::CONTEXT_SWITCH_HOURS,
+        );
+        let coordination = self.number(
+            p,
+            "coordination_hours",
+            raw.coordination_hours,
+            Some(0.0),
+            &r::COORDINATION_HOURS,
+        );
+        let cross_team = self.number(
+            p,
+            "cross_team_hours",
+            raw.cross_team_hours,
+            Some(0.0),
+            &r::CROSS_TEAM_HOURS,
+        );
+        let min_single = self.count(
+            p,
+            "min_rotation_single_site",
+            raw.min_rotation_single_site,
+            8,
+            &r::MIN_ROTATION_SINGLE_SITE,
+        );
+        let min_per_site = self.count(
+            p,
+            "min_rotation_per_site",
+            raw.min_rotation_per_site,
+            6,
+            &r::MIN_ROTATION_PER_SITE,
+        );
         let ack_business = self.duration(
             &path::key(p, "ack_business_hours"),
             raw.ack_business_hours.as_ref(),
@@ -835,6 +877,12 @@ impl Validator<'_> {
             followup_hours_per_incident: followup?,
             interrupt_overhead_hours: interrupt?,
             on_call_from_week: on_call_from?,
+            unfamiliar_ttm_factor: unfamiliar?,
+            context_switch_hours: context_switch?,
+            coordination_hours: coordination?,
+            cross_team_hours: cross_team?,
+            min_rotation_single_site: min_single?,
+            min_rotation_per_site: min_per_site?,
         })
     }
 

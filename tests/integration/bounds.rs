@@ -283,6 +283,27 @@ fn setters() -> Vec<Setter> {
         ),
         setter("teams.on_call_from_week", "teams.core.on_call_from_week={}"),
         setter(
+            "teams.unfamiliar_ttm_factor",
+            "teams.core.unfamiliar_ttm_factor={}",
+        ),
+        setter(
+            "teams.context_switch_hours",
+            "teams.core.context_switch_hours={}",
+        ),
+        setter(
+            "teams.coordination_hours",
+            "teams.core.coordination_hours={}",
+        ),
+        setter("teams.cross_team_hours", "teams.core.cross_team_hours={}"),
+        setter(
+            "teams.min_rotation_single_site",
+            "teams.core.min_rotation_single_site={}",
+        ),
+        setter(
+            "teams.min_rotation_per_site",
+            "teams.core.min_rotation_per_site={}",
+        ),
+        setter(
             "<duration>.fixed.hours",
             const_format(DURATION, "{ fixed = { hours = {} } }"),
         ),

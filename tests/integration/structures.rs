@@ -231,3 +231,114 @@ fn regression_an_out_of_range_template_value_is_a_problem_not_a_panic() {
         "{e}"
     );
 }
+
+/// Mean of a summary metric over `n` replications.
+fn mean_over(cfg: &ScenarioConfig, n: u64, m: sresim::model::Metric) -> f64 {
+    let sum: f64 = (0..n)
+        .map(|r| {
+            simulate(
+                cfg,
+                RunOptions {
+                    replication: r,
+                    ..RunOptions::default()
+                },
+            )
+            .expect("stable")
+            .summary[m]
+        })
+        .sum();
+    sum / n as f64
+}
+
+#[test]
+fn with_familiarity_a_split_by_stack_mitigates_faster_than_one_by_product() {
+    use sresim::model::Metric;
+    // The baseline's products span stacks: a team per product carries several stacks
+    // and is slower on all but its main one; a team per stack carries one.
+    let slow = ["organization.unfamiliar_ttm_factor=2"];
+    let by_stack = baseline_with_organization("by_stack", &slow);
+    let by_product = baseline_with_organization("by_product", &slow);
+    let (s, p) = (
+        mean_over(&by_stack, 4, Metric::TtmHoursMean),
+        mean_over(&by_product, 4, Metric::TtmHoursMean),
+    );
+    assert!(
+        p > 1.1 * s,
+        "time to mitigate: by stack {s:.3} h, by product {p:.3} h"
+    );
+    // Without familiarity the two differ only by queueing: close.
+    let by_stack = baseline_with_organization("by_stack", &[]);
+    let by_product = baseline_with_organization("by_product", &[]);
+    let (s, p) = (
+        mean_over(&by_stack, 4, Metric::TtmHoursMean),
+        mean_over(&by_product, 4, Metric::TtmHoursMean),
+    );
+    assert!(
+        (p / s - 1.0).abs() < 0.05,
+        "by stack {s:.3} h, by product {p:.3} h"
+    );
+}
+
+#[test]
+fn context_switches_and_coordination_cost_exactly_their_hours() {
+    use sresim::model::Metric;
+    // One team carrying the baseline's 3 stacks and 3 products: 2 + 2 extra, at 1 h each.
+    let base = baseline_with_organization("single", &["simulation.replications=1"]);
+    let cs = baseline_with_organization(
+        "single",
+        &[
+            "organization.context_switch_hours=1",
+            "simulation.replications=1",
+        ],
+    );
+    let one = |cfg: &ScenarioConfig| simulate(cfg, RunOptions::default()).expect("stable");
+    let (b, c) = (one(&base), one(&cs));
+    assert_eq!(b.summary[Metric::ContextSwitchHoursPerEngineerWeek], 0.0);
+    let per = c.summary[Metric::ContextSwitchHoursPerEngineerWeek];
+    assert!((per - 4.0).abs() < 1e-9, "{per}");
+    let lost = b.summary[Metric::ProjectHoursPerEngineerWeek]
+        - c.summary[Metric::ProjectHoursPerEngineerWeek];
+    assert!((lost - 4.0).abs() < 1e-9, "project hours lost: {lost}");
+    // Three teams by product, each syncing with the two others at 2 h a week each
+    // (a head count large enough that no week's project time runs out).
+    let big = [
+        "organization.members.london=20",
+        "organization.members.mountain-view=20",
+    ];
+    let base = baseline_with_organization("by_product", &big);
+    let mut with_sync = big.to_vec();
+    with_sync.push("organization.cross_team_hours=2");
+    let sync = baseline_with_organization("by_product", &with_sync);
+    let (b, c) = (one(&base), one(&sync));
+    for (tb, tc) in b.teams.iter().zip(&c.teams) {
+        let lost =
+            tb[Metric::ProjectHoursPerEngineerWeek] - tc[Metric::ProjectHoursPerEngineerWeek];
+        assert!((lost - 4.0).abs() < 1e-9, "{}: {lost}", tb.team);
+    }
+}
+
+#[test]
+fn a_team_below_the_minimum_rotation_is_flagged_every_week() {
+    use sresim::model::Metric;
+    let weeks = |sets: &[&str]| {
+        let mut s = vec!["simulation.replications=1"];
+        s.extend(sets);
+        let cfg = baseline_with_organization("explicit", &s);
+        simulate(&cfg, RunOptions::default())
+            .expect("stable")
+            .summary[Metric::UnderstaffedWeeks]
+    };
+    // The baseline: 104 weeks, 4 of warm-up, 6 per site on two sites.
+    assert_eq!(weeks(&[]), 0.0);
+    assert_eq!(weeks(&["teams.core.min_rotation_per_site=7"]), 100.0);
+    let one_site = [
+        "teams.core.members.mountain-view=0",
+        "teams.core.members.london=7",
+    ];
+    assert_eq!(weeks(&one_site), 100.0, "7 at one site is below 8");
+    let eight = [
+        "teams.core.members.mountain-view=0",
+        "teams.core.members.london=8",
+    ];
+    assert_eq!(weeks(&eight), 0.0);
+}
