@@ -196,6 +196,14 @@ catalogue! {
         unit: "share of all hours on shift", limits: &[ONCALL_LIMIT],
         headline: true, ci_target: true, per_team: true, integer: false,
     },
+    /// Hours on shift per week of the engineer with the most (each engineer's on-shift
+    /// hours over their weeks in the window): beside the mean (`oncall_time_frac` ×
+    /// 168 h), how evenly the rotation spreads the pager.
+    OncallHoursMaxEngineerWeek {
+        key: "oncall_hours_max_engineer_week", label: "on-call h / week, most-loaded",
+        title: "On-call hours, most-loaded engineer", unit: "hours on shift per week",
+        limits: &[], headline: false, ci_target: false, per_team: true, integer: false,
+    },
     /// Primaries' working hours written off for project work (SRE book ch.29), over
     /// capacity.
     OncallWriteoffFrac {

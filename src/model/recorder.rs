@@ -52,6 +52,8 @@ struct TeamTotals {
     offhours_pages: u64,
     understaffed_weeks: u64,
     context_switch_hours: f64,
+    /// Highest on-shift hours per week of one engineer (set when the run finishes).
+    oncall_hours_max_engineer_week: f64,
 }
 
 impl TeamTotals {
@@ -81,6 +83,9 @@ impl TeamTotals {
         self.offhours_pages += o.offhours_pages;
         self.understaffed_weeks += o.understaffed_weeks;
         self.context_switch_hours += o.context_switch_hours;
+        self.oncall_hours_max_engineer_week = self
+            .oncall_hours_max_engineer_week
+            .max(o.oncall_hours_max_engineer_week);
     }
 
     /// The value of a metric over these sums; `None` for the metrics that are not per
@@ -101,6 +106,7 @@ impl TeamTotals {
             Metric::OncallTimeFrac => {
                 ratio(self.oncall_hours, self.engineer_weeks * HOURS_PER_WEEK)
             }
+            Metric::OncallHoursMaxEngineerWeek => self.oncall_hours_max_engineer_week,
             Metric::OncallWriteoffFrac => ratio(self.writeoff_hours, self.capacity_hours),
             Metric::OpsLoadFrac => ratio(self.ops_hours, self.capacity_hours),
             Metric::OpsLoadMaxFrac => self.ops_load_max,
@@ -217,6 +223,8 @@ pub struct Recorder {
     /// By team, then by the scenario's site index.
     sites: Vec<Vec<SiteTotals>>,
     services: Vec<ServiceTotals>,
+    /// By engineer: hours on shift and weeks in the window.
+    engineers: Vec<(f64, f64)>,
     weekly: Vec<WeeklyRow>,
     trace: Vec<IncidentRecord>,
 }
@@ -242,6 +250,7 @@ impl Recorder {
             teams: vec![TeamTotals::default(); teams],
             sites: vec![vec![SiteTotals::default(); sites]; teams],
             services: vec![ServiceTotals::default(); services],
+            engineers: Vec::new(),
             weekly: Vec::new(),
             trace: Vec::new(),
         }
@@ -303,6 +312,10 @@ impl Recorder {
         self.teams[team.index()].oncall_hours += hours * responders.len() as f64;
         for &e in responders {
             self.sites[team.index()][world.engineer(e).site].oncall_hours += hours;
+            if self.engineers.len() <= e.index() {
+                self.engineers.resize(e.index() + 1, (0.0, 0.0));
+            }
+            self.engineers[e.index()].0 += hours;
         }
     }
 
@@ -413,13 +426,18 @@ impl Recorder {
             tt.context_switch_hours += f.ledger.context_switch_hours;
             let sites = &mut self.sites[team.index()];
             let mut heads = vec![0u32; sites.len()];
-            for e in world
+            for (i, e) in world
                 .engineers
                 .iter()
-                .filter(|e| e.team == team && e.active)
+                .enumerate()
+                .filter(|(_, e)| e.team == team && e.active)
             {
                 sites[e.site].engineer_weeks += f.week_fraction;
                 heads[e.site] += 1;
+                if self.engineers.len() <= i {
+                    self.engineers.resize(i + 1, (0.0, 0.0));
+                }
+                self.engineers[i].1 += f.week_fraction;
             }
             // The book's minimum rotation: so many at one site, or so many at each site
             // of a multi-site rotation.
@@ -524,6 +542,14 @@ impl Recorder {
             ops_load_max: f64::NAN,
             ..TeamTotals::default()
         };
+        for (i, e) in world.engineers.iter().enumerate() {
+            let &(hours, weeks) = self.engineers.get(i).unwrap_or(&(0.0, 0.0));
+            if weeks > 0.0 {
+                let t = &mut self.teams[e.team.index()];
+                t.oncall_hours_max_engineer_week =
+                    t.oncall_hours_max_engineer_week.max(hours / weeks);
+            }
+        }
         let mut teams = Vec::with_capacity(self.teams.len());
         for (ti, t) in self.teams.iter().enumerate() {
             let team = &world.teams[ti];

@@ -342,3 +342,27 @@ fn a_team_below_the_minimum_rotation_is_flagged_every_week() {
     ];
     assert_eq!(weeks(&eight), 0.0);
 }
+
+#[test]
+fn the_most_loaded_engineer_shows_an_uneven_rotation() {
+    use sresim::model::Metric;
+    let run = |sets: &[&str]| {
+        let mut s = vec!["simulation.replications=1"];
+        s.extend(sets);
+        let cfg = baseline_with_organization("explicit", &s);
+        let r = simulate(&cfg, RunOptions::default()).expect("stable");
+        (
+            r.summary[Metric::OncallHoursMaxEngineerWeek],
+            r.summary[Metric::OncallTimeFrac] * 168.0,
+        )
+    };
+    // 6 and 6: every engineer takes the same share of a round-robin rotation.
+    let (max, mean) = run(&[]);
+    assert!(
+        max >= mean - 1e-9 && max < 1.05 * mean,
+        "max {max}, mean {mean}"
+    );
+    // 6 and 2: the two at mountain-view are both on call for every shift they cover.
+    let (max, mean) = run(&["teams.core.members.mountain-view=2"]);
+    assert!(max > 1.5 * mean, "max {max}, mean {mean}");
+}
