@@ -21,4 +21,7 @@ cp "$src/capacity-6/capacity.png" output/readme/capacity.png
 cp "$src/capacity/heatmap_ops_load_frac.png" output/readme/heatmap_ops_load.png
 cp "$src/capacity/heatmap_pages_per_shift_mean.png" output/readme/heatmap_pages_per_shift.png
 cp "$src/compare/compare.png" output/readme/compare.png
+"$bin" sweep scenarios/structures.toml --out "$src/structures" --quiet
+cp "$src/structures/heatmap_worst_team_pages_per_shift_mean.png" output/readme/structures_pages_per_shift.png
+cp "$src/structures/heatmap_worst_team_oncall_time_frac.png" output/readme/structures_oncall.png
 ls -l output/readme

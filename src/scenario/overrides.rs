@@ -2,14 +2,19 @@
 //! validation, so that an override is checked exactly like the file.
 //!
 //! KEY is a dotted path; an entry of an array of tables is addressed by its `name`
-//! (`teams.core.shift_hours`, `services.checkout.severities.sev1.share`). Missing
-//! intermediate tables are created; unknown keys are left for validation to report.
+//! (`teams.core.shift_hours`, `services.checkout.severities.sev1.share`), and `*`
+//! addresses every entry (`services.*.count`). Missing intermediate tables are created;
+//! unknown keys are left for validation to report.
 
 use super::error::ScenarioError;
 use super::path::{KeyPath, Seg};
 use super::show::{escape_char, escaped, is_forbidden_char};
 use super::validate::{describe_value, RawProblem};
 use super::PathStep;
+
+/// The key segment that stands for every entry of an array of tables
+/// (`services.*.count`).
+const WILDCARD: &str = "*";
 
 /// How a dotted key looks, for messages about malformed keys.
 const KEY_FORM: &str = "expected a dotted key like teams.core.shift_hours, with a segment that holds spaces or dots quoted: teams.core.members.\"new york\"";
@@ -177,6 +182,19 @@ impl Override {
 
 /// Split a dotted TOML key into its segments; `Err` says what is wrong and where.
 fn parse_key(key: &str) -> Result<Vec<String>, String> {
+    // A bare `*` segment (every entry of an array of tables) reads as the quoted "*":
+    // no name may hold `*`, so the two cannot be confused.
+    let quoted;
+    let key = if !key.contains(['"', '\'']) && key.split('.').any(|s| s.trim() == "*") {
+        quoted = key
+            .split('.')
+            .map(|s| if s.trim() == "*" { "\"*\"" } else { s })
+            .collect::<Vec<_>>()
+            .join(".");
+        quoted.as_str()
+    } else {
+        key
+    };
     let not_a_key = |reason: &str| {
         format!(
             "`{}` is not a dotted key: {reason}; {KEY_FORM}",
@@ -382,6 +400,28 @@ fn set_in_value(
             let Some((entry, rest)) = segments.split_first() else {
                 return Err("empty key".to_owned());
             };
+            if entry == WILDCARD {
+                // Every entry alike; the path reported is the first entry's.
+                if rest.is_empty() {
+                    return Err(format!(
+                        "`{name}.*` must name a key inside the entries, e.g. {name}.*.count"
+                    ));
+                }
+                if entries.is_empty() {
+                    return Err(format!("`{name}` has no entries for `*` to set"));
+                }
+                let mut first_path = None;
+                for (i, e) in entries.iter_mut().enumerate() {
+                    let mut p = path.clone();
+                    p.push(Seg::Index(i));
+                    set_in_value(e, WILDCARD, rest, value.clone(), &mut p)?;
+                    first_path.get_or_insert(p);
+                }
+                if let Some(p) = first_path {
+                    *path = p;
+                }
+                return Ok(());
+            }
             let entry_name =
                 |e: &toml::Value| e.get("name").and_then(|n| n.as_str()).map(str::to_owned);
             let Some(i) = entries
@@ -414,6 +454,27 @@ fn set_in_value(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_star_sets_every_entry() {
+        let mut root: toml::Table = toml::from_str(
+            "[[services]]\nname = \"a\"\ncount = 1\n[[services]]\nname = \"b\"\ncount = 1\n",
+        )
+        .expect("toml");
+        let o = Override::parse("services.*.count=3").expect("parses");
+        o.apply(&mut root).expect("applies");
+        let counts: Vec<i64> = root["services"]
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|e| e["count"].as_integer().expect("count"))
+            .collect();
+        assert_eq!(counts, vec![3, 3]);
+        assert!(Override::parse("services.*=3")
+            .expect("parses")
+            .apply(&mut root)
+            .is_err());
+    }
 
     #[test]
     fn value_falls_back_to_bare_string() {

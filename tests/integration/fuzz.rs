@@ -20,8 +20,9 @@ use sresim::sweep::{self, SweepPlan};
 use crate::support::{root, temp_dir};
 
 /// Scenario files the mutations start from.
-const SOURCES: [&str; 7] = [
+const SOURCES: [&str; 8] = [
     "scenarios/baseline.toml",
+    "scenarios/structures.toml",
     "tests/fixtures/structures/by_product.toml",
     "scenarios/capacity.toml",
     "scenarios/two-teams.toml",
