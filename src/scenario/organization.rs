@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use super::config::{ServiceConfig, TeamConfig};
+use super::config::{ServiceConfig, Site, TeamConfig};
 
 /// How the SRE organisation is cut into teams.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -76,6 +76,23 @@ pub struct Organization {
     /// The rotation every derived team inherits, with the organisation's head count per
     /// site as its members.
     pub template: TeamConfig,
+    /// Shift length of a derived team whose engineers are all at one site, or at sites
+    /// too close in time for follow-the-sun (24 h or a week-long shift, say).
+    pub single_site_shift_hours: f64,
+}
+
+/// Hours apart two sites' clocks must be for a team spanning them to run
+/// follow-the-sun shifts (assumption: with less, one site's day covers the other's).
+pub const FOLLOW_THE_SUN_MIN_APART_HOURS: f64 = 6.0;
+
+/// Whether a team with engineers at `sites` (their UTC offsets) can follow the sun.
+fn follows_the_sun(offsets: &[f64]) -> bool {
+    offsets.iter().enumerate().any(|(i, a)| {
+        offsets[i + 1..].iter().any(|b| {
+            let d = (a - b).rem_euclid(24.0);
+            d.min(24.0 - d) >= FOLLOW_THE_SUN_MIN_APART_HOURS
+        })
+    })
 }
 
 /// Name of the one team of a `single` structure.
@@ -134,6 +151,7 @@ fn apportion(n: u32, weights: &[f64]) -> Vec<u32> {
 pub fn derive(
     org: &Organization,
     services: &mut [ServiceConfig],
+    sites: &[Site],
 ) -> Result<Vec<TeamConfig>, String> {
     let key = |s: &ServiceConfig| -> String {
         match org.structure {
@@ -201,10 +219,23 @@ pub fn derive(
     Ok(groups
         .into_iter()
         .zip(members)
-        .map(|(name, members)| TeamConfig {
-            name,
-            members,
-            ..org.template.clone()
+        .map(|(name, members)| {
+            let offsets: Vec<f64> = members
+                .iter()
+                .filter(|&&(_, n)| n > 0)
+                .filter_map(|&(s, _)| sites.get(s).map(|s| s.utc_offset_hours))
+                .collect();
+            let shift_hours = if follows_the_sun(&offsets) {
+                org.template.shift_hours
+            } else {
+                org.single_site_shift_hours
+            };
+            TeamConfig {
+                name,
+                members,
+                shift_hours,
+                ..org.template.clone()
+            }
         })
         .collect())
 }
@@ -212,6 +243,18 @@ pub fn derive(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn follow_the_sun_needs_sites_hours_apart() {
+        assert!(follows_the_sun(&[0.0, -8.0]));
+        assert!(
+            follows_the_sun(&[10.0, -8.0]),
+            "18 h apart is 6 h the other way"
+        );
+        assert!(!follows_the_sun(&[0.0, 1.0]));
+        assert!(!follows_the_sun(&[0.0]));
+        assert!(!follows_the_sun(&[]));
+    }
 
     #[test]
     fn apportion_is_exact_and_follows_the_weights() {

@@ -332,6 +332,10 @@ pub const INTERRUPT_HOURS: KeyRange =
 pub const ON_CALL_FROM_WEEK: KeyRange =
     KeyRange::new("teams.on_call_from_week", 0.0, CENTURY_WEEKS, "weeks").why(WHY_CENTURY);
 
+/// `organization.single_site_shift_hours`.
+pub const SINGLE_SITE_SHIFT_HOURS: KeyRange =
+    KeyRange::new("organization.single_site_shift_hours", 0.25, 168.0, "hours")
+        .why("as teams.shift_hours: 15 minutes to a week-long shift [G] Workbook ch.8");
 /// `teams.unfamiliar_ttm_factor`.
 pub const UNFAMILIAR_TTM_FACTOR: KeyRange =
     KeyRange::new("teams.unfamiliar_ttm_factor", 1.0, 100.0, "")
@@ -497,6 +501,7 @@ pub const RANGES: &[KeyRange] = &[
     FOLLOWUP_HOURS,
     INTERRUPT_HOURS,
     ON_CALL_FROM_WEEK,
+    SINGLE_SITE_SHIFT_HOURS,
     UNFAMILIAR_TTM_FACTOR,
     CONTEXT_SWITCH_HOURS,
     COORDINATION_HOURS,

@@ -106,7 +106,7 @@ pub(crate) fn validate(
     let (teams, services) = match (organization, teams, services) {
         // Derive only from values that all passed their checks.
         (Some(Some(org)), Some(_), Some(mut services)) if v.problems.is_empty() => {
-            match organization::derive(&org, &mut services) {
+            match organization::derive(&org, &mut services, sites.as_deref().unwrap_or(&[])) {
                 Ok(teams) => (Some(teams), Some(services)),
                 Err(message) => {
                     v.problem(
@@ -673,6 +673,32 @@ impl Validator<'_> {
             &Structure::NAMES,
         );
         let share = word(self, "share", rest.remove("share"), &Share::NAMES);
+        let single_site = match rest.remove("single_site_shift_hours") {
+            None => Some(None),
+            Some(toml::Value::Integer(n)) => Some(Some(n as f64)),
+            Some(toml::Value::Float(x)) => Some(Some(x)),
+            Some(other) => {
+                self.problem(
+                    path::key(&base, "single_site_shift_hours"),
+                    format!("expected a number, got {}", describe_value(&other)),
+                );
+                None
+            }
+        };
+        let single_site = single_site?.map(|x| {
+            let p = path::key(&base, "single_site_shift_hours");
+            let ok = self.in_range(&p, &r::SINGLE_SITE_SHIFT_HOURS, x);
+            if ok {
+                let per_week = HOURS_PER_WEEK / x;
+                self.check(&p, (per_week - per_week.round()).abs() < 1e-9, || {
+                    format!(
+                        "single_site_shift_hours must divide 168 (24·7); got {}",
+                        number(x)
+                    )
+                });
+            }
+            x
+        });
         if rest.contains_key("name") {
             self.problem(
                 path::key(&base, "name"),
@@ -694,6 +720,7 @@ impl Validator<'_> {
         Some(Some(Organization {
             structure,
             share,
+            single_site_shift_hours: single_site.unwrap_or(template.shift_hours),
             template,
         }))
     }

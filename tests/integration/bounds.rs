@@ -283,6 +283,10 @@ fn setters() -> Vec<Setter> {
         ),
         setter("teams.on_call_from_week", "teams.core.on_call_from_week={}"),
         setter(
+            "organization.single_site_shift_hours",
+            "organization.single_site_shift_hours={}",
+        ),
+        setter(
             "teams.unfamiliar_ttm_factor",
             "teams.core.unfamiliar_ttm_factor={}",
         ),

@@ -366,3 +366,32 @@ fn the_most_loaded_engineer_shows_an_uneven_rotation() {
     let (max, mean) = run(&["teams.core.members.mountain-view=2"]);
     assert!(max > 1.5 * mean, "max {max}, mean {mean}");
 }
+
+#[test]
+fn a_derived_team_at_one_site_takes_the_single_site_shifts() {
+    let two_sites =
+        baseline_with_organization("by_product", &["organization.single_site_shift_hours=24"]);
+    assert!(
+        two_sites.teams.iter().all(|t| t.shift_hours == 12.0),
+        "follow-the-sun"
+    );
+    let one_site = baseline_with_organization(
+        "by_product",
+        &[
+            "organization.single_site_shift_hours=24",
+            "organization.members.mountain-view=0",
+            "organization.members.london=12",
+        ],
+    );
+    assert!(one_site.teams.iter().all(|t| t.shift_hours == 24.0));
+    let e = ScenarioSource::parse(
+        &read(&root().join("tests/fixtures/structures/by_product.toml")),
+        "by_product.toml",
+        "by_product",
+    )
+    .and_then(|s| {
+        s.resolve(&[Override::parse("organization.single_site_shift_hours=10").expect("set")])
+    })
+    .expect_err("10 does not divide 168");
+    assert!(e.to_string().contains("must divide 168"), "{e}");
+}
