@@ -685,7 +685,7 @@ impl Validator<'_> {
                 None
             }
         };
-        let single_site = single_site?.map(|x| {
+        let single_site = single_site?.inspect(|&x| {
             let p = path::key(&base, "single_site_shift_hours");
             let ok = self.in_range(&p, &r::SINGLE_SITE_SHIFT_HOURS, x);
             if ok {
@@ -697,7 +697,6 @@ impl Validator<'_> {
                     )
                 });
             }
-            x
         });
         if rest.contains_key("name") {
             self.problem(
