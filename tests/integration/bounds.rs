@@ -15,46 +15,7 @@ use sresim::scenario::{
 use sresim::sweep::plan::{self, SweepPlan};
 use sresim::sweep::{check_plan, parse_vary, PlanError};
 
-use crate::support::{read, root, temp_dir};
-
-/// A small valid scenario; tests change it with overrides or text edits.
-const MINIMAL: &str = r#"version = 1
-
-[simulation]
-horizon_weeks = 2
-
-[[sites]]
-name = "london"
-utc_offset_hours = 0
-
-[[sites]]
-name = "mountain-view"
-utc_offset_hours = -8
-
-[[teams]]
-name = "core"
-members = { mountain-view = 3, london = 5 }
-
-[[services]]
-name = "checkout"
-product = "shop"
-stack = "jvm"
-team = "core"
-page_rate_per_week = 1
-slo_target = 0.999
-
-[[services.severities]]
-name = "sev1"
-share = 0.25
-impact_fraction = 1
-time_to_mitigate = { exponential = { mean_hours = 1 } }
-
-[[services.severities]]
-name = "sev2"
-share = 0.75
-impact_fraction = 0.1
-time_to_mitigate = "zero"
-"#;
+use crate::support::{read, root, temp_dir, MINIMAL};
 
 fn source(text: &str) -> ScenarioSource {
     ScenarioSource::parse(text, "s.toml", "s").unwrap_or_else(|e| panic!("parses: {e}"))
@@ -900,7 +861,7 @@ fn regression_horizon_1e309_says_out_of_range() {
         .message
         .starts_with("the integer 99999999999999999999 is out of range"));
     // In a file.
-    let text = MINIMAL.replace("horizon_weeks = 2", "horizon_weeks = 1e309");
+    let text = MINIMAL.replace("horizon_weeks = 10", "horizon_weeks = 1e309");
     let e = ScenarioSource::parse(&text, "s.toml", "s").expect_err("not TOML");
     let p = &e.problems()[0];
     assert_eq!(p.line, Some(line_of(&text, "horizon_weeks")));

@@ -10,16 +10,7 @@ use std::time::Duration;
 
 use rand::{Rng, SeedableRng};
 
-use crate::support::{root, stderr, temp_dir};
-
-const FILES: [&str; 6] = [
-    "runs.csv",
-    "points.csv",
-    "teams.csv",
-    "sites.csv",
-    "services.csv",
-    "weekly.csv",
-];
+use crate::support::{root, stderr, temp_dir, SWEEP_FILES as FILES};
 
 const PARTIAL_FILES: [&str; 5] = [
     "runs.csv",

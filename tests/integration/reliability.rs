@@ -9,17 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use sresim::jobs::{self, CommonSpec, ErrorKind, MergeSpec, RunSpec, SweepHooks, SweepSpec};
 use sresim::report::{Claim, OutputDir};
 
-use crate::support::{read, root, sresim, stderr, temp_dir};
-
-/// The files every (untraced) sweep writes.
-const FILES: [&str; 6] = [
-    "runs.csv",
-    "points.csv",
-    "teams.csv",
-    "sites.csv",
-    "services.csv",
-    "weekly.csv",
-];
+use crate::support::{read, root, sresim, stderr, temp_dir, SWEEP_FILES as FILES};
 
 /// A small sweep of the capacity scenario: 33 points × 8 ticket rates (264 points), 2
 /// replications of 3 weeks. On two threads a sweep computes 128 points at a time.

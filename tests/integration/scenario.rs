@@ -8,44 +8,7 @@ use sresim::scenario::{
     BASELINE_TOML,
 };
 
-/// A small valid scenario; tests change it with overrides or text edits.
-const MINIMAL: &str = r#"version = 1
-
-[simulation]
-horizon_weeks = 10
-
-[[sites]]
-name = "london"
-utc_offset_hours = 0
-
-[[sites]]
-name = "mountain-view"
-utc_offset_hours = -8
-
-[[teams]]
-name = "core"
-members = { mountain-view = 3, london = 5 }
-
-[[services]]
-name = "checkout"
-product = "shop"
-stack = "jvm"
-team = "core"
-page_rate_per_week = 1
-slo_target = 0.999
-
-[[services.severities]]
-name = "sev1"
-share = 0.25
-impact_fraction = 1
-time_to_mitigate = { exponential = { mean_hours = 1 } }
-
-[[services.severities]]
-name = "sev2"
-share = 0.75
-impact_fraction = 0.1
-time_to_mitigate = "zero"
-"#;
+use crate::support::MINIMAL;
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

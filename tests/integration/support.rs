@@ -85,3 +85,52 @@ pub fn header(path: &Path) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+
+/// A small valid scenario; tests change it with overrides or text edits.
+pub const MINIMAL: &str = r#"version = 1
+
+[simulation]
+horizon_weeks = 10
+
+[[sites]]
+name = "london"
+utc_offset_hours = 0
+
+[[sites]]
+name = "mountain-view"
+utc_offset_hours = -8
+
+[[teams]]
+name = "core"
+members = { mountain-view = 3, london = 5 }
+
+[[services]]
+name = "checkout"
+product = "shop"
+stack = "jvm"
+team = "core"
+page_rate_per_week = 1
+slo_target = 0.999
+
+[[services.severities]]
+name = "sev1"
+share = 0.25
+impact_fraction = 1
+time_to_mitigate = { exponential = { mean_hours = 1 } }
+
+[[services.severities]]
+name = "sev2"
+share = 0.75
+impact_fraction = 0.1
+time_to_mitigate = "zero"
+"#;
+
+/// The files of an untraced sweep, besides the manifest.
+pub const SWEEP_FILES: [&str; 6] = [
+    "runs.csv",
+    "points.csv",
+    "teams.csv",
+    "sites.csv",
+    "services.csv",
+    "weekly.csv",
+];
