@@ -52,6 +52,10 @@ pub struct WeekLedger {
     pub context_switch_hours: f64,
     /// Hours of coordination inside the team and with other teams.
     pub coordination_hours: f64,
+    /// Engineers hired this week.
+    pub hires: u64,
+    /// Engineers who left at the end of this week.
+    pub departures: u64,
 }
 
 /// A closed week of one team.

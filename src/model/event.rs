@@ -37,6 +37,13 @@ pub enum Event {
         /// The service.
         service: ServiceId,
     },
+    /// A requisition was filled: a new engineer starts at `site` and ramps up.
+    EngineerHired {
+        /// The hiring team.
+        team: TeamId,
+        /// The scenario's site index.
+        site: u32,
+    },
     /// An engineer joined their team's on-call rotation (their ramp-up ended); they are
     /// put on call from the next shift boundary.
     EngineerJoined {

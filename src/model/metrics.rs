@@ -291,6 +291,22 @@ catalogue! {
         unit: "incidents per hour", limits: &[],
         headline: false, ci_target: false, per_team: false, integer: false,
     },
+    /// SRE head count at the horizon (hires ramping up included).
+    HeadcountEnd {
+        key: "headcount_end", label: "head count at the end", title: "Head count at the end",
+        unit: "engineers", limits: &[],
+        headline: false, ci_target: false, per_team: true, integer: true,
+    },
+    /// Engineers hired in the window (requisitions filled).
+    Hires {
+        key: "hires", label: "hires", title: "Hires", unit: "engineers", limits: &[],
+        headline: false, ci_target: false, per_team: true, integer: true,
+    },
+    /// Engineers who left in the window.
+    Departures {
+        key: "departures", label: "departures", title: "Departures", unit: "engineers",
+        limits: &[], headline: false, ci_target: false, per_team: true, integer: true,
+    },
     /// Mean SRE head count over the window.
     EngineersMean {
         key: "engineers_mean", label: "engineers", title: "Head count",

@@ -22,6 +22,7 @@ pub mod estimate;
 pub mod event;
 pub mod metrics;
 pub mod oncall;
+pub mod people;
 pub mod recorder;
 pub mod results;
 mod run;

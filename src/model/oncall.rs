@@ -52,6 +52,7 @@ pub fn build_teams(cfg: &ScenarioConfig) -> (Vec<Engineer>, Vec<f64>, Vec<Team>)
     let mut teams = Vec::with_capacity(cfg.teams.len());
     for (ti, tc) in cfg.teams.iter().enumerate() {
         let mut by_site = Vec::new();
+        let mut roster_sites = Vec::new();
         let mut offsets = Vec::new();
         let from = tc.on_call_from_week * HOURS_PER_WEEK;
         for &(site, count) in tc.members.iter().filter(|&&(_, n)| n > 0) {
@@ -74,6 +75,7 @@ pub fn build_teams(cfg: &ScenarioConfig) -> (Vec<Engineer>, Vec<f64>, Vec<Team>)
                 })
                 .collect();
             by_site.push(ids);
+            roster_sites.push(site);
             offsets.push(s.utc_offset_hours);
         }
         let per_week = (HOURS_PER_WEEK / tc.shift_hours).round() as usize;
@@ -106,6 +108,7 @@ pub fn build_teams(cfg: &ScenarioConfig) -> (Vec<Engineer>, Vec<f64>, Vec<Team>)
             rotation: Rotation {
                 cursor: vec![0; by_site.len()],
                 by_site,
+                roster_sites,
                 covering,
                 ..Rotation::default()
             },
@@ -366,6 +369,11 @@ impl Model<'_> {
         let offset = eng.utc_offset_hours;
         let (team, site) = (eng.team, eng.site);
         let offhours = !WORKING_TIME.contains(t, offset);
+        if offhours {
+            if let Some(p) = &mut self.people {
+                p.offhours_page(e);
+            }
+        }
         let tm = &self.world.teams[team.index()];
         let rng = &mut self.rngs[inc.service.index()].handling;
         let ack = if offhours {

@@ -54,6 +54,10 @@ struct TeamTotals {
     context_switch_hours: f64,
     /// Highest on-shift hours per week of one engineer (set when the run finishes).
     oncall_hours_max_engineer_week: f64,
+    hires: u64,
+    departures: u64,
+    /// Head count at the horizon (set when the run finishes).
+    headcount_end: u64,
 }
 
 impl TeamTotals {
@@ -86,6 +90,9 @@ impl TeamTotals {
         self.oncall_hours_max_engineer_week = self
             .oncall_hours_max_engineer_week
             .max(o.oncall_hours_max_engineer_week);
+        self.hires += o.hires;
+        self.departures += o.departures;
+        self.headcount_end += o.headcount_end;
     }
 
     /// The value of a metric over these sums; `None` for the metrics that are not per
@@ -121,6 +128,9 @@ impl TeamTotals {
             }
             Metric::UncoveredPages => self.uncovered as f64,
             Metric::EngineersMean => ratio(self.engineer_weeks * HOURS_PER_WEEK, window_hours),
+            Metric::HeadcountEnd => self.headcount_end as f64,
+            Metric::Hires => self.hires as f64,
+            Metric::Departures => self.departures as f64,
             Metric::AckHoursMean
             | Metric::TtmHoursP90
             | Metric::SloMetFrac
@@ -296,6 +306,20 @@ impl Recorder {
         }
     }
 
+    /// An engineer of `team` left at `t`.
+    pub fn departed(&mut self, team: TeamId, t: f64) {
+        if self.counts(t) {
+            self.teams[team.index()].departures += 1;
+        }
+    }
+
+    /// `team` hired an engineer at `t`.
+    pub fn hired(&mut self, team: TeamId, t: f64) {
+        if self.counts(t) {
+            self.teams[team.index()].hires += 1;
+        }
+    }
+
     /// The `responders` of `team` were on shift over `[from, to)`.
     #[inline]
     pub fn oncall_booked(
@@ -425,7 +449,6 @@ impl Recorder {
             tt.engineer_weeks += f64::from(f.headcount) * f.week_fraction;
             tt.context_switch_hours += f.ledger.context_switch_hours;
             let sites = &mut self.sites[team.index()];
-            let mut heads = vec![0u32; sites.len()];
             for (i, e) in world
                 .engineers
                 .iter()
@@ -433,21 +456,12 @@ impl Recorder {
                 .filter(|(_, e)| e.team == team && e.active)
             {
                 sites[e.site].engineer_weeks += f.week_fraction;
-                heads[e.site] += 1;
                 if self.engineers.len() <= i {
                     self.engineers.resize(i + 1, (0.0, 0.0));
                 }
                 self.engineers[i].1 += f.week_fraction;
             }
-            // The book's minimum rotation: so many at one site, or so many at each site
-            // of a multi-site rotation.
-            let p = &world.team(team).params;
-            let staffed: Vec<u32> = heads.into_iter().filter(|&n| n > 0).collect();
-            let under = match staffed.len() {
-                0 => true,
-                1 => staffed[0] < p.min_rotation_single_site,
-                _ => staffed.iter().any(|&n| n < p.min_rotation_per_site),
-            };
+            let under = world.understaffed(team);
             if under {
                 tt.understaffed_weeks += 1;
             }
@@ -466,6 +480,8 @@ impl Recorder {
             week,
             in_warmup,
             headcount: f.headcount,
+            hires: w.hires,
+            departures: w.departures,
             incidents: w.incidents,
             shifts: w.shifts,
             pages_per_shift: ratio(w.shift_pages as f64, w.shifts as f64),
@@ -542,6 +558,9 @@ impl Recorder {
             ops_load_max: f64::NAN,
             ..TeamTotals::default()
         };
+        for e in world.engineers.iter().filter(|e| e.active) {
+            self.teams[e.team.index()].headcount_end += 1;
+        }
         for (i, e) in world.engineers.iter().enumerate() {
             let &(hours, weeks) = self.engineers.get(i).unwrap_or(&(0.0, 0.0));
             if weeks > 0.0 {

@@ -148,6 +148,10 @@ pub struct WeeklyRow {
     pub in_warmup: bool,
     /// Head count at the end of the week.
     pub headcount: u32,
+    /// Engineers hired this week (`[people]`).
+    pub hires: u64,
+    /// Engineers who left at the end of this week (`[people]`).
+    pub departures: u64,
     /// Incidents paged to the team this week.
     pub incidents: u64,
     /// Shifts that ended this week.

@@ -11,6 +11,7 @@ use super::arrivals::{service_stream, ArrivalProcess, ServiceStream};
 use super::durations::Sampler;
 use super::event::Event;
 use super::oncall::build_teams;
+use super::people::{people_stream, People};
 use super::recorder::Recorder;
 use super::results::RunResult;
 use super::slo::SloTracker;
@@ -19,7 +20,7 @@ use super::world::{
     World,
 };
 use crate::engine::calendar::HOURS_PER_WEEK;
-use crate::engine::{SimRng, Simulation};
+use crate::engine::{stream_rng, SimRng, Simulation};
 use crate::scenario::{Phase, ScenarioConfig};
 
 /// Which run of which sweep point this is, and what to record.
@@ -65,6 +66,8 @@ pub(super) struct Model<'a> {
     pub week_index: u64,
     /// Set when a team's queue passed [`MAX_WAITING_PAGES`] (the run then stops).
     pub unstable: Option<Unstable>,
+    /// Attrition, ramp-up and hiring, when the scenario has `[people]`.
+    pub people: Option<People>,
     pub opts: RunOptions,
 }
 
@@ -202,6 +205,20 @@ impl<'a> Model<'a> {
             incidents: Incidents::default(),
         };
         world.refresh_main_stacks();
+        let people = cfg.people.as_ref().map(|pc| {
+            People::new(
+                pc,
+                world.engineers.len(),
+                cfg.teams.iter().map(|t| {
+                    stream_rng(
+                        seed,
+                        opts.stream_point,
+                        opts.replication,
+                        people_stream(&t.name),
+                    )
+                }),
+            )
+        });
         let n_services = world.services.len();
         Model {
             cfg,
@@ -222,6 +239,7 @@ impl<'a> Model<'a> {
             week_start: 0.0,
             week_index: 0,
             unstable: None,
+            people,
             opts,
         }
     }
@@ -261,6 +279,7 @@ impl<'a> Model<'a> {
                 }
                 Event::ServiceRetired { service } => self.phase_changed(service, None, t),
                 Event::EngineerJoined { engineer } => self.engineer_joined(engineer),
+                Event::EngineerHired { team, site } => self.engineer_hired(team, site as usize, t),
             }
         }
     }
@@ -339,6 +358,7 @@ impl<'a> Model<'a> {
             let team = TeamId::new(ti);
             self.end_shift_by(team, t);
             self.book_shift_time(team, t);
+            self.attrition(team, week_fraction, t);
             let headcount = self.world.headcount(team);
             let mut ticket_hours = 0.0;
             for (si, svc) in self.world.services.iter().enumerate() {
@@ -376,6 +396,10 @@ impl<'a> Model<'a> {
                 self.week_start,
                 &figures,
             );
+            self.hiring(team, &figures, t);
+        }
+        if let Some(p) = &mut self.people {
+            p.roll_week();
         }
         self.close_slo_windows(t, false);
         self.week_start = t;

@@ -217,6 +217,8 @@ pub struct TeamParams {
 pub struct Rotation {
     /// Roster per covering site, in rotation order.
     pub by_site: Vec<Vec<EngineerId>>,
+    /// The scenario's site index of each roster in `by_site`.
+    pub roster_sites: Vec<usize>,
     /// Round-robin position per covering site.
     pub cursor: Vec<usize>,
     /// Which entry of `by_site` covers each shift of the weekly pattern.
@@ -522,6 +524,25 @@ impl World {
     /// Ids of all services.
     pub fn service_ids(&self) -> impl Iterator<Item = ServiceId> {
         (0..self.services.len()).map(ServiceId::new)
+    }
+
+    /// Whether `team` is below its minimum rotation now: fewer than
+    /// `min_rotation_single_site` engineers at its one staffed site, or fewer than
+    /// `min_rotation_per_site` at any staffed site of several.
+    pub fn understaffed(&self, team: TeamId) -> bool {
+        let rot = &self.team(team).rotation;
+        let p = &self.team(team).params;
+        let staffed: Vec<u32> = rot
+            .by_site
+            .iter()
+            .map(|r| r.iter().filter(|&&e| self.engineer(e).active).count() as u32)
+            .filter(|&n| n > 0)
+            .collect();
+        match staffed.len() {
+            0 => true,
+            1 => staffed[0] < p.min_rotation_single_site,
+            _ => staffed.iter().any(|&n| n < p.min_rotation_per_site),
+        }
     }
 
     /// Engineers on a team's roster.

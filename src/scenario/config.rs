@@ -300,4 +300,41 @@ pub struct ScenarioConfig {
     pub teams: Vec<TeamConfig>,
     /// Services after `count` stamping, in file order.
     pub services: Vec<ServiceConfig>,
+    /// Engineers as individuals (`[people]`): attrition, ramp-up and hiring; `None`
+    /// keeps every team's head count fixed.
+    pub people: Option<PeopleConfig>,
+}
+
+/// How teams hire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Hiring {
+    /// No hiring.
+    None,
+    /// A requisition opens when a team is over a limit (ops load, pages per shift or
+    /// time on call) or below its minimum rotation for `trigger_weeks` weeks in a row.
+    Load,
+}
+
+/// `[people]`: engineers join, ramp up and leave.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PeopleConfig {
+    /// Yearly chance of leaving at a normal load (the base turnover).
+    pub attrition_per_year: f64,
+    /// Attrition multiplier at 7 off-hours pages per engineer-month ("bad"); 1 at 2
+    /// ("good"), linear in between.
+    pub attrition_multiplier_bad: f64,
+    /// Attrition multiplier at 19 off-hours pages per engineer-month (a burnout
+    /// signal) and above; linear from the "bad" level.
+    pub attrition_multiplier_burnout: f64,
+    /// Shortest and longest ramp-up before a hire may go on call, weeks (uniform).
+    pub ramp_up_weeks: (f64, f64),
+    /// How teams hire.
+    pub hiring: Hiring,
+    /// Consecutive weeks over a limit (or understaffed) that open a requisition.
+    pub trigger_weeks: u32,
+    /// Shortest and longest time to fill a requisition, weeks (uniform).
+    pub lead_time_weeks: (f64, f64),
+    /// Most engineers a team may have, counting open requisitions.
+    pub headcount_ceiling: u32,
 }

@@ -360,6 +360,46 @@ pub const MIN_ROTATION_PER_SITE: KeyRange =
     KeyRange::count("teams.min_rotation_per_site", 1.0, 10_000.0, "engineers")
         .why("a site's head count at most (the SRE book ch.11 says 6)");
 
+// ---- people ---------------------------------------------------------------------------
+
+/// `people.attrition_per_year`.
+pub const ATTRITION_PER_YEAR: KeyRange = KeyRange::new("people.attrition_per_year", 0.0, 5.0, "per year")
+    .why("up to five times a team's size a year (assumption); the software sector's turnover is about 0.13 (LinkedIn 2018)");
+/// `people.attrition_multiplier_bad`.
+pub const ATTRITION_MULTIPLIER_BAD: KeyRange =
+    KeyRange::new("people.attrition_multiplier_bad", 1.0, 100.0, "")
+        .why("no public curve of attrition against load (assumption)");
+/// `people.attrition_multiplier_burnout`.
+pub const ATTRITION_MULTIPLIER_BURNOUT: KeyRange =
+    KeyRange::new("people.attrition_multiplier_burnout", 1.0, 100.0, "")
+        .also("at least attrition_multiplier_bad")
+        .why("no public curve of attrition against load (assumption)");
+/// `people.ramp_up_weeks_min`.
+pub const RAMP_UP_WEEKS_MIN: KeyRange =
+    KeyRange::new("people.ramp_up_weeks_min", 0.0, 520.0, "weeks")
+        .why("up to ten years; new hires are ready for on-call in 3 to 9 months [G] Workbook ch.8");
+/// `people.ramp_up_weeks_max`.
+pub const RAMP_UP_WEEKS_MAX: KeyRange =
+    KeyRange::new("people.ramp_up_weeks_max", 0.0, 520.0, "weeks")
+        .also("at least ramp_up_weeks_min")
+        .why("as ramp_up_weeks_min");
+/// `people.trigger_weeks`.
+pub const TRIGGER_WEEKS: KeyRange = KeyRange::count("people.trigger_weeks", 1.0, 520.0, "weeks")
+    .why("up to ten years (assumption)");
+/// `people.lead_time_weeks_min`.
+pub const LEAD_TIME_WEEKS_MIN: KeyRange =
+    KeyRange::new("people.lead_time_weeks_min", 0.0, 520.0, "weeks")
+        .why("up to ten years; about 45 to 90 days to fill an SRE role (secondary sources, weak)");
+/// `people.lead_time_weeks_max`.
+pub const LEAD_TIME_WEEKS_MAX: KeyRange =
+    KeyRange::new("people.lead_time_weeks_max", 0.0, 520.0, "weeks")
+        .also("at least lead_time_weeks_min")
+        .why("as lead_time_weeks_min");
+/// `people.headcount_ceiling`.
+pub const HEADCOUNT_CEILING: KeyRange =
+    KeyRange::count("people.headcount_ceiling", 1.0, 10_000.0, "engineers")
+        .why("a team's head count at most");
+
 // ---- durations -----------------------------------------------------------------------
 
 /// `<duration>.fixed.hours`.
@@ -508,6 +548,15 @@ pub const RANGES: &[KeyRange] = &[
     CROSS_TEAM_HOURS,
     MIN_ROTATION_SINGLE_SITE,
     MIN_ROTATION_PER_SITE,
+    ATTRITION_PER_YEAR,
+    ATTRITION_MULTIPLIER_BAD,
+    ATTRITION_MULTIPLIER_BURNOUT,
+    RAMP_UP_WEEKS_MIN,
+    RAMP_UP_WEEKS_MAX,
+    TRIGGER_WEEKS,
+    LEAD_TIME_WEEKS_MIN,
+    LEAD_TIME_WEEKS_MAX,
+    HEADCOUNT_CEILING,
     FIXED_HOURS,
     EXPONENTIAL_MEAN,
     LOGNORMAL_MEDIAN,

@@ -177,6 +177,22 @@ pub(crate) struct RawTeam {
     pub min_rotation_per_site: Option<Int>,
 }
 
+/// `[people]` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPeople {
+    pub attrition_per_year: Option<F64>,
+    pub attrition_multiplier_bad: Option<F64>,
+    pub attrition_multiplier_burnout: Option<F64>,
+    pub ramp_up_weeks_min: Option<F64>,
+    pub ramp_up_weeks_max: Option<F64>,
+    pub hiring: Option<String>,
+    pub trigger_weeks: Option<Int>,
+    pub lead_time_weeks_min: Option<F64>,
+    pub lead_time_weeks_max: Option<F64>,
+    pub headcount_ceiling: Option<Int>,
+}
+
 /// A per-phase table (`phase_weeks`, `page_multiplier`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a table of phase names to numbers")]
@@ -271,11 +287,12 @@ pub(crate) struct RawLogNormal {
 
 /// Keys allowed at the top level of a scenario file. `sweep` is read by the sweep layer
 /// (`crate::sweep`), which validates it; a plain run ignores it.
-pub(crate) const TOP_LEVEL_KEYS: [&str; 7] = [
+pub(crate) const TOP_LEVEL_KEYS: [&str; 8] = [
     "version",
     "simulation",
     "sites",
     "organization",
+    "people",
     "teams",
     "services",
     "sweep",

@@ -10,15 +10,15 @@ use std::collections::{HashMap, HashSet};
 use serde::de::DeserializeOwned;
 
 use super::config::{
-    Duration, PerPhase, Phase, ScenarioConfig, ServiceConfig, Severity, SimulationConfig, Site,
-    TeamConfig,
+    Duration, Hiring, PeopleConfig, PerPhase, Phase, ScenarioConfig, ServiceConfig, Severity,
+    SimulationConfig, Site, TeamConfig,
 };
 use super::names;
 use super::organization::{self, Organization, Share, Structure};
 use super::path::{self, KeyPath, Seg};
 use super::ranges::{self as r, KeyRange};
 use super::raw::{
-    Int, RawExponential, RawFixed, RawLoadProfile, RawLogNormal, RawPhases, RawService,
+    Int, RawExponential, RawFixed, RawLoadProfile, RawLogNormal, RawPeople, RawPhases, RawService,
     RawSeverity, RawSimulation, RawSite, RawTeam, F64, TOP_LEVEL_KEYS, VERSION,
 };
 use super::show::{escaped, number};
@@ -103,6 +103,7 @@ pub(crate) fn validate(
         &site_names,
         (!derived).then_some(team_names.as_slice()),
     );
+    let people = v.people(root.get("people"));
     let (teams, services) = match (organization, teams, services) {
         // Derive only from values that all passed their checks.
         (Some(Some(org)), Some(_), Some(mut services)) if v.problems.is_empty() => {
@@ -135,6 +136,7 @@ pub(crate) fn validate(
                 sites,
                 teams,
                 services,
+                people: people.flatten(),
             })
         }
         _ => {
@@ -721,6 +723,134 @@ impl Validator<'_> {
             share,
             single_site_shift_hours: single_site.unwrap_or(template.shift_hours),
             template,
+        }))
+    }
+
+    /// `[people]`: `Some(None)` when absent, `None` when it has problems (reported).
+    fn people(&mut self, v: Option<&toml::Value>) -> Option<Option<PeopleConfig>> {
+        let base = vec![Seg::Key("people".to_owned())];
+        let Some(v) = v else {
+            return Some(None);
+        };
+        let raw: RawPeople = self.lenient(v, &base)?;
+        let n = |v: &mut Self, k: &str, x: Option<F64>, d: f64, r: &KeyRange| {
+            v.number(&base, k, x, Some(d), r)
+        };
+        let attrition = n(
+            self,
+            "attrition_per_year",
+            raw.attrition_per_year,
+            0.13,
+            &r::ATTRITION_PER_YEAR,
+        );
+        let bad = n(
+            self,
+            "attrition_multiplier_bad",
+            raw.attrition_multiplier_bad,
+            2.0,
+            &r::ATTRITION_MULTIPLIER_BAD,
+        );
+        let burnout = n(
+            self,
+            "attrition_multiplier_burnout",
+            raw.attrition_multiplier_burnout,
+            4.0,
+            &r::ATTRITION_MULTIPLIER_BURNOUT,
+        );
+        let ramp_min = n(
+            self,
+            "ramp_up_weeks_min",
+            raw.ramp_up_weeks_min,
+            13.0,
+            &r::RAMP_UP_WEEKS_MIN,
+        );
+        let ramp_max = n(
+            self,
+            "ramp_up_weeks_max",
+            raw.ramp_up_weeks_max,
+            39.0,
+            &r::RAMP_UP_WEEKS_MAX,
+        );
+        let lead_min = n(
+            self,
+            "lead_time_weeks_min",
+            raw.lead_time_weeks_min,
+            6.5,
+            &r::LEAD_TIME_WEEKS_MIN,
+        );
+        let lead_max = n(
+            self,
+            "lead_time_weeks_max",
+            raw.lead_time_weeks_max,
+            13.0,
+            &r::LEAD_TIME_WEEKS_MAX,
+        );
+        let trigger = self.count(
+            &base,
+            "trigger_weeks",
+            raw.trigger_weeks,
+            4,
+            &r::TRIGGER_WEEKS,
+        );
+        let ceiling = self.count(
+            &base,
+            "headcount_ceiling",
+            raw.headcount_ceiling,
+            10_000,
+            &r::HEADCOUNT_CEILING,
+        );
+        let hiring = match raw.hiring.as_deref() {
+            None | Some("none") => Some(Hiring::None),
+            Some("load") => Some(Hiring::Load),
+            Some(other) => {
+                self.problem(
+                    path::key(&base, "hiring"),
+                    format!("expected one of none, load; got {}", escaped(other)),
+                );
+                None
+            }
+        };
+        let ordered = |v: &mut Self, k: &str, lo: Option<f64>, hi: Option<f64>, what: &str| {
+            if let (Some(lo), Some(hi)) = (lo, hi) {
+                v.check(&path::key(&base, k), lo <= hi, || {
+                    format!(
+                        "{k} must be at least {what} ({}); got {}",
+                        number(lo),
+                        number(hi)
+                    )
+                });
+            }
+        };
+        ordered(
+            self,
+            "attrition_multiplier_burnout",
+            bad,
+            burnout,
+            "attrition_multiplier_bad",
+        );
+        ordered(
+            self,
+            "ramp_up_weeks_max",
+            ramp_min,
+            ramp_max,
+            "ramp_up_weeks_min",
+        );
+        ordered(
+            self,
+            "lead_time_weeks_max",
+            lead_min,
+            lead_max,
+            "lead_time_weeks_min",
+        );
+        Some(Some(PeopleConfig {
+            attrition_per_year: attrition?,
+            attrition_multiplier_bad: bad?,
+            attrition_multiplier_burnout: burnout?,
+            ramp_up_weeks: (ramp_min?, ramp_max?),
+            hiring: hiring?,
+            trigger_weeks: trigger?,
+            lead_time_weeks: (lead_min?, lead_max?),
+            headcount_ceiling: ceiling?,
         }))
     }
 

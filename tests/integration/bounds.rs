@@ -243,6 +243,45 @@ fn setters() -> Vec<Setter> {
             "teams.core.interrupt_overhead_hours={}",
         ),
         setter("teams.on_call_from_week", "teams.core.on_call_from_week={}"),
+        setter("people.attrition_per_year", "people.attrition_per_year={}"),
+        Setter {
+            extra_max: &["people.attrition_multiplier_burnout=100"],
+            ..setter(
+                "people.attrition_multiplier_bad",
+                "people.attrition_multiplier_bad={}",
+            )
+        },
+        Setter {
+            extra_min: &["people.attrition_multiplier_bad=1"],
+            ..setter(
+                "people.attrition_multiplier_burnout",
+                "people.attrition_multiplier_burnout={}",
+            )
+        },
+        Setter {
+            extra_max: &["people.ramp_up_weeks_max=520"],
+            ..setter("people.ramp_up_weeks_min", "people.ramp_up_weeks_min={}")
+        },
+        Setter {
+            extra_min: &["people.ramp_up_weeks_min=0"],
+            ..setter("people.ramp_up_weeks_max", "people.ramp_up_weeks_max={}")
+        },
+        setter("people.trigger_weeks", "people.trigger_weeks={}"),
+        Setter {
+            extra_max: &["people.lead_time_weeks_max=520"],
+            ..setter(
+                "people.lead_time_weeks_min",
+                "people.lead_time_weeks_min={}",
+            )
+        },
+        Setter {
+            extra_min: &["people.lead_time_weeks_min=0"],
+            ..setter(
+                "people.lead_time_weeks_max",
+                "people.lead_time_weeks_max={}",
+            )
+        },
+        setter("people.headcount_ceiling", "people.headcount_ceiling={}"),
         setter(
             "organization.single_site_shift_hours",
             "organization.single_site_shift_hours={}",

@@ -8,6 +8,7 @@ mod fuzz;
 mod golden;
 mod jobs;
 mod model;
+mod people;
 mod queueing;
 mod reliability;
 mod scenario;

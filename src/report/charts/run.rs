@@ -14,6 +14,9 @@ use crate::model::metrics::OPS_CAP;
 struct Week {
     ops_load: Vec<f64>,
     pages: Vec<f64>,
+    headcount: Vec<f64>,
+    hires: Vec<f64>,
+    departures: Vec<f64>,
     warmup: bool,
 }
 
@@ -34,6 +37,9 @@ pub(super) fn charts(
     let ops_col = weekly.require("ops_load_frac")?;
     let pages_col = weekly.require("pages_per_shift")?;
     let warm_col = weekly.column("in_warmup");
+    let head_col = weekly.column("headcount");
+    let hires_col = weekly.column("hires");
+    let departures_col = weekly.column("departures");
 
     let mut by_team: Vec<Team> = Vec::new();
     let mut replications: Vec<&str> = Vec::new();
@@ -60,11 +66,33 @@ pub(super) fn charts(
         let entry = by_team[idx].weeks.entry(week.round() as i64).or_default();
         entry.ops_load.push(weekly.number(row, ops_col)?);
         entry.pages.push(weekly.number(row, pages_col)?);
+        for (col, into) in [
+            (head_col, &mut entry.headcount),
+            (hires_col, &mut entry.hires),
+            (departures_col, &mut entry.departures),
+        ] {
+            if let Some(c) = col {
+                into.push(weekly.number(row, c)?);
+            }
+        }
         if let Some(c) = warm_col {
             entry.warmup |= weekly.flag(row, c)?;
         }
     }
 
+    // Hires and departures so far, per replication (its values keep their order).
+    for t in &mut by_team {
+        let (mut hired, mut left): (Vec<f64>, Vec<f64>) = (Vec::new(), Vec::new());
+        for w in t.weeks.values_mut() {
+            for (sums, values) in [(&mut hired, &mut w.hires), (&mut left, &mut w.departures)] {
+                sums.resize(sums.len().max(values.len()), 0.0);
+                for (s, v) in sums.iter_mut().zip(values.iter_mut()) {
+                    *s += *v;
+                    *v = *s;
+                }
+            }
+        }
+    }
     let n = replications.len();
     let subtitle = format!(
         "mean of {n} replication{}; shaded band: 5th–95th percentile across replications",
@@ -112,15 +140,79 @@ pub(super) fn charts(
             y_desc: "pages per on-call shift".into(),
             series: series(|w| &w.pages),
             limits: budget_lines(teams, &by_team)?,
-            shade,
+            shade: shade.clone(),
             mark: Mark::Lines { markers: false },
         }],
         band_label,
     };
-    Ok(vec![
+    let mut charts = vec![
         ("ops_load".into(), Chart::Lines(ops)),
         ("pages_per_shift".into(), Chart::Lines(pages)),
-    ])
+    ];
+    // Head count over time, only when it changes (engineers leave or join).
+    let changes = by_team.iter().any(|t| {
+        let mut heads = t.weeks.values().flat_map(|w| w.headcount.iter());
+        let first = heads.next();
+        heads.any(|h| Some(h) != first)
+            || t.weeks
+                .values()
+                .any(|w| w.hires.iter().chain(&w.departures).any(|&x| x > 0.0))
+    });
+    if changes {
+        let moves = by_team
+            .iter()
+            .enumerate()
+            .flat_map(|(i, t)| {
+                let line = |label: &str, c: usize, get: fn(&Week) -> &[f64]| Series {
+                    label: format!("{label}, team {}", t.name),
+                    colour: colour(c),
+                    points: t
+                        .weeks
+                        .iter()
+                        .map(|(w, values)| summarise(*w as f64, get(values)))
+                        .collect(),
+                };
+                [
+                    line("hires", 2 * i, |w| &w.hires),
+                    line("departures", 2 * i + 1, |w| &w.departures),
+                ]
+            })
+            .collect();
+        let head = LineChart {
+            title: "Head count by team".into(),
+            subtitle: Some(subtitle_heads(n)),
+            x: XAxis::Numeric {
+                desc: "week".into(),
+            },
+            panels: vec![
+                Panel {
+                    y_desc: "engineers".into(),
+                    series: series(|w| &w.headcount),
+                    limits: Vec::new(),
+                    shade: shade.clone(),
+                    mark: Mark::Lines { markers: false },
+                },
+                Panel {
+                    y_desc: "hires and departures so far".into(),
+                    series: moves,
+                    limits: Vec::new(),
+                    shade: shade.clone(),
+                    mark: Mark::Lines { markers: false },
+                },
+            ],
+            band_label: Some("5th–95th percentile".to_string()),
+        };
+        charts.push(("headcount".into(), Chart::Lines(head)));
+    }
+    Ok(charts)
+}
+
+/// The head-count chart's subtitle.
+fn subtitle_heads(n: usize) -> String {
+    format!(
+        "mean of {n} replication{}; shaded band: 5th–95th percentile; below: hires and departures so far",
+        if n == 1 { "" } else { "s" }
+    )
 }
 
 /// The warm-up weeks as one shaded stretch, if any week is flagged.

@@ -1,0 +1,281 @@
+//! Engineers as individuals (`[people]`): each week every engineer may leave, at the
+//! base turnover times a load multiplier driven by their own off-hours pages over the
+//! last quarter; with load-triggered hiring, a team over a limit (or below its minimum
+//! rotation) for some weeks opens a requisition, filled after a lead time by a hire who
+//! ramps up before going on call.
+//!
+//! The multiplier's shape is an assumption (no public curve): 1 up to 2 off-hours pages
+//! per engineer-month ("good", PagerDuty 2021), rising linearly to
+//! `attrition_multiplier_bad` at 7 ("bad") and to `attrition_multiplier_burnout` at 19
+//! (a burnout signal), flat beyond. It is a load risk, not a diagnosis.
+
+use rand::Rng;
+
+use super::accounting::{WeekFigures, ONCALL_CAP_FRAC, OPS_CAP_FRAC};
+use super::event::Event;
+use super::run::Model;
+use super::world::{Engineer, EngineerId, TeamId};
+use crate::engine::calendar::HOURS_PER_WEEK;
+use crate::engine::{fnv1a64, SimRng};
+use crate::scenario::{Hiring, PeopleConfig};
+
+/// Weeks of off-hours pages behind an engineer's load multiplier (a quarter).
+pub const LOAD_WEEKS: usize = 13;
+
+const WEEKS_PER_MONTH: f64 = 52.0 / 12.0;
+
+/// Off-hours pages per engineer-month of the three load levels (PagerDuty 2021).
+const GOOD: f64 = 2.0;
+const BAD: f64 = 7.0;
+const BURNOUT: f64 = 19.0;
+
+/// The stream id of a team's people events (departures, lead times, ramp-ups): apart
+/// from every service's block of sixteen ids.
+pub fn people_stream(team: &str) -> u64 {
+    fnv1a64(&format!("people:{team}"))
+}
+
+/// The attrition multiplier at `pages` off-hours pages per engineer-month.
+pub fn load_multiplier(cfg: &PeopleConfig, pages: f64) -> f64 {
+    let (bad, burnout) = (
+        cfg.attrition_multiplier_bad,
+        cfg.attrition_multiplier_burnout,
+    );
+    if pages <= GOOD {
+        1.0
+    } else if pages <= BAD {
+        1.0 + (bad - 1.0) * (pages - GOOD) / (BAD - GOOD)
+    } else if pages <= BURNOUT {
+        bad + (burnout - bad) * (pages - BAD) / (BURNOUT - BAD)
+    } else {
+        burnout
+    }
+}
+
+/// The state of `[people]` in one run.
+#[derive(Debug)]
+pub struct People {
+    cfg: PeopleConfig,
+    /// By team.
+    rngs: Vec<SimRng>,
+    /// By engineer: off-hours pages this week.
+    this_week: Vec<u32>,
+    /// By engineer: off-hours pages in each of the last weeks (a ring).
+    recent: Vec<[u32; LOAD_WEEKS]>,
+    slot: usize,
+    /// By team: consecutive weeks over a limit or understaffed.
+    weeks_over: Vec<u32>,
+    /// By team: requisitions open.
+    open: Vec<u32>,
+    /// By team: hires so far (names the next one).
+    hired: Vec<u32>,
+}
+
+impl People {
+    /// The state for `engineers` engineers and one stream per team.
+    pub fn new(cfg: &PeopleConfig, engineers: usize, rngs: impl Iterator<Item = SimRng>) -> Self {
+        let rngs: Vec<SimRng> = rngs.collect();
+        let teams = rngs.len();
+        People {
+            cfg: cfg.clone(),
+            rngs,
+            this_week: vec![0; engineers],
+            recent: vec![[0; LOAD_WEEKS]; engineers],
+            slot: 0,
+            weeks_over: vec![0; teams],
+            open: vec![0; teams],
+            hired: vec![0; teams],
+        }
+    }
+
+    /// Engineer `e` handled a page off-hours.
+    #[inline]
+    pub fn offhours_page(&mut self, e: EngineerId) {
+        self.this_week[e.index()] += 1;
+    }
+
+    /// Off-hours pages per month of `e` over the last quarter, this week included.
+    fn pages_per_month(&self, e: usize) -> f64 {
+        let quarter: u32 =
+            self.recent[e].iter().sum::<u32>() - self.recent[e][self.slot] + self.this_week[e];
+        f64::from(quarter) / LOAD_WEEKS as f64 * WEEKS_PER_MONTH
+    }
+
+    /// Moves this week's counts into the ring (after every team's week has closed).
+    pub fn roll_week(&mut self) {
+        for (r, w) in self.recent.iter_mut().zip(self.this_week.iter_mut()) {
+            r[self.slot] = std::mem::take(w);
+        }
+        self.slot = (self.slot + 1) % LOAD_WEEKS;
+    }
+}
+
+/// A uniform draw in `[lo, hi]` weeks, in hours.
+fn uniform_hours(rng: &mut SimRng, (lo, hi): (f64, f64)) -> f64 {
+    let u: f64 = rng.random();
+    (lo + (hi - lo) * u) * HOURS_PER_WEEK
+}
+
+impl Model<'_> {
+    /// At the end of `team`'s week (`t`, a share `week_fraction` of a whole week),
+    /// before the week closes: each engineer may leave.
+    pub(super) fn attrition(&mut self, team: TeamId, week_fraction: f64, t: f64) {
+        let Some(p) = self.people.as_mut() else {
+            return;
+        };
+        if t >= self.horizon {
+            return; // the run ends here: nobody leaves at the horizon
+        }
+        // Every engineer draws every week, leaving or not, so that one engineer's fate
+        // does not shift the others' draws.
+        for i in 0..self.world.engineers.len() {
+            let e = &self.world.engineers[i];
+            if e.team != team || !e.active {
+                continue;
+            }
+            let multiplier = load_multiplier(&p.cfg, p.pages_per_month(i));
+            let hazard = p.cfg.attrition_per_year * multiplier * week_fraction / 52.0;
+            let u: f64 = p.rngs[team.index()].random();
+            if u < 1.0 - (-hazard).exp() {
+                self.world.engineers[i].active = false;
+                self.ledgers[team.index()].departures += 1;
+                self.recorder.departed(team, t);
+            }
+        }
+    }
+
+    /// After `team`'s week closed at `t` with `f`: with load-triggered hiring, a
+    /// requisition opens once the team has been over a limit for long enough.
+    pub(super) fn hiring(&mut self, team: TeamId, f: &WeekFigures, t: f64) {
+        let Some(p) = self.people.as_mut() else {
+            return;
+        };
+        if t >= self.horizon || p.cfg.hiring != Hiring::Load {
+            return;
+        }
+        let params = &self.world.team(team).params;
+        let pages_per_shift = if f.ledger.shifts > 0 {
+            f.ledger.shift_pages as f64 / f.ledger.shifts as f64
+        } else {
+            0.0
+        };
+        let over = f.ops_load > OPS_CAP_FRAC
+            || pages_per_shift > f64::from(params.pager_budget)
+            || f.oncall_frac > ONCALL_CAP_FRAC
+            || self.world.understaffed(team);
+        let ti = team.index();
+        p.weeks_over[ti] = if over { p.weeks_over[ti] + 1 } else { 0 };
+        let headcount = self.world.headcount(team);
+        if p.weeks_over[ti] >= p.cfg.trigger_weeks
+            && headcount + p.open[ti] < p.cfg.headcount_ceiling
+        {
+            p.weeks_over[ti] = 0;
+            p.open[ti] += 1;
+            // The hire goes to the team's site with the fewest engineers.
+            let rot = &self.world.team(team).rotation;
+            let site = (0..rot.by_site.len())
+                .min_by_key(|&r| {
+                    rot.by_site[r]
+                        .iter()
+                        .filter(|&&e| self.world.engineer(e).active)
+                        .count()
+                })
+                .map_or(0, |r| rot.roster_sites[r]);
+            let at = t + uniform_hours(&mut p.rngs[ti], p.cfg.lead_time_weeks);
+            if at <= self.horizon {
+                self.sim.schedule(
+                    at,
+                    Event::EngineerHired {
+                        team,
+                        site: site as u32,
+                    },
+                );
+            }
+        }
+    }
+
+    /// A requisition of `team` was filled at `t`: a new engineer at `site` starts their
+    /// ramp-up, and may go on call once it ends.
+    pub(super) fn engineer_hired(&mut self, team: TeamId, site: usize, t: f64) {
+        let Some(p) = self.people.as_mut() else {
+            return;
+        };
+        let ti = team.index();
+        p.open[ti] = p.open[ti].saturating_sub(1);
+        p.hired[ti] += 1;
+        let name = format!(
+            "{}-{}-h{}",
+            self.world.team(team).name,
+            self.cfg.sites[site].name,
+            p.hired[ti]
+        );
+        let ramp = uniform_hours(&mut p.rngs[ti], p.cfg.ramp_up_weeks);
+        p.this_week.push(0);
+        p.recent.push([0; LOAD_WEEKS]);
+        self.world.engineers.push(Engineer {
+            name,
+            team,
+            site,
+            utc_offset_hours: self.cfg.sites[site].utc_offset_hours,
+            on_call_eligible: false,
+            active: true,
+            handling: None,
+            on_shift: false,
+            busy_since: 0.0,
+        });
+        let id = EngineerId::new(self.world.engineers.len() - 1);
+        let rot = &mut self.world.team_mut(team).rotation;
+        if let Some(r) = rot.roster_sites.iter().position(|&s| s == site) {
+            rot.by_site[r].push(id);
+        }
+        self.ledgers[ti].hires += 1;
+        self.recorder.hired(team, t);
+        if t + ramp <= self.horizon {
+            self.sim
+                .schedule(t + ramp, Event::EngineerJoined { engineer: id });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg() -> PeopleConfig {
+        PeopleConfig {
+            attrition_per_year: 0.13,
+            attrition_multiplier_bad: 2.0,
+            attrition_multiplier_burnout: 4.0,
+            ramp_up_weeks: (13.0, 39.0),
+            hiring: Hiring::None,
+            trigger_weeks: 4,
+            lead_time_weeks: (6.5, 13.0),
+            headcount_ceiling: 100,
+        }
+    }
+
+    #[test]
+    fn the_load_multiplier_passes_through_the_three_levels() {
+        let c = cfg();
+        assert_eq!(load_multiplier(&c, 0.0), 1.0);
+        assert_eq!(load_multiplier(&c, 2.0), 1.0);
+        assert_eq!(load_multiplier(&c, 4.5), 1.5);
+        assert_eq!(load_multiplier(&c, 7.0), 2.0);
+        assert_eq!(load_multiplier(&c, 13.0), 3.0);
+        assert_eq!(load_multiplier(&c, 19.0), 4.0);
+        assert_eq!(load_multiplier(&c, 100.0), 4.0);
+    }
+
+    #[test]
+    fn a_quarter_of_pages_rolls_through_the_ring() {
+        let mut p = People::new(&cfg(), 1, std::iter::empty());
+        for _ in 0..LOAD_WEEKS {
+            p.offhours_page(EngineerId::new(0));
+            p.roll_week();
+        }
+        // 13 pages in 13 weeks: one a week, 52/12 a month.
+        assert!((p.pages_per_month(0) - 12.0 / 13.0 * WEEKS_PER_MONTH).abs() < 1e-12);
+        p.roll_week();
+        assert!((p.pages_per_month(0) - 11.0 / 13.0 * WEEKS_PER_MONTH).abs() < 1e-12);
+    }
+}
