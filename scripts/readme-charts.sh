@@ -24,4 +24,8 @@ cp "$src/compare/compare.png" output/readme/compare.png
 "$bin" sweep scenarios/structures.toml --out "$src/structures" --quiet
 cp "$src/structures/heatmap_worst_team_pages_per_shift_mean.png" output/readme/structures_pages_per_shift.png
 cp "$src/structures/heatmap_worst_team_oncall_time_frac.png" output/readme/structures_oncall.png
+"$bin" run scenarios/burnout.toml --out "$src/burnout-none" --quiet
+"$bin" run scenarios/burnout.toml --out "$src/burnout-load" --quiet --set 'people.hiring="load"'
+cp "$src/burnout-none/headcount.png" output/readme/burnout_headcount_no_hiring.png
+cp "$src/burnout-load/headcount.png" output/readme/burnout_headcount_hiring.png
 ls -l output/readme
