@@ -20,8 +20,9 @@ use sresim::sweep::{self, SweepPlan};
 use crate::support::{root, temp_dir};
 
 /// Scenario files the mutations start from.
-const SOURCES: [&str; 8] = [
+const SOURCES: [&str; 9] = [
     "scenarios/baseline.toml",
+    "scenarios/burnout.toml",
     "scenarios/structures.toml",
     "tests/fixtures/structures/by_product.toml",
     "scenarios/capacity.toml",
@@ -323,6 +324,9 @@ fn key() -> impl Strategy<Value = String> {
             "services.checkout.page_rate_per_week",
             "services.checkout.slo_window_weeks",
             "organization.structure",
+            "people.hiring",
+            "people.attrition_per_year",
+            "people.ramp_up_weeks_max",
             "organization.share",
             "organization.members.london",
             "organization.responders_per_shift",
