@@ -307,6 +307,13 @@ catalogue! {
         key: "departures", label: "departures", title: "Departures", unit: "engineers",
         limits: &[], headline: false, ci_target: false, per_team: true, integer: true,
     },
+    /// Mean head count over the window times `simulation.cost_per_engineer_year`: the
+    /// yearly cost of the SRE organisation (no currency assumed).
+    CostPerYear {
+        key: "cost_per_year", label: "cost per year", title: "Cost per year",
+        unit: "cost per year (the scenario's unit)", limits: &[],
+        headline: false, ci_target: false, per_team: true, integer: false,
+    },
     /// Mean SRE head count over the window.
     EngineersMean {
         key: "engineers_mean", label: "engineers", title: "Head count",

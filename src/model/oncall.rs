@@ -386,6 +386,9 @@ impl Model<'_> {
         if tm.main_stack.is_some_and(|m| m != svc.stack) {
             mitigation *= tm.params.unfamiliar_ttm_factor;
         }
+        if let Some(p) = &self.people {
+            mitigation *= p.fatigue(team);
+        }
         let end = t + ack + mitigation;
         let ledger: &mut WeekLedger = &mut self.ledgers[team.index()];
         ledger.handling_hours += ack + mitigation;

@@ -69,7 +69,14 @@ pub struct People {
     open: Vec<u32>,
     /// By team: hires so far (names the next one).
     hired: Vec<u32>,
+    /// By team: ops load of the last weeks (a ring of [`FATIGUE_WEEKS`]).
+    ops_recent: Vec<[f64; FATIGUE_WEEKS]>,
+    /// By team: the time-to-mitigate factor of fatigue now.
+    fatigue: Vec<f64>,
 }
+
+/// Weeks of ops load behind fatigue.
+pub const FATIGUE_WEEKS: usize = 4;
 
 impl People {
     /// The state for `engineers` engineers and one stream per team.
@@ -85,7 +92,26 @@ impl People {
             weeks_over: vec![0; teams],
             open: vec![0; teams],
             hired: vec![0; teams],
+            ops_recent: vec![[0.0; FATIGUE_WEEKS]; teams],
+            fatigue: vec![1.0; teams],
         }
+    }
+
+    /// The factor fatigue puts on `team`'s times to mitigate now (1 without fatigue).
+    #[inline]
+    pub fn fatigue(&self, team: TeamId) -> f64 {
+        self.fatigue[team.index()]
+    }
+
+    /// Records `team`'s ops load of the week that closed and updates its fatigue: 1
+    /// plus `fatigue_per_ops_load` times the mean ops load of the last weeks above the
+    /// 50% cap.
+    fn tire(&mut self, team: TeamId, ops_load: f64, week: usize) {
+        let ti = team.index();
+        self.ops_recent[ti][week % FATIGUE_WEEKS] =
+            if ops_load.is_finite() { ops_load } else { 0.0 };
+        let mean = self.ops_recent[ti].iter().sum::<f64>() / FATIGUE_WEEKS as f64;
+        self.fatigue[ti] = 1.0 + self.cfg.fatigue_per_ops_load * (mean - OPS_CAP_FRAC).max(0.0);
     }
 
     /// Engineer `e` handled a page off-hours.
@@ -144,12 +170,14 @@ impl Model<'_> {
         }
     }
 
-    /// After `team`'s week closed at `t` with `f`: with load-triggered hiring, a
-    /// requisition opens once the team has been over a limit for long enough.
+    /// After `team`'s week closed at `t` with `f`: fatigue follows the ops load; with
+    /// load-triggered hiring, a requisition opens once the team has been over a limit
+    /// for long enough.
     pub(super) fn hiring(&mut self, team: TeamId, f: &WeekFigures, t: f64) {
         let Some(p) = self.people.as_mut() else {
             return;
         };
+        p.tire(team, f.ops_load, self.week_index as usize);
         if t >= self.horizon || p.cfg.hiring != Hiring::Load {
             return;
         }
@@ -251,6 +279,7 @@ mod tests {
             trigger_weeks: 4,
             lead_time_weeks: (6.5, 13.0),
             headcount_ceiling: 100,
+            fatigue_per_ops_load: 0.0,
         }
     }
 

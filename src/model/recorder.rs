@@ -58,6 +58,8 @@ struct TeamTotals {
     departures: u64,
     /// Head count at the horizon (set when the run finishes).
     headcount_end: u64,
+    /// Cost of an engineer-year (set when the run finishes).
+    cost_per_engineer_year: f64,
 }
 
 impl TeamTotals {
@@ -93,6 +95,7 @@ impl TeamTotals {
         self.hires += o.hires;
         self.departures += o.departures;
         self.headcount_end += o.headcount_end;
+        self.cost_per_engineer_year = self.cost_per_engineer_year.max(o.cost_per_engineer_year);
     }
 
     /// The value of a metric over these sums; `None` for the metrics that are not per
@@ -129,6 +132,10 @@ impl TeamTotals {
             Metric::UncoveredPages => self.uncovered as f64,
             Metric::EngineersMean => ratio(self.engineer_weeks * HOURS_PER_WEEK, window_hours),
             Metric::HeadcountEnd => self.headcount_end as f64,
+            Metric::CostPerYear => {
+                ratio(self.engineer_weeks * HOURS_PER_WEEK, window_hours)
+                    * self.cost_per_engineer_year
+            }
             Metric::Hires => self.hires as f64,
             Metric::Departures => self.departures as f64,
             Metric::AckHoursMean
@@ -560,6 +567,9 @@ impl Recorder {
         };
         for e in world.engineers.iter().filter(|e| e.active) {
             self.teams[e.team.index()].headcount_end += 1;
+        }
+        for t in &mut self.teams {
+            t.cost_per_engineer_year = cfg.simulation.cost_per_engineer_year;
         }
         for (i, e) in world.engineers.iter().enumerate() {
             let &(hours, weeks) = self.engineers.get(i).unwrap_or(&(0.0, 0.0));

@@ -285,6 +285,9 @@ pub struct SimulationConfig {
     pub replications: u32,
     /// Base seed from which every random stream is derived.
     pub seed: u64,
+    /// Cost of one engineer for a year, in whatever unit the scenario uses (no
+    /// currency assumed); 0 when not given.
+    pub cost_per_engineer_year: f64,
 }
 
 /// A fully validated scenario, ready to simulate.
@@ -337,4 +340,7 @@ pub struct PeopleConfig {
     pub lead_time_weeks: (f64, f64),
     /// Most engineers a team may have, counting open requisitions.
     pub headcount_ceiling: u32,
+    /// Fatigue: time to mitigate grows by this factor times the team's ops load above
+    /// the 50% cap over the last four weeks (0: no fatigue).
+    pub fatigue_per_ops_load: f64,
 }

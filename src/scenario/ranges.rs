@@ -395,6 +395,13 @@ pub const LEAD_TIME_WEEKS_MAX: KeyRange =
     KeyRange::new("people.lead_time_weeks_max", 0.0, 520.0, "weeks")
         .also("at least lead_time_weeks_min")
         .why("as lead_time_weeks_min");
+/// `people.fatigue_per_ops_load`.
+pub const FATIGUE: KeyRange = KeyRange::new("people.fatigue_per_ops_load", 0.0, 100.0, "")
+    .why("work pressure lowers productivity (Oliva & Sterman 2001); no public figure (assumption)");
+/// `simulation.cost_per_engineer_year`.
+pub const COST_PER_ENGINEER_YEAR: KeyRange =
+    KeyRange::new("simulation.cost_per_engineer_year", 0.0, 1e9, "")
+        .why("any unit, no currency assumed (assumption)");
 /// `people.headcount_ceiling`.
 pub const HEADCOUNT_CEILING: KeyRange =
     KeyRange::count("people.headcount_ceiling", 1.0, 10_000.0, "engineers")
@@ -557,6 +564,8 @@ pub const RANGES: &[KeyRange] = &[
     LEAD_TIME_WEEKS_MIN,
     LEAD_TIME_WEEKS_MAX,
     HEADCOUNT_CEILING,
+    FATIGUE,
+    COST_PER_ENGINEER_YEAR,
     FIXED_HOURS,
     EXPONENTIAL_MEAN,
     LOGNORMAL_MEDIAN,

@@ -143,6 +143,7 @@ pub(crate) struct RawSimulation {
     pub warmup_weeks: Option<F64>,
     pub replications: Option<Int>,
     pub seed: Option<Int>,
+    pub cost_per_engineer_year: Option<F64>,
 }
 
 /// One `[[sites]]` entry.
@@ -191,6 +192,7 @@ pub(crate) struct RawPeople {
     pub lead_time_weeks_min: Option<F64>,
     pub lead_time_weeks_max: Option<F64>,
     pub headcount_ceiling: Option<Int>,
+    pub fatigue_per_ops_load: Option<F64>,
 }
 
 /// A per-phase table (`phase_weeks`, `page_multiplier`).

@@ -529,6 +529,13 @@ impl Validator<'_> {
                 None => u64::try_from(n).ok(),
             },
         };
+        let cost = self.number(
+            &base,
+            "cost_per_engineer_year",
+            raw.cost_per_engineer_year,
+            Some(0.0),
+            &r::COST_PER_ENGINEER_YEAR,
+        );
         Some((
             name?,
             SimulationConfig {
@@ -536,6 +543,7 @@ impl Validator<'_> {
                 warmup_weeks: warmup?,
                 replications: replications?,
                 seed: seed?,
+                cost_per_engineer_year: cost?,
             },
         ))
     }
@@ -799,6 +807,13 @@ impl Validator<'_> {
             10_000,
             &r::HEADCOUNT_CEILING,
         );
+        let fatigue = n(
+            self,
+            "fatigue_per_ops_load",
+            raw.fatigue_per_ops_load,
+            0.0,
+            &r::FATIGUE,
+        );
         let hiring = match raw.hiring.as_deref() {
             None | Some("none") => Some(Hiring::None),
             Some("load") => Some(Hiring::Load),
@@ -851,6 +866,7 @@ impl Validator<'_> {
             trigger_weeks: trigger?,
             lead_time_weeks: (lead_min?, lead_max?),
             headcount_ceiling: ceiling?,
+            fatigue_per_ops_load: fatigue?,
         }))
     }
 

@@ -283,6 +283,14 @@ fn setters() -> Vec<Setter> {
         },
         setter("people.headcount_ceiling", "people.headcount_ceiling={}"),
         setter(
+            "people.fatigue_per_ops_load",
+            "people.fatigue_per_ops_load={}",
+        ),
+        setter(
+            "simulation.cost_per_engineer_year",
+            "simulation.cost_per_engineer_year={}",
+        ),
+        setter(
             "organization.single_site_shift_hours",
             "organization.single_site_shift_hours={}",
         ),

@@ -165,3 +165,58 @@ fn the_head_count_chart_appears_when_people_come_and_go() {
         "no head-count chart when nobody comes or goes"
     );
 }
+
+#[test]
+fn fatigue_slows_an_overloaded_team_and_nothing_else() {
+    let burnout = |sets: &[&str]| {
+        let mut s = vec!["simulation.replications=3"];
+        s.extend(sets);
+        crate::support::load("burnout.toml", &s)
+    };
+    let mean_ttm = |cfg: &ScenarioConfig| {
+        MeanCi::of(
+            runs(cfg, 3, false)
+                .iter()
+                .map(|r| r.summary[Metric::TtmHoursMean]),
+        )
+        .mean
+    };
+    let rested = burnout(&["people.fatigue_per_ops_load=0"]);
+    let tired = burnout(&["people.fatigue_per_ops_load=1"]);
+    // Ops load near 150%: a factor of about 1 + (1.5 - 0.5) = 2 on mitigation.
+    assert!(mean_ttm(&tired) > 1.5 * mean_ttm(&rested));
+    // A team under the cap is not tired at all: the baseline runs as before.
+    let plain = crate::support::load("baseline.toml", &["simulation.replications=1"]);
+    let with = baseline_with_people(
+        "attrition_per_year = 0\nfatigue_per_ops_load = 5",
+        &["simulation.replications=1"],
+    );
+    let (a, b) = (runs(&plain, 1, false), runs(&with, 1, false));
+    assert!(
+        a[0].summary[Metric::OpsLoadMaxFrac] > 0.5,
+        "some weeks over the cap"
+    );
+    assert!(
+        b[0].summary[Metric::TtmHoursMean] >= a[0].summary[Metric::TtmHoursMean],
+        "fatigue never speeds anyone up"
+    );
+}
+
+#[test]
+fn cost_is_the_mean_head_count_times_the_cost_of_an_engineer_year() {
+    let cfg = crate::support::load(
+        "baseline.toml",
+        &[
+            "simulation.replications=1",
+            "simulation.cost_per_engineer_year=250000",
+        ],
+    );
+    let r = &runs(&cfg, 1, false)[0];
+    let want = r.summary[Metric::EngineersMean] * 250_000.0;
+    assert!(
+        (r.summary[Metric::CostPerYear] - want).abs() < 1e-6,
+        "{}",
+        r.summary[Metric::CostPerYear]
+    );
+    assert_eq!(r.summary[Metric::CostPerYear], 12.0 * 250_000.0);
+}
