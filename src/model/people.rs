@@ -143,6 +143,28 @@ fn uniform_hours(rng: &mut SimRng, (lo, hi): (f64, f64)) -> f64 {
 }
 
 impl Model<'_> {
+    /// Schedules the planned hires (before the run starts).
+    pub(super) fn schedule_planned_hires(&mut self) {
+        let Some(p) = &self.people else {
+            return;
+        };
+        for h in &p.cfg.plan {
+            let at = h.week * HOURS_PER_WEEK;
+            if at > self.horizon {
+                continue;
+            }
+            for _ in 0..h.count {
+                self.sim.schedule(
+                    at,
+                    Event::EngineerHired {
+                        team: TeamId::new(h.team),
+                        site: h.site as u32,
+                    },
+                );
+            }
+        }
+    }
+
     /// At the end of `team`'s week (`t`, a share `week_fraction` of a whole week),
     /// before the week closes: each engineer may leave.
     pub(super) fn attrition(&mut self, team: TeamId, week_fraction: f64, t: f64) {
@@ -280,6 +302,7 @@ mod tests {
             lead_time_weeks: (6.5, 13.0),
             headcount_ceiling: 100,
             fatigue_per_ops_load: 0.0,
+            plan: Vec::new(),
         }
     }
 

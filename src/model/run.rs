@@ -260,6 +260,7 @@ impl<'a> Model<'a> {
         }
         self.sim
             .schedule(HOURS_PER_WEEK.min(self.horizon), Event::WeekEnded);
+        self.schedule_planned_hires();
     }
 
     /// Dispatches every event up to `until` (at most the horizon), in time order.

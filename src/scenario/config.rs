@@ -317,6 +317,21 @@ pub enum Hiring {
     /// A requisition opens when a team is over a limit (ops load, pages per shift or
     /// time on call) or below its minimum rotation for `trigger_weeks` weeks in a row.
     Load,
+    /// Only the planned hires.
+    Plan,
+}
+
+/// Planned hires: `count` engineers start at `site` of `team` in `week`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlannedHire {
+    /// The week they start (their ramp-up begins then).
+    pub week: f64,
+    /// Index into `ScenarioConfig::teams`.
+    pub team: usize,
+    /// Index into `ScenarioConfig::sites`.
+    pub site: usize,
+    /// How many.
+    pub count: u32,
 }
 
 /// `[people]`: engineers join, ramp up and leave.
@@ -343,4 +358,6 @@ pub struct PeopleConfig {
     /// Fatigue: time to mitigate grows by this factor times the team's ops load above
     /// the 50% cap over the last four weeks (0: no fatigue).
     pub fatigue_per_ops_load: f64,
+    /// Planned hires (in every hiring mode).
+    pub plan: Vec<PlannedHire>,
 }

@@ -402,6 +402,12 @@ pub const FATIGUE: KeyRange = KeyRange::new("people.fatigue_per_ops_load", 0.0, 
 pub const COST_PER_ENGINEER_YEAR: KeyRange =
     KeyRange::new("simulation.cost_per_engineer_year", 0.0, 1e9, "")
         .why("any unit, no currency assumed (assumption)");
+/// `people.plan.week`.
+pub const PLAN_WEEK: KeyRange =
+    KeyRange::new("people.plan.week", 0.0, CENTURY_WEEKS, "weeks").why(WHY_CENTURY);
+/// `people.plan.count`.
+pub const PLAN_COUNT: KeyRange = KeyRange::count("people.plan.count", 1.0, 10_000.0, "engineers")
+    .why("a team's head count at most");
 /// `people.headcount_ceiling`.
 pub const HEADCOUNT_CEILING: KeyRange =
     KeyRange::count("people.headcount_ceiling", 1.0, 10_000.0, "engineers")
@@ -565,6 +571,8 @@ pub const RANGES: &[KeyRange] = &[
     LEAD_TIME_WEEKS_MAX,
     HEADCOUNT_CEILING,
     FATIGUE,
+    PLAN_WEEK,
+    PLAN_COUNT,
     COST_PER_ENGINEER_YEAR,
     FIXED_HOURS,
     EXPONENTIAL_MEAN,

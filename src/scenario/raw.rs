@@ -193,6 +193,17 @@ pub(crate) struct RawPeople {
     pub lead_time_weeks_max: Option<F64>,
     pub headcount_ceiling: Option<Int>,
     pub fatigue_per_ops_load: Option<F64>,
+    pub plan: Option<Vec<RawHire>>,
+}
+
+/// One `[[people.plan]]` entry as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a table")]
+pub(crate) struct RawHire {
+    pub week: Option<F64>,
+    pub team: Option<String>,
+    pub site: Option<String>,
+    pub count: Option<Int>,
 }
 
 /// A per-phase table (`phase_weeks`, `page_multiplier`).

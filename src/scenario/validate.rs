@@ -10,8 +10,8 @@ use std::collections::{HashMap, HashSet};
 use serde::de::DeserializeOwned;
 
 use super::config::{
-    Duration, Hiring, PeopleConfig, PerPhase, Phase, ScenarioConfig, ServiceConfig, Severity,
-    SimulationConfig, Site, TeamConfig,
+    Duration, Hiring, PeopleConfig, PerPhase, Phase, PlannedHire, ScenarioConfig, ServiceConfig,
+    Severity, SimulationConfig, Site, TeamConfig,
 };
 use super::names;
 use super::organization::{self, Organization, Share, Structure};
@@ -103,7 +103,7 @@ pub(crate) fn validate(
         &site_names,
         (!derived).then_some(team_names.as_slice()),
     );
-    let people = v.people(root.get("people"));
+    let people = v.people(root.get("people"), &site_names);
     let (teams, services) = match (organization, teams, services) {
         // Derive only from values that all passed their checks.
         (Some(Some(org)), Some(_), Some(mut services)) if v.problems.is_empty() => {
@@ -125,9 +125,38 @@ pub(crate) fn validate(
         (Some(None), teams, services) => (teams, services),
         (None, _, _) => (None, None),
     };
+    // Planned hires name a team: known only now that derived teams exist.
+    let people = match (people, &teams) {
+        (Some(Some((mut pc, hires))), Some(teams)) => {
+            let names: Vec<Option<String>> = teams.iter().map(|t| Some(t.name.clone())).collect();
+            for (p, week, team, site, count) in hires {
+                let tp = path::key(&p, "team");
+                let Some(ti) = v.reference(tp.clone(), "team", &team, &names) else {
+                    continue;
+                };
+                let staffed = teams[ti].members.iter().any(|&(s, n)| s == site && n > 0);
+                if v.check(&path::key(&p, "site"), staffed, || {
+                    format!(
+                        "team {} has no engineers at this site: a hire joins a rotation the team already runs there",
+                        escaped(&team)
+                    )
+                }) {
+                    pc.plan.push(PlannedHire {
+                        week,
+                        team: ti,
+                        site,
+                        count,
+                    });
+                }
+            }
+            Some(Some(pc))
+        }
+        (Some(Some(_)), None) => None,
+        (other, _) => other.map(|_| None),
+    };
 
-    match (simulation, sites, teams, services) {
-        (Some((name, simulation)), Some(sites), Some(teams), Some(services))
+    match (simulation, sites, teams, services, people) {
+        (Some((name, simulation)), Some(sites), Some(teams), Some(services), Some(people))
             if v.problems.is_empty() =>
         {
             Ok(ScenarioConfig {
@@ -136,7 +165,7 @@ pub(crate) fn validate(
                 sites,
                 teams,
                 services,
-                people: people.flatten(),
+                people,
             })
         }
         _ => {
@@ -735,7 +764,12 @@ impl Validator<'_> {
     }
 
     /// `[people]`: `Some(None)` when absent, `None` when it has problems (reported).
-    fn people(&mut self, v: Option<&toml::Value>) -> Option<Option<PeopleConfig>> {
+    #[allow(clippy::type_complexity)]
+    fn people(
+        &mut self,
+        v: Option<&toml::Value>,
+        site_names: &[Option<String>],
+    ) -> Option<Option<(PeopleConfig, Vec<(KeyPath, f64, String, usize, u32)>)>> {
         let base = vec![Seg::Key("people".to_owned())];
         let Some(v) = v else {
             return Some(None);
@@ -817,14 +851,36 @@ impl Validator<'_> {
         let hiring = match raw.hiring.as_deref() {
             None | Some("none") => Some(Hiring::None),
             Some("load") => Some(Hiring::Load),
+            Some("plan") => Some(Hiring::Plan),
             Some(other) => {
                 self.problem(
                     path::key(&base, "hiring"),
-                    format!("expected one of none, load; got {}", escaped(other)),
+                    format!("expected one of none, load, plan; got {}", escaped(other)),
                 );
                 None
             }
         };
+        let mut hires = Vec::new();
+        let mut plan_ok = true;
+        for (i, h) in raw.plan.into_iter().flatten().enumerate() {
+            let mut p = path::key(&base, "plan");
+            p.push(Seg::Index(i));
+            let week = self.number(&p, "week", h.week, None, &r::PLAN_WEEK);
+            let count = self.count(&p, "count", h.count, 1, &r::PLAN_COUNT);
+            let team = self.required(path::key(&p, "team"), h.team);
+            let site = self
+                .required(path::key(&p, "site"), h.site)
+                .and_then(|s| self.reference(path::key(&p, "site"), "site", &s, site_names));
+            match (
+                week.filter(|&w| r::PLAN_WEEK.contains(w)),
+                team,
+                site,
+                count,
+            ) {
+                (Some(w), Some(t), Some(s), Some(c)) => hires.push((p, w, t, s, c)),
+                _ => plan_ok = false,
+            }
+        }
         let ordered = |v: &mut Self, k: &str, lo: Option<f64>, hi: Option<f64>, what: &str| {
             if let (Some(lo), Some(hi)) = (lo, hi) {
                 v.check(&path::key(&base, k), lo <= hi, || {
@@ -867,7 +923,10 @@ impl Validator<'_> {
             lead_time_weeks: (lead_min?, lead_max?),
             headcount_ceiling: ceiling?,
             fatigue_per_ops_load: fatigue?,
+            plan: Vec::new(),
         }))
+        .filter(|_| plan_ok)
+        .map(|pc| pc.map(|pc| (pc, hires)))
     }
 
     fn teams(

@@ -283,6 +283,14 @@ fn setters() -> Vec<Setter> {
         },
         setter("people.headcount_ceiling", "people.headcount_ceiling={}"),
         setter(
+            "people.plan.week",
+            "people.plan=[{ week = {}, team = \"core\", site = \"london\" }]",
+        ),
+        setter(
+            "people.plan.count",
+            "people.plan=[{ week = 1, team = \"core\", site = \"london\", count = {} }]",
+        ),
+        setter(
             "people.fatigue_per_ops_load",
             "people.fatigue_per_ops_load={}",
         ),

@@ -220,3 +220,42 @@ fn cost_is_the_mean_head_count_times_the_cost_of_an_engineer_year() {
     );
     assert_eq!(r.summary[Metric::CostPerYear], 12.0 * 250_000.0);
 }
+
+#[test]
+fn planned_hires_join_when_planned_and_are_checked() {
+    let cfg = baseline_with_people(
+        "attrition_per_year = 0\nhiring = \"plan\"\nramp_up_weeks_min = 4\nramp_up_weeks_max = 4\nplan = [ { week = 10, team = \"core\", site = \"london\", count = 3 }, { week = 200, team = \"core\", site = \"london\" } ]",
+        &["simulation.replications=1"],
+    );
+    let r = &runs(&cfg, 1, true)[0];
+    // The second entry falls after the horizon (104 weeks).
+    assert_eq!(r.summary[Metric::Hires], 3.0);
+    assert_eq!(r.summary[Metric::HeadcountEnd], 15.0);
+    let first = r
+        .incidents
+        .iter()
+        .filter(|i| i.responder.contains("-h"))
+        .filter_map(|i| i.started_at_hours)
+        .fold(f64::INFINITY, f64::min);
+    assert!(
+        first >= 14.0 * 168.0,
+        "on call from week 14, not at hour {first}"
+    );
+    let bad = |plan: &str| {
+        let text = read(&root().join("scenarios/baseline.toml"));
+        let at = text.find("[[sites]]").expect("sites");
+        let text = format!(
+            "{}[people]\nplan = [ {plan} ]\n\n{}",
+            &text[..at],
+            &text[at..]
+        );
+        ScenarioSource::parse(&text, "p.toml", "p")
+            .and_then(|s| s.resolve(&[]))
+            .expect_err("refused")
+            .to_string()
+    };
+    let m = bad("{ week = 1, team = \"nobody\", site = \"london\" }");
+    assert!(m.contains("people.plan[0].team: unknown team"), "{m}");
+    let m = bad("{ week = 1, team = \"core\", site = \"atlantis\" }");
+    assert!(m.contains("people.plan[0].site: unknown site"), "{m}");
+}
