@@ -1,8 +1,10 @@
 //! Edge cases of the on-call model that must be right.
 
-use sresim::model::{simulate, Metric, RunOptions, RunResult};
+use sresim::model::{simulate, Metric, RunOptions};
 use sresim::scenario::ScenarioConfig;
 use sresim::scenario::ScenarioSource;
+
+use crate::support::traced;
 
 /// A one-team, one-service scenario; `team` and `service` are extra TOML lines.
 fn scenario(sim: &str, team: &str, service: &str, severity: &str) -> ScenarioConfig {
@@ -40,17 +42,6 @@ impact_fraction = 1.0
     ScenarioSource::parse(&text, "edge.toml", "edge")
         .and_then(|s| s.resolve(&[]))
         .unwrap_or_else(|e| panic!("{e}\n{text}"))
-}
-
-fn traced(cfg: &ScenarioConfig) -> RunResult {
-    simulate(
-        cfg,
-        RunOptions {
-            trace: true,
-            ..RunOptions::default()
-        },
-    )
-    .expect("stable")
 }
 
 #[test]

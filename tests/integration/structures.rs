@@ -8,7 +8,7 @@ use sresim::model::{simulate, RunOptions};
 use sresim::report::write_run;
 use sresim::scenario::{Override, ScenarioConfig, ScenarioSource};
 
-use crate::support::{read, root, temp_dir};
+use crate::support::{read, root, temp_dir, traced};
 
 /// The baseline with an `[organization]` of its own team's rotation and head count.
 fn baseline_with_organization(structure: &str, extra: &[&str]) -> ScenarioConfig {
@@ -39,17 +39,6 @@ ack_off_hours = {{ lognormal = {{ median_hours = 0.1, p90_hours = 0.33 }} }}
     ScenarioSource::parse(&text, "baseline+organization.toml", "baseline")
         .and_then(|s| s.resolve(&overrides))
         .unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn traced(cfg: &ScenarioConfig) -> sresim::model::RunResult {
-    simulate(
-        cfg,
-        RunOptions {
-            trace: true,
-            ..RunOptions::default()
-        },
-    )
-    .expect("stable")
 }
 
 #[test]

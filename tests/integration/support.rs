@@ -31,6 +31,18 @@ pub fn run(cfg: &ScenarioConfig) -> Vec<RunResult> {
     run_replications(cfg, false, 2).expect("thread pool")
 }
 
+/// Replication 0 of `cfg`, with one row per incident.
+pub fn traced(cfg: &ScenarioConfig) -> RunResult {
+    sresim::model::simulate(
+        cfg,
+        sresim::model::RunOptions {
+            trace: true,
+            ..sresim::model::RunOptions::default()
+        },
+    )
+    .expect("stable")
+}
+
 /// Mean and 95% CI of one summary metric across replications.
 pub fn ci(runs: &[RunResult], metric: impl Fn(&Summary) -> f64) -> MeanCi {
     MeanCi::of(runs.iter().map(|r| metric(&r.summary)))
