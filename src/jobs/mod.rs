@@ -509,7 +509,8 @@ fn claim(dir: &Path, mode: Claim) -> Result<OutputDir, JobError> {
     OutputDir::claim(dir, mode).map_err(JobError::Report)
 }
 
-/// Completes a job's output: records the checksum of every file the manifest lists,
+/// Completes a job's output: records the checksum of every file the manifest lists
+/// (reading those it has none for yet),
 /// writes the manifest into the staging folder, draws the charts unless `no_charts`,
 /// and moves the folder into place. When the charts fail, the CSV files and the
 /// manifest are still moved into place, and the error says so.
@@ -520,8 +521,10 @@ fn finish<S: Serialize>(
 ) -> Result<Output, JobError> {
     let stage = out.staging().map_err(JobError::Report)?;
     for name in manifest.files.iter().filter(|f| *f != "manifest.json") {
-        let sum = report::file_checksum(&stage.join(name)).map_err(JobError::Report)?;
-        manifest.checksums.insert(name.clone(), sum);
+        if !manifest.checksums.contains_key(name) {
+            let sum = report::file_checksum(&stage.join(name)).map_err(JobError::Report)?;
+            manifest.checksums.insert(name.clone(), sum);
+        }
     }
     manifest.write(&stage).map_err(JobError::Report)?;
     let charts = if no_charts {

@@ -327,13 +327,15 @@ pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, Job
     let (reps_min, reps_max, runs_all) = writer.runs();
     let dropped = writer.dropped();
     let stage = outdir.staging().map_err(JobError::Report)?;
-    let mut files = writer.finish(&stage).map_err(JobError::Report)?;
+    let written = writer.finish(&stage).map_err(JobError::Report)?;
+    let mut files: Vec<String> = written.iter().map(|(name, _)| name.clone()).collect();
     files.push("manifest.json".into());
     let mut m = Manifest {
         scenario_origin: Some(source.origin().to_string()),
         resolved_scenario: Some(base_cfg.clone()),
         wall_time_seconds: started.elapsed().as_secs_f64(),
         files,
+        checksums: written.into_iter().collect(),
         sweep: Some(SweepManifest {
             sweep_fingerprint: fingerprint,
             axes: axis_keys.clone(),

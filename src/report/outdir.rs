@@ -154,7 +154,7 @@ fn check_owned(dir: &Path, mode: Claim) -> Result<(), ReportError> {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    if mode == Claim::Replace && dir.join(PARTIAL).join("progress.log").exists() {
+    if mode == Claim::Replace && dir.join(PARTIAL).join(super::sweep::PROGRESS).exists() {
         return Err(refuse(
             dir,
             "holds an interrupted sweep; continue it with `sresim sweep ... --resume`, or delete the folder",
@@ -232,19 +232,9 @@ impl OutputDir {
         })
     }
 
-    /// The folder as named by the user.
-    pub fn path(&self) -> &Path {
-        &self.given
-    }
-
     /// The folder itself (parent resolved), where a sweep keeps `.partial/`.
     pub fn real(&self) -> &Path {
         &self.real
-    }
-
-    /// Whether the folder exists now.
-    pub fn exists(&self) -> bool {
-        self.real.is_dir()
     }
 
     fn sibling(&self, tag: &str) -> PathBuf {
@@ -317,7 +307,12 @@ pub fn file_checksum(path: &Path) -> Result<String, ReportError> {
         }
         h.write(&buf[..n]);
     }
-    Ok(format!("fnv1a64:{:016x}", h.finish()))
+    Ok(checksum_text(h.finish()))
+}
+
+/// A checksum as a manifest records it: `fnv1a64:` and 16 hex digits.
+pub(crate) fn checksum_text(hash: u64) -> String {
+    format!("fnv1a64:{hash:016x}")
 }
 
 /// Streaming FNV-1a 64 (the same function as [`crate::engine::fnv1a64`]).

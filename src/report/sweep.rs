@@ -15,14 +15,14 @@ use serde::{Deserialize, Serialize};
 
 use super::format::csv_number;
 use super::manifest::Manifest;
-use super::outdir::Fnv;
+use super::outdir::{checksum_text, Fnv};
 use super::write::{write_atomic, write_atomic_unsynced, ReportError};
 use crate::model::metrics::N_METRICS;
 use crate::model::{RunResult, Summary, CATALOGUE};
 use crate::sweep::ci::MeanCi;
 
 /// The journal of a sweep's complete points, in its partial folder.
-const PROGRESS: &str = "progress.log";
+pub(crate) const PROGRESS: &str = "progress.log";
 
 /// The per-run CSVs of a sweep, in the order they are written.
 pub const SWEEP_FILES: [&str; 6] = [
@@ -138,9 +138,9 @@ fn encode_rows<T: Serialize>(
 pub struct SweepWriter {
     partial: PathBuf,
     axes: Vec<String>,
-    /// The files this sweep writes, in [`SWEEP_FILES`] order, with their writers and
-    /// lengths.
-    files: Vec<(&'static str, BufWriter<File>, u64)>,
+    /// The files this sweep writes, in [`SWEEP_FILES`] order, with their writers,
+    /// lengths and running checksums (so the manifest's need no second read).
+    files: Vec<(&'static str, BufWriter<File>, u64, Fnv)>,
     journal: BufWriter<File>,
     /// Complete points, in the order written, with their runs.
     done: Vec<(usize, u64)>,
@@ -240,8 +240,12 @@ fn read_journal(path: &Path, n_files: usize) -> Result<(String, Vec<Entry>, usiz
 }
 
 /// The number of entries (from the start) whose chunks are all present and intact in
-/// the files, and each file's length after them.
-fn verify(partial: &Path, names: &[&'static str], entries: &[Entry]) -> (usize, Vec<u64>) {
+/// the files, and each file's length and running checksum after them.
+fn verify(
+    partial: &Path,
+    names: &[&'static str],
+    entries: &[Entry],
+) -> (usize, Vec<u64>, Vec<Fnv>) {
     let mut readers: Vec<Option<std::io::BufReader<File>>> = names
         .iter()
         .map(|n| {
@@ -251,9 +255,12 @@ fn verify(partial: &Path, names: &[&'static str], entries: &[Entry]) -> (usize, 
         })
         .collect();
     let mut lengths = vec![0u64; names.len()];
+    let mut wholes = vec![Fnv::new(); names.len()];
+    let mut next = wholes.clone();
     let mut buf = Vec::new();
     for (i, e) in entries.iter().enumerate() {
         for (f, &(len, hash)) in e.chunks.iter().enumerate() {
+            next[f] = wholes[f];
             let ok = match &mut readers[f] {
                 None => len == 0,
                 Some(r) => {
@@ -265,15 +272,17 @@ fn verify(partial: &Path, names: &[&'static str], entries: &[Entry]) -> (usize, 
                 }
             };
             if !ok {
-                return (i, lengths);
+                return (i, lengths, wholes);
             }
+            next[f].write(&buf);
         }
-        // Only a point whose chunks all verify moves the lengths on.
+        // Only a point whose chunks all verify moves the lengths and checksums on.
         for (l, &(len, _)) in lengths.iter_mut().zip(&e.chunks) {
             *l += len;
         }
+        wholes.clone_from(&next);
     }
-    (entries.len(), lengths)
+    (entries.len(), lengths, wholes)
 }
 
 /// Whether a point's `runs.csv` chunk holds exactly its runs, each of its point (after
@@ -308,6 +317,7 @@ impl SweepWriter {
         let journal_path = partial.join(PROGRESS);
         let mut kept = Vec::new();
         let mut lengths = vec![0u64; names.len()];
+        let mut wholes = vec![Fnv::new(); names.len()];
         let mut dropped = 0;
         if journal_path.exists() {
             let (old_fingerprint, entries, damaged) = read_journal(&journal_path, names.len())?;
@@ -326,17 +336,18 @@ impl SweepWriter {
                     "holds an interrupted sweep of a different scenario, plan or seed; --resume needs the same command",
                 ));
             }
-            let (good, lens) = verify(partial, &names, &entries);
+            let (good, lens, sums) = verify(partial, &names, &entries);
             dropped = entries.len() - good + damaged;
             kept = entries;
             kept.truncate(good);
             lengths = lens;
+            wholes = sums;
         } else if partial.exists() {
             fs::remove_dir_all(partial).map_err(io(partial))?;
         }
         fs::create_dir_all(partial).map_err(io(partial))?;
         let mut files = Vec::new();
-        for (name, &keep) in names.iter().zip(&lengths) {
+        for ((name, &keep), &whole) in names.iter().zip(&lengths).zip(&wholes) {
             let path = partial.join(name);
             let f = OpenOptions::new()
                 .create(true)
@@ -350,7 +361,7 @@ impl SweepWriter {
                 .append(true)
                 .open(&path)
                 .map_err(io(&path))?;
-            files.push((*name, BufWriter::new(f), keep));
+            files.push((*name, BufWriter::new(f), keep, whole));
         }
         let mut text = format!("{JOURNAL_MAGIC}\n{fingerprint}\n");
         for e in &kept {
@@ -458,7 +469,7 @@ impl SweepWriter {
     pub fn write_encoded(&mut self, e: EncodedPoint) -> Result<(), ReportError> {
         let runs_header = self.runs_header_line()?;
         let mut chunks = Vec::with_capacity(self.files.len());
-        for (name, w, len) in &mut self.files {
+        for (name, w, len, whole) in &mut self.files {
             let path = self.partial.join(*name);
             let mut h = Fnv::new();
             let mut n = 0u64;
@@ -472,10 +483,12 @@ impl SweepWriter {
                         };
                         w.write_all(header).map_err(io(&path))?;
                         h.write(header);
+                        whole.write(header);
                         n += header.len() as u64;
                     }
                     w.write_all(rows).map_err(io(&path))?;
                     h.write(rows);
+                    whole.write(rows);
                     n += rows.len() as u64;
                 }
             }
@@ -514,24 +527,25 @@ impl SweepWriter {
 
     /// Completes the sweep: computes `points.csv` from `runs.csv` into `dest` and moves
     /// every file there (the partial folder keeps only its journal, and goes with the
-    /// old output folder). Returns the file names, `points.csv` first.
-    pub fn finish(self, dest: &Path) -> Result<Vec<String>, ReportError> {
-        let mut names = Vec::new();
-        for (name, mut w, _) in self.files {
+    /// old output folder). Returns each file's name and checksum (as a manifest
+    /// records it), `points.csv` first.
+    pub fn finish(self, dest: &Path) -> Result<Vec<(String, String)>, ReportError> {
+        let mut files = Vec::new();
+        for (name, mut w, _, whole) in self.files {
             let path = self.partial.join(name);
             w.flush().map_err(io(&path))?;
             w.get_ref().sync_all().map_err(io(&path))?;
-            names.push(name);
+            files.push((name, whole));
         }
         let runs = self.partial.join("runs.csv");
         let points = points_csv(&runs, self.axes.len())?;
         write_atomic(&dest.join("points.csv"), &points)?;
-        let mut written = vec!["points.csv".to_string()];
-        for name in names {
+        let mut written = vec![("points.csv".to_string(), checksum_text(Fnv::of(&points)))];
+        for (name, whole) in files {
             let from = self.partial.join(name);
             let to = dest.join(name);
             fs::rename(&from, &to).map_err(io(&to))?;
-            written.push(name.to_string());
+            written.push((name.to_string(), checksum_text(whole.finish())));
         }
         Ok(written)
     }

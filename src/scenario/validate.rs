@@ -318,6 +318,10 @@ fn field_name(path: &[Seg]) -> &str {
         .unwrap_or("value")
 }
 
+/// A planned hire before its team is known (derived teams exist only later): its
+/// path, week, team name as written, site index and count.
+type PlanDraft = (KeyPath, f64, String, usize, u32);
+
 struct Validator<'a> {
     problems: Vec<RawProblem>,
     /// Keys dropped after a type error, so they are not also reported as missing.
@@ -764,12 +768,11 @@ impl Validator<'_> {
     }
 
     /// `[people]`: `Some(None)` when absent, `None` when it has problems (reported).
-    #[allow(clippy::type_complexity)]
     fn people(
         &mut self,
         v: Option<&toml::Value>,
         site_names: &[Option<String>],
-    ) -> Option<Option<(PeopleConfig, Vec<(KeyPath, f64, String, usize, u32)>)>> {
+    ) -> Option<Option<(PeopleConfig, Vec<PlanDraft>)>> {
         let base = vec![Seg::Key("people".to_owned())];
         let Some(v) = v else {
             return Some(None);

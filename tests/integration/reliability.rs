@@ -91,6 +91,13 @@ fn damage_and_resume(tag: &str, damage: impl FnOnce(&Path)) -> jobs::SweepReport
     let r = resume(&s).expect("resume completes");
     assert_same_as_whole(&dir);
     assert!(!dir.join(".partial").exists());
+    // The checksums carried through the resume are those of the files as written.
+    let m: serde_json::Value =
+        serde_json::from_str(&read(&dir.join("manifest.json"))).expect("manifest");
+    for f in FILES {
+        let sum = sresim::report::file_checksum(&dir.join(f)).expect("checksum");
+        assert_eq!(m["checksums"][f], sum.as_str(), "{f}");
+    }
     r
 }
 
