@@ -482,13 +482,11 @@ impl SweepWriter {
                             header
                         };
                         w.write_all(header).map_err(io(&path))?;
-                        h.write(header);
-                        whole.write(header);
+                        h.write_both(whole, header);
                         n += header.len() as u64;
                     }
                     w.write_all(rows).map_err(io(&path))?;
-                    h.write(rows);
-                    whole.write(rows);
+                    h.write_both(whole, rows);
                     n += rows.len() as u64;
                 }
             }
