@@ -307,6 +307,13 @@ catalogue! {
         key: "departures", label: "departures", title: "Departures", unit: "engineers",
         limits: &[], headline: false, ci_target: false, per_team: true, integer: true,
     },
+    /// Re-organisations in the window (`organization.split_when`, `merge_when`): splits
+    /// and merges; per team, those the team took part in.
+    Reorgs {
+        key: "reorgs", label: "re-organisations", title: "Re-organisations",
+        unit: "splits and merges", limits: &[],
+        headline: false, ci_target: false, per_team: true, integer: true,
+    },
     /// Mean head count over the window times `simulation.cost_per_engineer_year`: the
     /// yearly cost of the SRE organisation (no currency assumed).
     CostPerYear {

@@ -24,6 +24,7 @@ pub mod metrics;
 pub mod oncall;
 pub mod people;
 pub mod recorder;
+pub mod reorg;
 pub mod results;
 mod run;
 pub mod slo;

@@ -78,13 +78,7 @@ pub fn build_teams(cfg: &ScenarioConfig) -> (Vec<Engineer>, Vec<f64>, Vec<Team>)
             roster_sites.push(site);
             offsets.push(s.utc_offset_hours);
         }
-        let per_week = (HOURS_PER_WEEK / tc.shift_hours).round() as usize;
-        let covering = (0..per_week)
-            .map(|k| {
-                let start = tc.handoff_utc_hour + k as f64 * tc.shift_hours;
-                covering_site(&offsets, start, start + tc.shift_hours)
-            })
-            .collect();
+        let covering = covering_pattern(tc.shift_hours, tc.handoff_utc_hour, &offsets);
         teams.push(Team {
             name: tc.name.clone(),
             kind: TeamKind::Sre,
@@ -114,9 +108,26 @@ pub fn build_teams(cfg: &ScenarioConfig) -> (Vec<Engineer>, Vec<f64>, Vec<Team>)
             },
             queue: Default::default(),
             main_stack: None,
+            merged_into: None,
         });
     }
     (engineers, on_call_from, teams)
+}
+
+/// Which roster (index into `offsets`, the UTC offsets of a team's roster sites)
+/// covers each shift of the weekly pattern.
+pub(super) fn covering_pattern(
+    shift_hours: f64,
+    handoff_utc_hour: f64,
+    offsets: &[f64],
+) -> Vec<usize> {
+    let per_week = (HOURS_PER_WEEK / shift_hours).round() as usize;
+    (0..per_week)
+        .map(|k| {
+            let start = handoff_utc_hour + k as f64 * shift_hours;
+            covering_site(offsets, start, start + shift_hours)
+        })
+        .collect()
 }
 
 /// Which site (index into `offsets`) covers the shift `[start, end)`: the one with the

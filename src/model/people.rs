@@ -97,6 +97,23 @@ impl People {
         }
     }
 
+    /// A team formed during the run (a split), with its own stream.
+    pub fn team_added(&mut self, rng: SimRng) {
+        self.rngs.push(rng);
+        self.weeks_over.push(0);
+        self.open.push(0);
+        self.hired.push(0);
+        self.ops_recent.push([0.0; FATIGUE_WEEKS]);
+        self.fatigue.push(1.0);
+    }
+
+    /// Team `from` merged into `into`: its open requisitions are the merged team's now.
+    pub fn team_merged(&mut self, from: TeamId, into: TeamId) {
+        let open = std::mem::take(&mut self.open[from.index()]);
+        self.open[into.index()] += open;
+        self.weeks_over[into.index()] = 0;
+    }
+
     /// The factor fatigue puts on `team`'s times to mitigate now (1 without fatigue).
     #[inline]
     pub fn fatigue(&self, team: TeamId) -> f64 {
@@ -247,6 +264,8 @@ impl Model<'_> {
     /// A requisition of `team` was filled at `t`: a new engineer at `site` starts their
     /// ramp-up, and may go on call once it ends.
     pub(super) fn engineer_hired(&mut self, team: TeamId, site: usize, t: f64) {
+        // A requisition of a team that has since merged is filled for the merged team.
+        let team = self.world.current_team(team);
         let Some(p) = self.people.as_mut() else {
             return;
         };
@@ -274,10 +293,7 @@ impl Model<'_> {
             busy_since: 0.0,
         });
         let id = EngineerId::new(self.world.engineers.len() - 1);
-        let rot = &mut self.world.team_mut(team).rotation;
-        if let Some(r) = rot.roster_sites.iter().position(|&s| s == site) {
-            rot.by_site[r].push(id);
-        }
+        self.join_roster(team, id);
         self.ledgers[ti].hires += 1;
         self.recorder.hired(team, t);
         if t + ramp <= self.horizon {

@@ -9,7 +9,8 @@ use super::accounting::{ratio, WeekFigures, OPS_CAP_FRAC};
 use super::metrics::{Metric, MetricValues};
 use super::oncall::WORKING_TIME;
 use super::results::{
-    IncidentRecord, RunResult, ServiceResult, SiteResult, Summary, TeamResult, WeeklyRow,
+    IncidentRecord, ReorgRecord, RunResult, ServiceResult, SiteResult, Summary, TeamResult,
+    WeeklyRow,
 };
 use super::run::RunOptions;
 use super::slo::ClosedWindow;
@@ -56,6 +57,8 @@ struct TeamTotals {
     oncall_hours_max_engineer_week: f64,
     hires: u64,
     departures: u64,
+    /// Re-organisations the team took part in.
+    reorgs: u64,
     /// Head count at the horizon (set when the run finishes).
     headcount_end: u64,
     /// Cost of an engineer-year (set when the run finishes).
@@ -94,6 +97,7 @@ impl TeamTotals {
             .max(o.oncall_hours_max_engineer_week);
         self.hires += o.hires;
         self.departures += o.departures;
+        self.reorgs += o.reorgs;
         self.headcount_end += o.headcount_end;
         self.cost_per_engineer_year = self.cost_per_engineer_year.max(o.cost_per_engineer_year);
     }
@@ -138,6 +142,7 @@ impl TeamTotals {
             }
             Metric::Hires => self.hires as f64,
             Metric::Departures => self.departures as f64,
+            Metric::Reorgs => self.reorgs as f64,
             Metric::AckHoursMean
             | Metric::TtmHoursP90
             | Metric::SloMetFrac
@@ -185,6 +190,8 @@ struct RunTotals {
     queue_len: u64,
     queue_changed_at: f64,
     open_at_end: u64,
+    /// Re-organisations in the window.
+    reorgs: u64,
 }
 
 /// Every team's sums merged, with the run's own, from which the summary follows.
@@ -218,6 +225,7 @@ impl Pooled<'_> {
             Metric::SloMetFrac => ratio(self.slo_met as f64, self.slo_evaluated as f64),
             Metric::ErrorBudgetSpentFrac => ratio(self.spent_frac_sum, self.slo_evaluated as f64),
             Metric::IncidentsOpenAtEnd => self.run.open_at_end as f64,
+            Metric::Reorgs => self.run.reorgs as f64,
             Metric::QueueLengthMean => ratio(self.run.queue_area, self.window_hours),
             Metric::Incidents => self.run.incidents as f64,
             Metric::ArrivalsPerHour => ratio(self.run.incidents as f64, self.window_hours),
@@ -244,6 +252,7 @@ pub struct Recorder {
     engineers: Vec<(f64, f64)>,
     weekly: Vec<WeeklyRow>,
     trace: Vec<IncidentRecord>,
+    reorgs: Vec<ReorgRecord>,
 }
 
 impl Recorder {
@@ -270,7 +279,29 @@ impl Recorder {
             engineers: Vec::new(),
             weekly: Vec::new(),
             trace: Vec::new(),
+            reorgs: Vec::new(),
         }
+    }
+
+    /// A team formed during the run (a split): its totals start empty.
+    pub fn team_added(&mut self) {
+        let sites = self.sites.first().map_or(0, Vec::len);
+        self.teams.push(TeamTotals::default());
+        self.sites.push(vec![SiteTotals::default(); sites]);
+    }
+
+    /// A re-organisation at `t` involving `teams`, described by `row` (its point and
+    /// replication are filled in here). It counts if `t` is inside the window.
+    pub fn reorganized(&mut self, t: f64, teams: &[TeamId], mut row: ReorgRecord) {
+        if self.counts(t) {
+            self.run.reorgs += 1;
+            for team in teams {
+                self.teams[team.index()].reorgs += 1;
+            }
+        }
+        row.point = self.opts.point;
+        row.replication = self.opts.replication;
+        self.reorgs.push(row);
     }
 
     /// Whether something that happens at `t` counts in the statistics.
@@ -678,6 +709,7 @@ impl Recorder {
             services,
             weekly: self.weekly,
             incidents: self.trace,
+            reorgs: self.reorgs,
         }
     }
 }

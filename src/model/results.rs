@@ -207,6 +207,31 @@ pub struct IncidentRecord {
     pub ttm_hours: Option<f64>,
 }
 
+/// One re-organisation: a team split in two, or two teams merged.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ReorgRecord {
+    /// Sweep point index (0 for a plain run).
+    pub point: u64,
+    /// Replication index.
+    pub replication: u64,
+    /// The week that ended when it happened (0-based).
+    pub week: u64,
+    /// `split` or `merge`.
+    pub kind: &'static str,
+    /// The teams before, `;`-separated.
+    pub teams_before: String,
+    /// The teams after, `;`-separated.
+    pub teams_after: String,
+    /// The stacks or products that moved to the new team (a split), `;`-separated.
+    pub lines_moved: String,
+    /// Services whose pager moved to another team.
+    pub services_moved: u32,
+    /// Engineers who moved to another team.
+    pub engineers_moved: u32,
+    /// Why, in words.
+    pub reason: String,
+}
+
 /// Everything one replication produced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunResult {
@@ -222,4 +247,6 @@ pub struct RunResult {
     pub weekly: Vec<WeeklyRow>,
     /// One row per incident in the window, when tracing.
     pub incidents: Vec<IncidentRecord>,
+    /// One row per re-organisation over the whole run.
+    pub reorgs: Vec<ReorgRecord>,
 }

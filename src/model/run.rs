@@ -13,6 +13,7 @@ use super::event::Event;
 use super::oncall::build_teams;
 use super::people::{people_stream, People};
 use super::recorder::Recorder;
+use super::reorg::Reorg;
 use super::results::RunResult;
 use super::slo::SloTracker;
 use super::world::{
@@ -68,6 +69,8 @@ pub(super) struct Model<'a> {
     pub unstable: Option<Unstable>,
     /// Attrition, ramp-up and hiring, when the scenario has `[people]`.
     pub people: Option<People>,
+    /// Splits and merges, when the scenario has `split_when` or `merge_when`.
+    pub reorg: Option<Reorg>,
     pub opts: RunOptions,
 }
 
@@ -240,6 +243,7 @@ impl<'a> Model<'a> {
             week_index: 0,
             unstable: None,
             people,
+            reorg: (!cfg.reorg.is_off()).then(|| Reorg::new(cfg.reorg, n_teams)),
             opts,
         }
     }
@@ -357,6 +361,9 @@ impl<'a> Model<'a> {
         let other_sre_teams = sre_teams.saturating_sub(1) as f64;
         for ti in 0..self.world.teams.len() {
             let team = TeamId::new(ti);
+            if self.world.team(team).merged_into.is_some() {
+                continue; // merged away: no engineers, no services, no shifts
+            }
             self.end_shift_by(team, t);
             self.book_shift_time(team, t);
             self.attrition(team, week_fraction, t);
@@ -398,10 +405,14 @@ impl<'a> Model<'a> {
                 &figures,
             );
             self.hiring(team, &figures, t);
+            if let Some(r) = &mut self.reorg {
+                r.week_closed(team, figures.ops_load, self.world.understaffed(team));
+            }
         }
         if let Some(p) = &mut self.people {
             p.roll_week();
         }
+        self.reorganize(t);
         self.close_slo_windows(t, false);
         self.week_start = t;
         self.week_index += 1;

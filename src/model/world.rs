@@ -105,6 +105,28 @@ pub struct Route {
 }
 
 impl PagerHolder {
+    /// The same holder with team `from` replaced by `to` wherever it appears.
+    pub fn replace_team(self, from: TeamId, to: TeamId) -> PagerHolder {
+        let swap = |t: TeamId| if t == from { to } else { t };
+        match self {
+            PagerHolder::Team(t) => PagerHolder::Team(swap(t)),
+            PagerHolder::Shared { primary, secondary } => PagerHolder::Shared {
+                primary: swap(primary),
+                secondary: swap(secondary),
+            },
+            PagerHolder::BestEffort {
+                developers,
+                sre,
+                sre_from_severity,
+            } => PagerHolder::BestEffort {
+                developers: swap(developers),
+                sre: swap(sre),
+                sre_from_severity,
+            },
+            PagerHolder::Nobody => PagerHolder::Nobody,
+        }
+    }
+
     /// The route of a page of the given severity index; `None` when nobody answers.
     #[inline]
     pub fn route(&self, severity: u16) -> Option<Route> {
@@ -264,6 +286,9 @@ pub struct Team {
     /// The stack most of the team's services run on (its incidents of other stacks
     /// take longer to mitigate); `None` while it holds no service.
     pub main_stack: Option<usize>,
+    /// The team it was merged into, once it has been (it then has no engineers, no
+    /// services and no shifts).
+    pub merged_into: Option<TeamId>,
 }
 
 /// One severity level of a service.
@@ -514,6 +539,15 @@ impl World {
     #[inline]
     pub fn service_mut(&mut self, s: ServiceId) -> &mut Service {
         &mut self.services[s.index()]
+    }
+
+    /// The team `t` is now: itself, or the team it was merged into (followed through
+    /// later merges).
+    pub fn current_team(&self, mut t: TeamId) -> TeamId {
+        while let Some(next) = self.team(t).merged_into {
+            t = next;
+        }
+        t
     }
 
     /// Ids of all teams.

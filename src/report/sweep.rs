@@ -16,21 +16,22 @@ use serde::{Deserialize, Serialize};
 use super::format::csv_number;
 use super::manifest::Manifest;
 use super::outdir::{checksum_text, Fnv};
-use super::write::{write_atomic, write_atomic_unsynced, ReportError};
+use super::write::{header_line, write_atomic, write_atomic_unsynced, ReportError};
 use crate::model::metrics::N_METRICS;
-use crate::model::{RunResult, Summary, CATALOGUE};
+use crate::model::{ReorgRecord, RunResult, Summary, CATALOGUE};
 use crate::sweep::ci::MeanCi;
 
 /// The journal of a sweep's complete points, in its partial folder.
 pub(crate) const PROGRESS: &str = "progress.log";
 
 /// The per-run CSVs of a sweep, in the order they are written.
-pub const SWEEP_FILES: [&str; 6] = [
+pub const SWEEP_FILES: [&str; 7] = [
     "runs.csv",
     "teams.csv",
     "sites.csv",
     "services.csv",
     "weekly.csv",
+    "reorgs.csv",
     "incidents.csv",
 ];
 
@@ -440,6 +441,9 @@ impl SweepWriter {
         files.push(("services.csv", h, b));
         let (h, b) = encode_rows("weekly.csv", &weekly)?;
         files.push(("weekly.csv", h, b));
+        let reorgs: Vec<_> = runs.iter().flat_map(|r| &r.reorgs).collect();
+        let (h, b) = encode_rows("reorgs.csv", &reorgs)?;
+        files.push(("reorgs.csv", h, b));
         if trace {
             let incidents: Vec<_> = runs.iter().flat_map(|r| &r.incidents).collect();
             let (h, b) = encode_rows("incidents.csv", &incidents)?;
@@ -529,8 +533,15 @@ impl SweepWriter {
     /// records it), `points.csv` first.
     pub fn finish(self, dest: &Path) -> Result<Vec<(String, String)>, ReportError> {
         let mut files = Vec::new();
-        for (name, mut w, _, whole) in self.files {
+        for (name, mut w, len, mut whole) in self.files {
             let path = self.partial.join(name);
+            if len == 0 && name == "reorgs.csv" {
+                // No re-organisation in any run: the file still has its header.
+                let header = header_line::<ReorgRecord>()?;
+                w.write_all(&header).map_err(io(&path))?;
+                whole = Fnv::new();
+                whole.write(&header);
+            }
             w.flush().map_err(io(&path))?;
             w.get_ref().sync_all().map_err(io(&path))?;
             files.push((name, whole));

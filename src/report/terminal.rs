@@ -167,32 +167,82 @@ fn side_by_side(
 /// when the run has a single team. The book's limits apply to each team, so the pooled
 /// figures alone can mislead.
 pub fn team_table(runs: &[RunResult]) -> Option<String> {
-    let teams: Vec<String> = runs.first()?.teams.iter().map(|t| t.team.clone()).collect();
+    let teams = team_names(runs);
     if teams.len() < 2 {
         return None;
     }
     let n = teams.len();
-    Some(side_by_side("per team (mean)", &[teams], n, |c, m| {
-        let ci = MeanCi::of(runs.iter().filter_map(|r| r.teams.get(c)).map(|t| t[m]));
-        table_number(ci.mean)
-    }))
+    Some(side_by_side(
+        "per team (mean)",
+        std::slice::from_ref(&teams),
+        n,
+        |c, m| {
+            let ci = MeanCi::of(team_values(runs, &teams[c], m));
+            table_number(ci.mean)
+        },
+    ))
+}
+
+/// Every team of the runs, in order of first appearance (teams formed by a split
+/// appear in the runs where it happened).
+fn team_names(runs: &[RunResult]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for t in runs.iter().flat_map(|r| &r.teams) {
+        if !names.contains(&t.team) {
+            names.push(t.team.clone());
+        }
+    }
+    names
+}
+
+/// Metric `m` of team `team` in each run that has the team.
+fn team_values<'a>(
+    runs: &'a [RunResult],
+    team: &'a str,
+    m: Metric,
+) -> impl Iterator<Item = f64> + 'a {
+    runs.iter()
+        .filter_map(move |r| r.teams.iter().find(|t| t.team == team))
+        .map(move |t| t[m])
+}
+
+/// A line saying how often teams split and merged (mean per replication), or `None`
+/// when they never did.
+pub fn reorg_note(runs: &[RunResult]) -> Option<String> {
+    let count = |kind: &str| {
+        let n = runs
+            .iter()
+            .flat_map(|r| &r.reorgs)
+            .filter(|x| x.kind == kind)
+            .count();
+        n as f64 / runs.len().max(1) as f64
+    };
+    let (splits, merges) = (count("split"), count("merge"));
+    let shown = |x: f64| {
+        if x.fract() == 0.0 {
+            format!("{x:.0}")
+        } else {
+            format!("{x:.2}")
+        }
+    };
+    (splits + merges > 0.0).then(|| {
+        format!(
+            "re-organisations per replication (mean): {} splits, {} merges; each one is a row of reorgs.csv\n",
+            shown(splits),
+            shown(merges)
+        )
+    })
 }
 
 /// A warning line for each team below the minimum rotation in some week (mean team-weeks
 /// over the replications), or `None` when every team is staffed.
 pub fn understaffed_note(runs: &[RunResult]) -> Option<String> {
-    let first = runs.first()?;
     let mut out = String::new();
-    for (c, t) in first.teams.iter().enumerate() {
-        let ci = MeanCi::of(
-            runs.iter()
-                .filter_map(|r| r.teams.get(c))
-                .map(|t| t[Metric::UnderstaffedWeeks]),
-        );
+    for team in team_names(runs) {
+        let ci = MeanCi::of(team_values(runs, &team, Metric::UnderstaffedWeeks));
         if ci.mean > 0.0 {
             out.push_str(&format!(
-                "understaffed: team {} is below its minimum rotation (min_rotation_single_site, min_rotation_per_site; the SRE book says 8 at one site, 6 per site on two) in {} weeks\n",
-                t.team,
+                "understaffed: team {team} is below its minimum rotation (min_rotation_single_site, min_rotation_per_site; the SRE book says 8 at one site, 6 per site on two) in {} weeks\n",
                 table_number(ci.mean)
             ));
         }

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
 
-use crate::model::RunResult;
+use crate::model::{ReorgRecord, RunResult};
 
 /// A failure to write an output file.
 #[derive(Debug)]
@@ -120,8 +120,23 @@ pub fn write_csv<T: Serialize>(
     write_atomic(path, &bytes)
 }
 
-/// Writes `summary.csv`, `teams.csv`, `sites.csv`, `services.csv`, `weekly.csv` and, when
-/// `trace`, `incidents.csv` into `dir`. Returns the file names written.
+/// The CSV header line of `T` (its field names), for files that have a header even
+/// with no rows.
+pub fn header_line<T: Serialize + Default>() -> Result<Vec<u8>, ReportError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let fail = |message: String| ReportError::Encode {
+        path: PathBuf::from("header"),
+        message,
+    };
+    w.serialize(T::default()).map_err(|e| fail(e.to_string()))?;
+    let mut bytes = w.into_inner().map_err(|e| fail(e.to_string()))?;
+    let end = bytes.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
+    bytes.truncate(end);
+    Ok(bytes)
+}
+
+/// Writes `summary.csv`, `teams.csv`, `sites.csv`, `services.csv`, `weekly.csv`,
+/// `reorgs.csv` and, when `trace`, `incidents.csv` into `dir`. Returns the file names written.
 pub fn write_run(dir: &Path, runs: &[RunResult], trace: bool) -> Result<Vec<String>, ReportError> {
     let mut files = Vec::new();
     let mut put = |name: &str| {
@@ -133,6 +148,12 @@ pub fn write_run(dir: &Path, runs: &[RunResult], trace: bool) -> Result<Vec<Stri
     write_csv(&put("sites.csv"), runs.iter().flat_map(|r| &r.sites))?;
     write_csv(&put("services.csv"), runs.iter().flat_map(|r| &r.services))?;
     write_csv(&put("weekly.csv"), runs.iter().flat_map(|r| &r.weekly))?;
+    let reorgs = put("reorgs.csv");
+    if runs.iter().all(|r| r.reorgs.is_empty()) {
+        write_atomic(&reorgs, &header_line::<ReorgRecord>()?)?;
+    } else {
+        write_csv(&reorgs, runs.iter().flat_map(|r| &r.reorgs))?;
+    }
     if trace {
         write_csv(
             &put("incidents.csv"),

@@ -306,6 +306,73 @@ pub struct ScenarioConfig {
     /// Engineers as individuals (`[people]`): attrition, ramp-up and hiring; `None`
     /// keeps every team's head count fixed.
     pub people: Option<PeopleConfig>,
+    /// When SRE teams split or merge during a run (`organization.split_when`,
+    /// `organization.merge_when`); off by default.
+    #[serde(skip_serializing_if = "ReorgConfig::is_off")]
+    pub reorg: ReorgConfig,
+}
+
+/// The line along which a team splits: its services grouped by stack or by product.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SplitAlong {
+    /// The services' technology stacks.
+    Stack,
+    /// The services' products.
+    Product,
+}
+
+impl SplitAlong {
+    /// Every line, as written in a scenario.
+    pub const NAMES: [&'static str; 2] = ["stack", "product"];
+
+    /// The line written as `name`.
+    pub fn parse(name: &str) -> Option<SplitAlong> {
+        match name {
+            "stack" => Some(SplitAlong::Stack),
+            "product" => Some(SplitAlong::Product),
+            _ => None,
+        }
+    }
+}
+
+/// `organization.split_when`: an SRE team splits in two when it carries more than
+/// `services_over` services, or has been over the ops cap for `ops_cap_weeks` weeks in a
+/// row, and its head count allows two rotations at the minimum.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SplitRule {
+    /// Services carried above which the team splits (0: never on size).
+    pub services_over: u32,
+    /// Weeks in a row over the ops cap after which the team splits (0: never on load).
+    pub ops_cap_weeks: u32,
+    /// The line the services are cut along.
+    pub along: SplitAlong,
+}
+
+/// `organization.merge_when`: two SRE teams under their minimum rotation for
+/// `understaffed_weeks` weeks in a row merge into one.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct MergeRule {
+    /// Weeks in a row under the minimum before a team is merged.
+    pub understaffed_weeks: u32,
+}
+
+/// When teams re-organise during a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct ReorgConfig {
+    /// When a team splits; `None`: never.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub split: Option<SplitRule>,
+    /// When two teams merge; `None`: never.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merge: Option<MergeRule>,
+}
+
+impl ReorgConfig {
+    /// Whether teams never re-organise.
+    pub fn is_off(&self) -> bool {
+        self.split.is_none() && self.merge.is_none()
+    }
 }
 
 /// How teams hire.

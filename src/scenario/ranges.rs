@@ -359,6 +359,27 @@ pub const MIN_ROTATION_SINGLE_SITE: KeyRange =
 pub const MIN_ROTATION_PER_SITE: KeyRange =
     KeyRange::count("teams.min_rotation_per_site", 1.0, 10_000.0, "engineers")
         .why("a site's head count at most (the SRE book ch.11 says 6)");
+/// `organization.split_when.services_over`.
+pub const SPLIT_SERVICES_OVER: KeyRange = KeyRange::count(
+    "organization.split_when.services_over",
+    0.0,
+    100_000.0,
+    "services",
+)
+.why("0 turns the size trigger off; at most the scenario's services (assumption)");
+/// `organization.split_when.ops_cap_weeks`.
+pub const SPLIT_OPS_CAP_WEEKS: KeyRange =
+    KeyRange::count("organization.split_when.ops_cap_weeks", 0.0, 520.0, "weeks")
+        .also("services_over or ops_cap_weeks above 0")
+        .why("0 turns the load trigger off; up to ten years (assumption)");
+/// `organization.merge_when.understaffed_weeks`.
+pub const MERGE_UNDERSTAFFED_WEEKS: KeyRange = KeyRange::count(
+    "organization.merge_when.understaffed_weeks",
+    1.0,
+    520.0,
+    "weeks",
+)
+.why("up to ten years (assumption)");
 
 // ---- people ---------------------------------------------------------------------------
 
@@ -561,6 +582,9 @@ pub const RANGES: &[KeyRange] = &[
     CROSS_TEAM_HOURS,
     MIN_ROTATION_SINGLE_SITE,
     MIN_ROTATION_PER_SITE,
+    SPLIT_SERVICES_OVER,
+    SPLIT_OPS_CAP_WEEKS,
+    MERGE_UNDERSTAFFED_WEEKS,
     ATTRITION_PER_YEAR,
     ATTRITION_MULTIPLIER_BAD,
     ATTRITION_MULTIPLIER_BURNOUT,

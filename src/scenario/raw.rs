@@ -196,6 +196,22 @@ pub(crate) struct RawPeople {
     pub plan: Option<Vec<RawHire>>,
 }
 
+/// `[organization.split_when]` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a table")]
+pub(crate) struct RawSplit {
+    pub services_over: Option<Int>,
+    pub ops_cap_weeks: Option<Int>,
+    pub along: Option<String>,
+}
+
+/// `[organization.merge_when]` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a table")]
+pub(crate) struct RawMerge {
+    pub understaffed_weeks: Option<Int>,
+}
+
 /// One `[[people.plan]]` entry as written.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a table")]

@@ -10,16 +10,18 @@ use std::collections::{HashMap, HashSet};
 use serde::de::DeserializeOwned;
 
 use super::config::{
-    Duration, Hiring, PeopleConfig, PerPhase, Phase, PlannedHire, ScenarioConfig, ServiceConfig,
-    Severity, SimulationConfig, Site, TeamConfig,
+    Duration, Hiring, MergeRule, PeopleConfig, PerPhase, Phase, PlannedHire, ReorgConfig,
+    ScenarioConfig, ServiceConfig, Severity, SimulationConfig, Site, SplitAlong, SplitRule,
+    TeamConfig,
 };
 use super::names;
 use super::organization::{self, Organization, Share, Structure};
 use super::path::{self, KeyPath, Seg};
 use super::ranges::{self as r, KeyRange};
 use super::raw::{
-    Int, RawExponential, RawFixed, RawLoadProfile, RawLogNormal, RawPeople, RawPhases, RawService,
-    RawSeverity, RawSimulation, RawSite, RawTeam, F64, TOP_LEVEL_KEYS, VERSION,
+    Int, RawExponential, RawFixed, RawLoadProfile, RawLogNormal, RawMerge, RawPeople, RawPhases,
+    RawService, RawSeverity, RawSimulation, RawSite, RawSplit, RawTeam, F64, TOP_LEVEL_KEYS,
+    VERSION,
 };
 use super::show::{escaped, number};
 use super::suggest;
@@ -80,7 +82,7 @@ pub(crate) fn validate(
     let team_names = raw_names(root.get("teams"));
     let sites = v.sites(root.get("sites"));
     // `None`: the organisation could not be read; `Some(None)`: explicit teams.
-    let organization = v.organization(root.get("organization"), &site_names);
+    let (organization, reorg) = v.organization(root.get("organization"), &site_names);
     let derived = matches!(organization, Some(Some(_)));
     let teams = if derived {
         Some(Vec::new())
@@ -166,6 +168,7 @@ pub(crate) fn validate(
                 teams,
                 services,
                 people,
+                reorg,
             })
         }
         _ => {
@@ -676,21 +679,102 @@ impl Validator<'_> {
 
     /// `[organization]`: `Some(None)` for explicit teams (no table, or `structure =
     /// "explicit"`), `Some(Some(org))` for a derived organisation, `None` when it has
-    /// problems (reported).
+    /// problems (reported); beside it, when teams split or merge during a run.
     fn organization(
         &mut self,
         v: Option<&toml::Value>,
         site_names: &[Option<String>],
-    ) -> Option<Option<Organization>> {
+    ) -> (Option<Option<Organization>>, ReorgConfig) {
         let base = vec![Seg::Key("organization".to_owned())];
         let Some(v) = v else {
-            return Some(None);
+            return (Some(None), ReorgConfig::default());
         };
         let Some(table) = v.as_table() else {
             self.problem(base, format!("expected a table, got {}", describe_value(v)));
-            return None;
+            return (None, ReorgConfig::default());
         };
         let mut rest = table.clone();
+        let reorg = ReorgConfig {
+            split: rest
+                .remove("split_when")
+                .and_then(|v| self.split_rule(&v, &base)),
+            merge: rest
+                .remove("merge_when")
+                .and_then(|v| self.merge_rule(&v, &base)),
+        };
+        (self.derived_organization(rest, &base, site_names), reorg)
+    }
+
+    /// `organization.split_when`; `None` when it has problems (reported).
+    fn split_rule(&mut self, v: &toml::Value, org: &[Seg]) -> Option<SplitRule> {
+        let base = path::key(org, "split_when");
+        let raw: RawSplit = self.lenient(v, &base)?;
+        let services_over = self.count(
+            &base,
+            "services_over",
+            raw.services_over,
+            0,
+            &r::SPLIT_SERVICES_OVER,
+        );
+        let ops_cap_weeks = self.count(
+            &base,
+            "ops_cap_weeks",
+            raw.ops_cap_weeks,
+            0,
+            &r::SPLIT_OPS_CAP_WEEKS,
+        );
+        let along = match raw.along.as_deref() {
+            None => Some(SplitAlong::Stack),
+            Some(s) => SplitAlong::parse(s).or_else(|| {
+                self.problem(
+                    path::key(&base, "along"),
+                    format!(
+                        "expected one of {}; got {}",
+                        SplitAlong::NAMES.join(", "),
+                        escaped(s)
+                    ),
+                );
+                None
+            }),
+        };
+        let (services_over, ops_cap_weeks, along) = (services_over?, ops_cap_weeks?, along?);
+        let some_trigger = self.check(&base, services_over > 0 || ops_cap_weeks > 0, || {
+            "split_when needs a trigger: services_over (a team carrying more services \
+             splits) or ops_cap_weeks (a team over the 50% ops cap this many weeks in a row \
+             splits), or both"
+                .to_owned()
+        });
+        some_trigger.then_some(SplitRule {
+            services_over,
+            ops_cap_weeks,
+            along,
+        })
+    }
+
+    /// `organization.merge_when`; `None` when it has problems (reported).
+    fn merge_rule(&mut self, v: &toml::Value, org: &[Seg]) -> Option<MergeRule> {
+        let base = path::key(org, "merge_when");
+        let raw: RawMerge = self.lenient(v, &base)?;
+        let understaffed_weeks = self.count(
+            &base,
+            "understaffed_weeks",
+            raw.understaffed_weeks,
+            4,
+            &r::MERGE_UNDERSTAFFED_WEEKS,
+        )?;
+        Some(MergeRule { understaffed_weeks })
+    }
+
+    /// The rest of `[organization]` (without the re-organisation rules): `Some(None)` for
+    /// explicit teams, `Some(Some(org))` for a derived organisation, `None` when it has
+    /// problems (reported).
+    fn derived_organization(
+        &mut self,
+        mut rest: toml::Table,
+        base: &[Seg],
+        site_names: &[Option<String>],
+    ) -> Option<Option<Organization>> {
+        let base = base.to_vec();
         let word = |v: &mut Self, k: &str, value: Option<toml::Value>, names: &[&str]| {
             let p = path::key(&base, k);
             match value {
@@ -755,6 +839,8 @@ impl Validator<'_> {
             .as_deref()
             .map_or(Some(Share::Proportional), Share::parse)?;
         if structure == Structure::Explicit {
+            // The template stays unused: a file can hold both `[[teams]]` and a template
+            // and compare them by changing `structure` alone.
             return Some(None);
         }
         let raw: RawTeam = self.lenient(&toml::Value::Table(rest), &base)?;

@@ -83,10 +83,11 @@ pub fn compare(names: &[String], runs: &[Vec<RunResult>]) -> Vec<CompareRow> {
     rows
 }
 
-/// Every team name, in order of first appearance.
+/// Every team name, in order of first appearance (a team formed by a split may be in
+/// some replications only: it gets rows where every replication of a variant has it).
 fn team_names(runs: &[Vec<RunResult>]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
-    for r in runs.iter().filter_map(|v| v.first()) {
+    for r in runs.iter().flatten() {
         for t in &r.teams {
             if !names.contains(&t.team) {
                 names.push(t.team.clone());

@@ -302,6 +302,25 @@ fn setters() -> Vec<Setter> {
             "organization.single_site_shift_hours",
             "organization.single_site_shift_hours={}",
         ),
+        Setter {
+            // At 0 the size trigger is off: the load trigger must be on.
+            extra_min: &["organization.split_when.ops_cap_weeks=1"],
+            ..setter(
+                "organization.split_when.services_over",
+                "organization.split_when.services_over={}",
+            )
+        },
+        Setter {
+            extra_min: &["organization.split_when.services_over=1"],
+            ..setter(
+                "organization.split_when.ops_cap_weeks",
+                "organization.split_when.ops_cap_weeks={}",
+            )
+        },
+        setter(
+            "organization.merge_when.understaffed_weeks",
+            "organization.merge_when.understaffed_weeks={}",
+        ),
         setter(
             "teams.unfamiliar_ttm_factor",
             "teams.core.unfamiliar_ttm_factor={}",

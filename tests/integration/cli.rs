@@ -5,12 +5,13 @@ use std::process::Output;
 
 use crate::support::{read, root, sresim, stderr, stdout, temp_dir};
 
-const CSVS: [&str; 5] = [
+const CSVS: [&str; 6] = [
     "summary.csv",
     "teams.csv",
     "sites.csv",
     "services.csv",
     "weekly.csv",
+    "reorgs.csv",
 ];
 
 fn run_into(dir: &Path, extra: &[&str]) -> Output {

@@ -11,6 +11,7 @@ mod model;
 mod people;
 mod queueing;
 mod reliability;
+mod reorgs;
 mod scenario;
 mod structures;
 mod support;

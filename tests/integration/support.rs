@@ -138,11 +138,12 @@ time_to_mitigate = "zero"
 "#;
 
 /// The files of an untraced sweep, besides the manifest.
-pub const SWEEP_FILES: [&str; 6] = [
+pub const SWEEP_FILES: [&str; 7] = [
     "runs.csv",
     "points.csv",
     "teams.csv",
     "sites.csv",
     "services.csv",
     "weekly.csv",
+    "reorgs.csv",
 ];
