@@ -20,10 +20,11 @@ use sresim::sweep::{self, SweepPlan};
 use crate::support::{root, temp_dir};
 
 /// Scenario files the mutations start from.
-const SOURCES: [&str; 9] = [
+const SOURCES: [&str; 10] = [
     "scenarios/baseline.toml",
     "scenarios/burnout.toml",
     "scenarios/structures.toml",
+    "scenarios/reorg.toml",
     "tests/fixtures/structures/by_product.toml",
     "scenarios/capacity.toml",
     "scenarios/two-teams.toml",
@@ -330,6 +331,9 @@ fn key() -> impl Strategy<Value = String> {
             "organization.share",
             "organization.members.london",
             "organization.responders_per_shift",
+            "organization.split_when.services_over",
+            "organization.split_when.along",
+            "organization.merge_when.understaffed_weeks",
             "a..b",
             "",
             ".",

@@ -173,3 +173,29 @@ fn golden_compare() {
         &["compare.csv", "runs.csv"],
     );
 }
+
+#[test]
+fn golden_reorg_run() {
+    // Splits, merges, attrition and hiring: teams that change during the run.
+    check(
+        "reorg",
+        &[
+            "run",
+            "scenarios/reorg.toml",
+            "--replications",
+            "2",
+            "--set",
+            "simulation.horizon_weeks=40",
+            "--set",
+            "services.*.count=4",
+        ],
+        &[
+            "summary.csv",
+            "teams.csv",
+            "sites.csv",
+            "services.csv",
+            "weekly.csv",
+            "reorgs.csv",
+        ],
+    );
+}
