@@ -52,6 +52,9 @@ pub struct WeekLedger {
     pub context_switch_hours: f64,
     /// Hours of coordination inside the team and with other teams.
     pub coordination_hours: f64,
+    /// Engagement hours: design consultations, readiness reviews, clean-ups (not ops,
+    /// taken from project time).
+    pub engagement_hours: f64,
     /// Engineers hired this week.
     pub hires: u64,
     /// Engineers who left at the end of this week.
@@ -111,7 +114,8 @@ impl WeekLedger {
             - w.writeoff_hours
             - chargeable_ops
             - w.context_switch_hours
-            - w.coordination_hours)
+            - w.coordination_hours
+            - w.engagement_hours)
             .max(0.0);
         let all_hours = f64::from(headcount) * HOURS_PER_WEEK * week_fraction;
         WeekFigures {

@@ -44,6 +44,18 @@ pub enum Event {
         /// The scenario's site index.
         site: u32,
     },
+    /// A service's production readiness review ended.
+    ReviewEnded {
+        /// The service.
+        service: ServiceId,
+    },
+    /// A failed readiness review comes up again.
+    ReviewRetried {
+        /// The service.
+        service: ServiceId,
+    },
+    /// A service review: the onboarding queue is worked.
+    ServiceReview,
     /// An engineer joined their team's on-call rotation (their ramp-up ended); they are
     /// put on call from the next shift boundary.
     EngineerJoined {

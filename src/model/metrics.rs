@@ -307,6 +307,92 @@ catalogue! {
         key: "departures", label: "departures", title: "Departures", unit: "engineers",
         limits: &[], headline: false, ci_target: false, per_team: true, integer: true,
     },
+    /// Ops hours per week of the developer teams (`[engagement]`): feature work lost to
+    /// operations while developers hold pagers.
+    DevOpsHoursPerWeek {
+        key: "dev_ops_hours_per_week", label: "developer ops h / week",
+        title: "Developer ops hours per week", unit: "hours per week, all developer teams",
+        limits: &[], headline: false, ci_target: false, per_team: false, integer: false,
+    },
+    /// SRE hours of design consultations in the window.
+    ConsultationHours {
+        key: "consultation_hours", label: "consultation hours", title: "Design consultations",
+        unit: "SRE hours", limits: &[],
+        headline: false, ci_target: false, per_team: false, integer: false,
+    },
+    /// SRE hours of production readiness reviews in the window.
+    PrrHours {
+        key: "prr_hours", label: "readiness review hours", title: "Readiness reviews",
+        unit: "SRE hours", limits: &[],
+        headline: false, ci_target: false, per_team: false, integer: false,
+    },
+    /// Readiness reviews that failed in the window.
+    PrrFailed {
+        key: "prr_failed", label: "failed reviews", title: "Failed readiness reviews",
+        unit: "reviews", limits: &[],
+        headline: false, ci_target: false, per_team: false, integer: true,
+    },
+    /// Mean weeks a service waited in the onboarding queue, over the services onboarded
+    /// in the window.
+    OnboardingWaitWeeksMean {
+        key: "onboarding_wait_weeks_mean", label: "onboarding wait, weeks",
+        title: "Onboarding wait", unit: "weeks from a passed review to onboarding",
+        limits: &[], headline: false, ci_target: false, per_team: false, integer: false,
+    },
+    /// Services SRE supports at the horizon (holds the pager, alone or shared).
+    ServicesSupportedEnd {
+        key: "services_supported_end", label: "services supported at the end",
+        title: "Services supported", unit: "services", limits: &[],
+        headline: false, ci_target: false, per_team: false, integer: true,
+    },
+    /// Services launched (entered their first phase) in the window, after the start.
+    ServicesLaunched {
+        key: "services_launched", label: "services launched", title: "Services launched",
+        unit: "services", limits: &[],
+        headline: false, ci_target: false, per_team: false, integer: true,
+    },
+    /// Incidents paged while their service was in design.
+    IncidentsDesign {
+        key: "incidents_design", label: "incidents in design", title: "Incidents in design",
+        unit: "incidents", limits: &[],
+        headline: false, ci_target: false, per_team: false, integer: true,
+    },
+    /// Incidents paged in active development.
+    IncidentsActiveDevelopment {
+        key: "incidents_active_development", label: "incidents in active development",
+        title: "Incidents in active development", unit: "incidents", limits: &[],
+        headline: false, ci_target: false, per_team: false, integer: true,
+    },
+    /// Incidents paged in limited availability.
+    IncidentsLimitedAvailability {
+        key: "incidents_limited_availability", label: "incidents in limited availability",
+        title: "Incidents in limited availability", unit: "incidents", limits: &[],
+        headline: false, ci_target: false, per_team: false, integer: true,
+    },
+    /// Incidents paged in general availability.
+    IncidentsGeneralAvailability {
+        key: "incidents_general_availability", label: "incidents in general availability",
+        title: "Incidents in general availability", unit: "incidents", limits: &[],
+        headline: false, ci_target: false, per_team: false, integer: true,
+    },
+    /// Incidents paged in deprecation.
+    IncidentsDeprecation {
+        key: "incidents_deprecation", label: "incidents in deprecation",
+        title: "Incidents in deprecation", unit: "incidents", limits: &[],
+        headline: false, ci_target: false, per_team: false, integer: true,
+    },
+    /// Incidents paged while abandoned.
+    IncidentsAbandoned {
+        key: "incidents_abandoned", label: "incidents while abandoned",
+        title: "Incidents while abandoned", unit: "incidents", limits: &[],
+        headline: false, ci_target: false, per_team: false, integer: true,
+    },
+    /// Incidents paged while unsupported.
+    IncidentsUnsupported {
+        key: "incidents_unsupported", label: "incidents while unsupported",
+        title: "Incidents while unsupported", unit: "incidents", limits: &[],
+        headline: false, ci_target: false, per_team: false, integer: true,
+    },
     /// Re-organisations in the window (`organization.split_when`, `merge_when`): splits
     /// and merges; per team, those the team took part in.
     Reorgs {

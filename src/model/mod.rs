@@ -18,6 +18,7 @@
 pub mod accounting;
 pub mod arrivals;
 pub mod durations;
+pub mod engagement;
 pub mod estimate;
 pub mod event;
 pub mod metrics;

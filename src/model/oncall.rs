@@ -43,14 +43,24 @@ pub const DAYTIME: DailyWindow = DailyWindow {
     weekdays_only: false,
 };
 
-/// The engineers and teams of a scenario, every team an SRE team holding its rotation.
-/// Engineers are numbered team by team, site by site in the order the team lists them.
-/// Each engineer's on-call start (`on_call_from_week`) is returned beside them.
+/// The engineers and teams of a scenario: the SRE teams, then the developer teams of
+/// `[engagement]`, each holding its rotation. Engineers are numbered team by team, site
+/// by site in the order the team lists them. Each engineer's on-call start
+/// (`on_call_from_week`) is returned beside them.
 pub fn build_teams(cfg: &ScenarioConfig) -> (Vec<Engineer>, Vec<f64>, Vec<Team>) {
     let mut engineers = Vec::new();
     let mut on_call_from = Vec::new();
-    let mut teams = Vec::with_capacity(cfg.teams.len());
-    for (ti, tc) in cfg.teams.iter().enumerate() {
+    let developers = cfg
+        .engagement
+        .as_ref()
+        .map_or(&[][..], |e| &e.dev_teams[..]);
+    let all = cfg
+        .teams
+        .iter()
+        .map(|t| (t, TeamKind::Sre))
+        .chain(developers.iter().map(|t| (t, TeamKind::Developer)));
+    let mut teams = Vec::with_capacity(cfg.teams.len() + developers.len());
+    for (ti, (tc, kind)) in all.enumerate() {
         let mut by_site = Vec::new();
         let mut roster_sites = Vec::new();
         let mut offsets = Vec::new();
@@ -81,7 +91,7 @@ pub fn build_teams(cfg: &ScenarioConfig) -> (Vec<Engineer>, Vec<f64>, Vec<Team>)
         let covering = covering_pattern(tc.shift_hours, tc.handoff_utc_hour, &offsets);
         teams.push(Team {
             name: tc.name.clone(),
-            kind: TeamKind::Sre,
+            kind,
             params: TeamParams {
                 shift_hours: tc.shift_hours,
                 handoff_utc_hour: tc.handoff_utc_hour,
@@ -294,6 +304,7 @@ impl Model<'_> {
             self.unanswered(inc, t);
             return;
         };
+        let route = self.engagement_route(service, phase, route);
         let team = route.first;
         let tm = self.world.team_mut(team);
         tm.rotation.shift_pages += 1;
@@ -399,6 +410,13 @@ impl Model<'_> {
         }
         if let Some(p) = &self.people {
             mitigation *= p.fatigue(team);
+        }
+        if tm.kind == TeamKind::Developer {
+            // Developers know the code, not the operations.
+            mitigation *= self
+                .engagement
+                .as_ref()
+                .map_or(1.0, |e| e.dev_mitigation_factor());
         }
         let end = t + ack + mitigation;
         let ledger: &mut WeekLedger = &mut self.ledgers[team.index()];

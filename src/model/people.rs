@@ -14,7 +14,7 @@ use rand::Rng;
 use super::accounting::{WeekFigures, ONCALL_CAP_FRAC, OPS_CAP_FRAC};
 use super::event::Event;
 use super::run::Model;
-use super::world::{Engineer, EngineerId, TeamId};
+use super::world::{Engineer, EngineerId, TeamId, TeamKind};
 use crate::engine::calendar::HOURS_PER_WEEK;
 use crate::engine::{fnv1a64, SimRng};
 use crate::scenario::{Hiring, PeopleConfig};
@@ -188,8 +188,10 @@ impl Model<'_> {
         let Some(p) = self.people.as_mut() else {
             return;
         };
-        if t >= self.horizon {
-            return; // the run ends here: nobody leaves at the horizon
+        if t >= self.horizon || self.world.team(team).kind == TeamKind::Developer {
+            // The run ends here: nobody leaves at the horizon. Developers' turnover is
+            // outside the model.
+            return;
         }
         // Every engineer draws every week, leaving or not, so that one engineer's fate
         // does not shift the others' draws.
@@ -217,7 +219,10 @@ impl Model<'_> {
             return;
         };
         p.tire(team, f.ops_load, self.week_index as usize);
-        if t >= self.horizon || p.cfg.hiring != Hiring::Load {
+        if t >= self.horizon
+            || p.cfg.hiring != Hiring::Load
+            || self.world.team(team).kind == TeamKind::Developer
+        {
             return;
         }
         let params = &self.world.team(team).params;

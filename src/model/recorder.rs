@@ -9,13 +9,13 @@ use super::accounting::{ratio, WeekFigures, OPS_CAP_FRAC};
 use super::metrics::{Metric, MetricValues};
 use super::oncall::WORKING_TIME;
 use super::results::{
-    IncidentRecord, ReorgRecord, RunResult, ServiceResult, SiteResult, Summary, TeamResult,
-    WeeklyRow,
+    EngagementRecord, IncidentRecord, ReorgRecord, RunResult, ServiceResult, SiteResult, Summary,
+    TeamResult, WeeklyRow,
 };
 use super::run::RunOptions;
 use super::slo::ClosedWindow;
 use super::stats::{CountHistogram, LogHistogram, Mean};
-use super::world::{EngineerId, Incident, ServiceId, TeamId, World};
+use super::world::{EngineerId, Incident, ServiceId, TeamId, TeamKind, World};
 use crate::engine::calendar::HOURS_PER_WEEK;
 use crate::scenario::ScenarioConfig;
 
@@ -143,7 +143,21 @@ impl TeamTotals {
             Metric::Hires => self.hires as f64,
             Metric::Departures => self.departures as f64,
             Metric::Reorgs => self.reorgs as f64,
-            Metric::AckHoursMean
+            Metric::DevOpsHoursPerWeek
+            | Metric::ConsultationHours
+            | Metric::PrrHours
+            | Metric::PrrFailed
+            | Metric::OnboardingWaitWeeksMean
+            | Metric::ServicesSupportedEnd
+            | Metric::ServicesLaunched
+            | Metric::IncidentsDesign
+            | Metric::IncidentsActiveDevelopment
+            | Metric::IncidentsLimitedAvailability
+            | Metric::IncidentsGeneralAvailability
+            | Metric::IncidentsDeprecation
+            | Metric::IncidentsAbandoned
+            | Metric::IncidentsUnsupported
+            | Metric::AckHoursMean
             | Metric::TtmHoursP90
             | Metric::SloMetFrac
             | Metric::ErrorBudgetSpentFrac
@@ -192,6 +206,18 @@ struct RunTotals {
     open_at_end: u64,
     /// Re-organisations in the window.
     reorgs: u64,
+    /// Ops hours of the developer teams.
+    dev_ops_hours: f64,
+    consultation_hours: f64,
+    prr_hours: f64,
+    prr_failed: u64,
+    /// Weeks each service onboarded in the window waited.
+    onboarding_wait: Mean,
+    /// Incidents by the phase their service was in.
+    by_phase: [u64; 7],
+    /// Set when the run finishes.
+    services_supported_end: u64,
+    services_launched: u64,
 }
 
 /// Every team's sums merged, with the run's own, from which the summary follows.
@@ -226,6 +252,22 @@ impl Pooled<'_> {
             Metric::ErrorBudgetSpentFrac => ratio(self.spent_frac_sum, self.slo_evaluated as f64),
             Metric::IncidentsOpenAtEnd => self.run.open_at_end as f64,
             Metric::Reorgs => self.run.reorgs as f64,
+            Metric::DevOpsHoursPerWeek => {
+                ratio(self.run.dev_ops_hours, self.window_hours / HOURS_PER_WEEK)
+            }
+            Metric::ConsultationHours => self.run.consultation_hours,
+            Metric::PrrHours => self.run.prr_hours,
+            Metric::PrrFailed => self.run.prr_failed as f64,
+            Metric::OnboardingWaitWeeksMean => self.run.onboarding_wait.mean(),
+            Metric::ServicesSupportedEnd => self.run.services_supported_end as f64,
+            Metric::ServicesLaunched => self.run.services_launched as f64,
+            Metric::IncidentsDesign => self.run.by_phase[0] as f64,
+            Metric::IncidentsActiveDevelopment => self.run.by_phase[1] as f64,
+            Metric::IncidentsLimitedAvailability => self.run.by_phase[2] as f64,
+            Metric::IncidentsGeneralAvailability => self.run.by_phase[3] as f64,
+            Metric::IncidentsDeprecation => self.run.by_phase[4] as f64,
+            Metric::IncidentsAbandoned => self.run.by_phase[5] as f64,
+            Metric::IncidentsUnsupported => self.run.by_phase[6] as f64,
             Metric::QueueLengthMean => ratio(self.run.queue_area, self.window_hours),
             Metric::Incidents => self.run.incidents as f64,
             Metric::ArrivalsPerHour => ratio(self.run.incidents as f64, self.window_hours),
@@ -235,6 +277,17 @@ impl Pooled<'_> {
             _ => self.teams.value(m, self.window_hours).unwrap_or(f64::NAN),
         }
     }
+}
+
+/// SRE work of an engagement, counted apart from ops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EngagementWork {
+    /// A design consultation.
+    Consultation,
+    /// A production readiness review.
+    Review,
+    /// Removing an unsupported service.
+    Cleanup,
 }
 
 /// Counts what happens in one run.
@@ -253,6 +306,7 @@ pub struct Recorder {
     weekly: Vec<WeeklyRow>,
     trace: Vec<IncidentRecord>,
     reorgs: Vec<ReorgRecord>,
+    engagements: Vec<EngagementRecord>,
 }
 
 impl Recorder {
@@ -280,7 +334,52 @@ impl Recorder {
             weekly: Vec::new(),
             trace: Vec::new(),
             reorgs: Vec::new(),
+            engagements: Vec::new(),
         }
+    }
+
+    /// SRE engagement hours of `kind` (a design consultation, a readiness review or a
+    /// clean-up) over `[from, to)`, spread evenly.
+    pub fn engagement_hours(&mut self, kind: EngagementWork, hours: f64, (from, to): (f64, f64)) {
+        let share = if to > from {
+            clipped(from, to, self.warmup, self.horizon) / (to - from)
+        } else if self.counts(from) {
+            1.0
+        } else {
+            0.0
+        };
+        let h = hours * share;
+        match kind {
+            EngagementWork::Consultation => self.run.consultation_hours += h,
+            EngagementWork::Review => self.run.prr_hours += h,
+            EngagementWork::Cleanup => {}
+        }
+    }
+
+    /// A readiness review failed at `t`.
+    pub fn review_failed(&mut self, t: f64) {
+        if self.counts(t) {
+            self.run.prr_failed += 1;
+        }
+    }
+
+    /// A service was onboarded at `t` after waiting `wait_hours` in the queue.
+    pub fn onboarded(&mut self, t: f64, wait_hours: f64) {
+        if self.counts(t) {
+            self.run.onboarding_wait.add(wait_hours / HOURS_PER_WEEK);
+        }
+    }
+
+    /// A service's pager changed hands (every change is a row, warm-up included).
+    pub fn holder_changed(&mut self, mut row: EngagementRecord) {
+        row.point = self.opts.point;
+        row.replication = self.opts.replication;
+        self.engagements.push(row);
+    }
+
+    /// Services SRE supports at the horizon.
+    pub fn set_supported_end(&mut self, n: u64) {
+        self.run.services_supported_end = n;
     }
 
     /// A team formed during the run (a split): its totals start empty.
@@ -334,6 +433,7 @@ impl Recorder {
             return;
         }
         self.run.incidents += 1;
+        self.run.by_phase[inc.phase.index()] += 1;
         self.services[inc.service.index()].incidents += 1;
         if let Some(team) = inc.team {
             let tt = &mut self.teams[team.index()];
@@ -478,6 +578,9 @@ impl Recorder {
         f: &WeekFigures,
     ) {
         let in_warmup = self.in_warmup(week_start);
+        if !in_warmup && world.team(team).kind == TeamKind::Developer {
+            self.run.dev_ops_hours += f.ops_hours;
+        }
         if !in_warmup {
             let tt = &mut self.teams[team.index()];
             tt.capacity_hours += f.capacity_hours;
@@ -613,11 +716,16 @@ impl Recorder {
         let mut teams = Vec::with_capacity(self.teams.len());
         for (ti, t) in self.teams.iter().enumerate() {
             let team = &world.teams[ti];
-            merged.merge(t);
+            // SRE figures count SRE teams only; developer teams have their own rows.
+            let sre = team.kind == TeamKind::Sre;
+            if sre {
+                merged.merge(t);
+            }
             teams.push(TeamResult {
                 point: self.opts.point,
                 replication: rep,
                 team: team.name.clone(),
+                kind: if sre { "sre" } else { "developer" },
                 pager_budget_per_shift: team.params.pager_budget,
                 shifts: t.shifts.count(),
                 values: MetricValues::from_fn(|m| t.value(m, window_hours).unwrap_or(f64::NAN)),
@@ -686,10 +794,16 @@ impl Recorder {
                 }
             })
             .collect();
+        self.run.services_launched = world
+            .services
+            .iter()
+            .filter(|s| s.schedule.start[0] > 0.0 && self.counts(s.schedule.start[0]))
+            .count() as u64;
+        let sre_rows: Vec<TeamResult> = teams.iter().filter(|t| t.kind == "sre").cloned().collect();
         let pooled = Pooled {
             run: &self.run,
             teams: merged,
-            team_rows: &teams,
+            team_rows: &sre_rows,
             slo_evaluated,
             slo_met,
             spent_frac_sum: spent_sum,
@@ -710,6 +824,7 @@ impl Recorder {
             weekly: self.weekly,
             incidents: self.trace,
             reorgs: self.reorgs,
+            engagements: self.engagements,
         }
     }
 }
@@ -740,6 +855,11 @@ mod tests {
             .expect("baseline is valid");
         let r = simulate(&cfg, RunOptions::default()).expect("stable");
         for (m, x) in r.summary.values.iter() {
+            if m == Metric::OnboardingWaitWeeksMean {
+                // A mean over onboarded services: none without [engagement].
+                assert!(x.is_nan());
+                continue;
+            }
             assert!(x.is_finite(), "{}: {x}", m.key());
         }
         for t in &r.teams {

@@ -51,6 +51,8 @@ pub struct TeamResult {
     pub replication: u64,
     /// Team name.
     pub team: String,
+    /// `sre` or `developer`.
+    pub kind: &'static str,
     /// The team's pager budget per shift (for charts and limits).
     pub pager_budget_per_shift: u32,
     /// Shifts counted (inside the window).
@@ -69,10 +71,11 @@ impl Index<Metric> for TeamResult {
 
 impl Serialize for TeamResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("TeamResult", 5 + N_METRICS)?;
+        let mut s = serializer.serialize_struct("TeamResult", 6 + N_METRICS)?;
         s.serialize_field("point", &self.point)?;
         s.serialize_field("replication", &self.replication)?;
         s.serialize_field("team", &self.team)?;
+        s.serialize_field("kind", &self.kind)?;
         s.serialize_field("pager_budget_per_shift", &self.pager_budget_per_shift)?;
         s.serialize_field("shifts", &self.shifts)?;
         serialize_fields(&mut s, &self.values, |d| d.per_team)?;
@@ -232,6 +235,29 @@ pub struct ReorgRecord {
     pub reason: String,
 }
 
+/// One change of a service's pager holder.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct EngagementRecord {
+    /// Sweep point index (0 for a plain run).
+    pub point: u64,
+    /// Replication index.
+    pub replication: u64,
+    /// The week it happened in (from 0).
+    pub week: u64,
+    /// When, hours since t = 0.
+    pub at_hours: f64,
+    /// The service.
+    pub service: String,
+    /// Who held the pager before (`team`, `primary+secondary`, `developers/sre`, or
+    /// empty for nobody).
+    pub from: String,
+    /// Who holds it after.
+    pub to: String,
+    /// Why: `onboarded`, `shared_launch`, `general_availability`, `abandoned`,
+    /// `unsupported`, `retired`, …
+    pub reason: &'static str,
+}
+
 /// Everything one replication produced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunResult {
@@ -249,4 +275,6 @@ pub struct RunResult {
     pub incidents: Vec<IncidentRecord>,
     /// One row per re-organisation over the whole run.
     pub reorgs: Vec<ReorgRecord>,
+    /// One row per change of a pager holder over the whole run (`[engagement]`).
+    pub engagements: Vec<EngagementRecord>,
 }

@@ -9,6 +9,7 @@
 use super::accounting::{tickets, WeekLedger};
 use super::arrivals::{service_stream, ArrivalProcess, ServiceStream};
 use super::durations::Sampler;
+use super::engagement::Engagement;
 use super::event::Event;
 use super::oncall::build_teams;
 use super::people::{people_stream, People};
@@ -71,6 +72,9 @@ pub(super) struct Model<'a> {
     pub people: Option<People>,
     /// Splits and merges, when the scenario has `split_when` or `merge_when`.
     pub reorg: Option<Reorg>,
+    /// Developer teams and SRE engagement by phase, when the scenario has
+    /// `[engagement]`.
+    pub engagement: Option<Engagement>,
     pub opts: RunOptions,
 }
 
@@ -149,6 +153,10 @@ impl<'a> Model<'a> {
                 );
             }
         }
+        let engagement = cfg
+            .engagement
+            .as_ref()
+            .map(|e| Engagement::new(cfg, e, &opts));
         let mut services = Vec::with_capacity(cfg.services.len());
         let mut arrivals = Vec::with_capacity(cfg.services.len());
         let mut rngs = Vec::with_capacity(cfg.services.len());
@@ -176,13 +184,23 @@ impl<'a> Model<'a> {
                     }
                 })
                 .collect();
+            let schedule = PhaseSchedule {
+                start,
+                multiplier: sc.page_multiplier.0,
+            };
+            // With `[engagement]` the developers hold the pager until SRE onboards the
+            // service.
+            let holder = match &engagement {
+                Some(e) => e.initial_holder(
+                    ServiceId::new(services.len()),
+                    schedule.phase_at(schedule.start[0]),
+                ),
+                None => PagerHolder::Team(TeamId::new(sc.team)),
+            };
             services.push(Service {
-                holder: PagerHolder::Team(TeamId::new(sc.team)),
+                holder,
                 phase: None,
-                schedule: PhaseSchedule {
-                    start,
-                    multiplier: sc.page_multiplier.0,
-                },
+                schedule,
                 severities,
                 tickets_per_week: sc.tickets_per_week,
                 hours_per_ticket: sc.hours_per_ticket,
@@ -212,7 +230,7 @@ impl<'a> Model<'a> {
             People::new(
                 pc,
                 world.engineers.len(),
-                cfg.teams.iter().map(|t| {
+                world.teams.iter().map(|t| {
                     stream_rng(
                         seed,
                         opts.stream_point,
@@ -244,6 +262,7 @@ impl<'a> Model<'a> {
             unstable: None,
             people,
             reorg: (!cfg.reorg.is_off()).then(|| Reorg::new(cfg.reorg, n_teams)),
+            engagement,
             opts,
         }
     }
@@ -265,6 +284,7 @@ impl<'a> Model<'a> {
         self.sim
             .schedule(HOURS_PER_WEEK.min(self.horizon), Event::WeekEnded);
         self.schedule_planned_hires();
+        self.start_engagement();
     }
 
     /// Dispatches every event up to `until` (at most the horizon), in time order.
@@ -285,6 +305,9 @@ impl<'a> Model<'a> {
                 Event::ServiceRetired { service } => self.phase_changed(service, None, t),
                 Event::EngineerJoined { engineer } => self.engineer_joined(engineer),
                 Event::EngineerHired { team, site } => self.engineer_hired(team, site as usize, t),
+                Event::ReviewEnded { service } => self.review_ended(service, t),
+                Event::ReviewRetried { service } => self.review_retried(service, t),
+                Event::ServiceReview => self.service_review(t),
             }
         }
     }
@@ -319,6 +342,7 @@ impl<'a> Model<'a> {
         if let Some(next) = next_change {
             self.schedule_phase_change(service, next);
         }
+        self.engagement_phase(service, phase, t);
     }
 
     /// Draws the next candidate arrival of `service` after `t` and schedules it if it
@@ -350,6 +374,7 @@ impl<'a> Model<'a> {
     /// SLO windows that can no longer change.
     fn week_ended(&mut self, t: f64) {
         let week_fraction = (t - self.week_start) / HOURS_PER_WEEK;
+        self.book_reviews(t);
         let sre_teams = self
             .world
             .team_ids()
@@ -405,6 +430,14 @@ impl<'a> Model<'a> {
                 &figures,
             );
             self.hiring(team, &figures, t);
+            if let Some(e) = &mut self.engagement {
+                e.week_closed(
+                    team,
+                    self.week_index,
+                    figures.ops_hours,
+                    figures.capacity_hours,
+                );
+            }
             if let Some(r) = &mut self.reorg {
                 r.week_closed(team, figures.ops_load, self.world.understaffed(team));
             }
@@ -459,6 +492,8 @@ impl<'a> Model<'a> {
             }
         }
         self.close_slo_windows(horizon, true);
+        let supported = self.supported_at_end();
+        self.recorder.set_supported_end(supported);
         self.recorder.finish(self.cfg, &self.world)
     }
 }

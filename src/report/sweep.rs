@@ -18,20 +18,21 @@ use super::manifest::Manifest;
 use super::outdir::{checksum_text, Fnv};
 use super::write::{header_line, write_atomic, write_atomic_unsynced, ReportError};
 use crate::model::metrics::N_METRICS;
-use crate::model::{ReorgRecord, RunResult, Summary, CATALOGUE};
+use crate::model::{EngagementRecord, ReorgRecord, RunResult, Summary, CATALOGUE};
 use crate::sweep::ci::MeanCi;
 
 /// The journal of a sweep's complete points, in its partial folder.
 pub(crate) const PROGRESS: &str = "progress.log";
 
 /// The per-run CSVs of a sweep, in the order they are written.
-pub const SWEEP_FILES: [&str; 7] = [
+pub const SWEEP_FILES: [&str; 8] = [
     "runs.csv",
     "teams.csv",
     "sites.csv",
     "services.csv",
     "weekly.csv",
     "reorgs.csv",
+    "engagements.csv",
     "incidents.csv",
 ];
 
@@ -444,6 +445,9 @@ impl SweepWriter {
         let reorgs: Vec<_> = runs.iter().flat_map(|r| &r.reorgs).collect();
         let (h, b) = encode_rows("reorgs.csv", &reorgs)?;
         files.push(("reorgs.csv", h, b));
+        let engagements: Vec<_> = runs.iter().flat_map(|r| &r.engagements).collect();
+        let (h, b) = encode_rows("engagements.csv", &engagements)?;
+        files.push(("engagements.csv", h, b));
         if trace {
             let incidents: Vec<_> = runs.iter().flat_map(|r| &r.incidents).collect();
             let (h, b) = encode_rows("incidents.csv", &incidents)?;
@@ -535,9 +539,13 @@ impl SweepWriter {
         let mut files = Vec::new();
         for (name, mut w, len, mut whole) in self.files {
             let path = self.partial.join(name);
-            if len == 0 && name == "reorgs.csv" {
-                // No re-organisation in any run: the file still has its header.
-                let header = header_line::<ReorgRecord>()?;
+            let empty_header = match name {
+                "reorgs.csv" => Some(header_line::<ReorgRecord>()?),
+                "engagements.csv" => Some(header_line::<EngagementRecord>()?),
+                _ => None,
+            };
+            if let Some(header) = empty_header.filter(|_| len == 0) {
+                // No row in any run: the file still has its header.
                 w.write_all(&header).map_err(io(&path))?;
                 whole = Fnv::new();
                 whole.write(&header);

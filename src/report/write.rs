@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
 
-use crate::model::{ReorgRecord, RunResult};
+use crate::model::{EngagementRecord, ReorgRecord, RunResult};
 
 /// A failure to write an output file.
 #[derive(Debug)]
@@ -136,7 +136,7 @@ pub fn header_line<T: Serialize + Default>() -> Result<Vec<u8>, ReportError> {
 }
 
 /// Writes `summary.csv`, `teams.csv`, `sites.csv`, `services.csv`, `weekly.csv`,
-/// `reorgs.csv` and, when `trace`, `incidents.csv` into `dir`. Returns the file names written.
+/// `reorgs.csv`, `engagements.csv` and, when `trace`, `incidents.csv` into `dir`. Returns the file names written.
 pub fn write_run(dir: &Path, runs: &[RunResult], trace: bool) -> Result<Vec<String>, ReportError> {
     let mut files = Vec::new();
     let mut put = |name: &str| {
@@ -153,6 +153,12 @@ pub fn write_run(dir: &Path, runs: &[RunResult], trace: bool) -> Result<Vec<Stri
         write_atomic(&reorgs, &header_line::<ReorgRecord>()?)?;
     } else {
         write_csv(&reorgs, runs.iter().flat_map(|r| &r.reorgs))?;
+    }
+    let engagements = put("engagements.csv");
+    if runs.iter().all(|r| r.engagements.is_empty()) {
+        write_atomic(&engagements, &header_line::<EngagementRecord>()?)?;
+    } else {
+        write_csv(&engagements, runs.iter().flat_map(|r| &r.engagements))?;
     }
     if trace {
         write_csv(

@@ -310,6 +310,75 @@ pub struct ScenarioConfig {
     /// `organization.merge_when`); off by default.
     #[serde(skip_serializing_if = "ReorgConfig::is_off")]
     pub reorg: ReorgConfig,
+    /// How SRE engages with each service over its lifecycle (`[engagement]`); `None`:
+    /// every service's pager is its SRE team's from the start, as in `[[teams]]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engagement: Option<EngagementConfig>,
+}
+
+/// Which services the onboarding queue admits at a service review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Onboarding {
+    /// Every service that passed its readiness review.
+    All,
+    /// Services of tier `onboarding_max_tier` or more critical (a lower number).
+    Tier,
+    /// A service whose team's projected ops load after onboarding stays under the cap.
+    Capacity,
+}
+
+impl Onboarding {
+    /// Every gate, as written in a scenario.
+    pub const NAMES: [&'static str; 3] = ["all", "tier", "capacity"];
+
+    /// The gate written as `name`.
+    pub fn parse(name: &str) -> Option<Onboarding> {
+        match name {
+            "all" => Some(Onboarding::All),
+            "tier" => Some(Onboarding::Tier),
+            "capacity" => Some(Onboarding::Capacity),
+            _ => None,
+        }
+    }
+}
+
+/// `[engagement]`: developer teams, and SRE's involvement in each lifecycle phase.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EngagementConfig {
+    /// Weeks between service reviews, where the onboarding queue is worked.
+    pub review_weeks: f64,
+    /// SRE hours of one design consultation (a service entering design).
+    pub consultation_hours: f64,
+    /// Whether the services are built on SRE frameworks (shorter readiness reviews).
+    pub frameworks: bool,
+    /// Engineer-hours of one production readiness review, spread over its weeks.
+    pub prr_effort_hours: f64,
+    /// Weeks a readiness review takes (cut short when active development ends).
+    pub prr_weeks: f64,
+    /// Chance that a review passes.
+    pub prr_pass_probability: f64,
+    /// The page-rate factor the findings of a passed review leave behind.
+    pub prr_page_rate_factor: f64,
+    /// Weeks after a failed review before it is tried again (0: never).
+    pub prr_retry_weeks: f64,
+    /// Which passed services the onboarding queue admits.
+    pub onboarding: Onboarding,
+    /// With `onboarding = "tier"`: the least critical tier admitted.
+    pub onboarding_max_tier: u32,
+    /// In limited availability, whether SRE (rather than the developers) is primary.
+    pub sre_primary_at_launch: bool,
+    /// Share of a supported service's incidents in general availability that its
+    /// developers keep.
+    pub dev_share: f64,
+    /// SRE hours spent once removing a supported service that becomes unsupported.
+    pub cleanup_hours: f64,
+    /// Time-to-mitigate factor of a developer responder.
+    pub dev_mitigation_factor: f64,
+    /// The developer teams, after the SRE teams.
+    pub dev_teams: Vec<TeamConfig>,
+    /// Each product (by name) with its developer team (an index into `dev_teams`).
+    pub dev_team_of_product: Vec<(String, usize)>,
 }
 
 /// The line along which a team splits: its services grouped by stack or by product.

@@ -381,6 +381,50 @@ pub const MERGE_UNDERSTAFFED_WEEKS: KeyRange = KeyRange::count(
 )
 .why("up to ten years (assumption)");
 
+// ---- engagement -----------------------------------------------------------------------
+
+/// `engagement.review_weeks`.
+pub const REVIEW_WEEKS: KeyRange = KeyRange::new("engagement.review_weeks", 1.0, 520.0, "weeks")
+    .why("a week to ten years; quarterly by default, at least yearly [G] Workbook ch.18");
+/// `engagement.consultation_hours`.
+pub const CONSULTATION_HOURS: KeyRange =
+    KeyRange::new("engagement.consultation_hours", 0.0, 10_000.0, "hours")
+        .why("1-2 SREs for a few hours [G] SRE book ch.32; the bound is an assumption");
+/// `engagement.prr_sres`.
+pub const PRR_SRES: KeyRange = KeyRange::new("engagement.prr_sres", 0.0, 100.0, "engineers")
+    .why("2-3 SREs, 1 with frameworks [G] SRE book ch.32; the bound is an assumption");
+/// `engagement.prr_weeks`.
+pub const PRR_WEEKS: KeyRange = KeyRange::new("engagement.prr_weeks", 0.0, 520.0, "weeks")
+    .why("2-3 quarters, 1 with frameworks [G] SRE book ch.32; up to ten years");
+/// `engagement.prr_hours_per_sre_week`.
+pub const PRR_HOURS_PER_SRE_WEEK: KeyRange =
+    KeyRange::new("engagement.prr_hours_per_sre_week", 0.0, 168.0, "hours")
+        .why("at most a week's hours (assumption)");
+/// `engagement.prr_pass_probability`.
+pub const PRR_PASS_PROBABILITY: KeyRange =
+    KeyRange::new("engagement.prr_pass_probability", 0.0, 1.0, "").why("a probability");
+/// `engagement.prr_page_rate_factor`.
+pub const PRR_PAGE_RATE_FACTOR: KeyRange =
+    KeyRange::new("engagement.prr_page_rate_factor", 0.0, 1.0, "")
+        .why("findings lower the page rate, never raise it (assumption)");
+/// `engagement.prr_retry_weeks`.
+pub const PRR_RETRY_WEEKS: KeyRange =
+    KeyRange::new("engagement.prr_retry_weeks", 0.0, 520.0, "weeks")
+        .why("0: a failed review is not retried; up to ten years");
+/// `engagement.onboarding_max_tier`.
+pub const ONBOARDING_MAX_TIER: KeyRange =
+    KeyRange::count("engagement.onboarding_max_tier", 1.0, 100.0, "").why("as services.tier");
+/// `engagement.dev_share`.
+pub const DEV_SHARE: KeyRange =
+    KeyRange::new("engagement.dev_share", 0.0, 1.0, "").why("a share [G] Workbook ch.18");
+/// `engagement.cleanup_hours`.
+pub const CLEANUP_HOURS: KeyRange =
+    KeyRange::new("engagement.cleanup_hours", 0.0, 10_000.0, "hours").why("assumption");
+/// `engagement.dev_mitigation_factor`.
+pub const DEV_MITIGATION_FACTOR: KeyRange =
+    KeyRange::new("engagement.dev_mitigation_factor", 0.01, 100.0, "")
+        .why("a hundredfold either way (assumption)");
+
 // ---- people ---------------------------------------------------------------------------
 
 /// `people.attrition_per_year`.
@@ -585,6 +629,18 @@ pub const RANGES: &[KeyRange] = &[
     SPLIT_SERVICES_OVER,
     SPLIT_OPS_CAP_WEEKS,
     MERGE_UNDERSTAFFED_WEEKS,
+    REVIEW_WEEKS,
+    CONSULTATION_HOURS,
+    PRR_SRES,
+    PRR_WEEKS,
+    PRR_HOURS_PER_SRE_WEEK,
+    PRR_PASS_PROBABILITY,
+    PRR_PAGE_RATE_FACTOR,
+    PRR_RETRY_WEEKS,
+    ONBOARDING_MAX_TIER,
+    DEV_SHARE,
+    CLEANUP_HOURS,
+    DEV_MITIGATION_FACTOR,
     ATTRITION_PER_YEAR,
     ATTRITION_MULTIPLIER_BAD,
     ATTRITION_MULTIPLIER_BURNOUT,

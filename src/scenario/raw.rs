@@ -196,6 +196,28 @@ pub(crate) struct RawPeople {
     pub plan: Option<Vec<RawHire>>,
 }
 
+/// `[engagement]` as written (`developers` is a team template, read apart).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a table")]
+pub(crate) struct RawEngagement {
+    pub review_weeks: Option<F64>,
+    pub consultation_hours: Option<F64>,
+    pub frameworks: Option<bool>,
+    pub prr_sres: Option<F64>,
+    pub prr_weeks: Option<F64>,
+    pub prr_hours_per_sre_week: Option<F64>,
+    pub prr_pass_probability: Option<F64>,
+    pub prr_page_rate_factor: Option<F64>,
+    pub prr_retry_weeks: Option<F64>,
+    pub onboarding: Option<String>,
+    pub onboarding_max_tier: Option<Int>,
+    pub launch_primary: Option<String>,
+    pub dev_share: Option<F64>,
+    pub cleanup_hours: Option<F64>,
+    pub dev_mitigation_factor: Option<F64>,
+    pub developers: Option<toml::Value>,
+}
+
 /// `[organization.split_when]` as written.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a table")]
@@ -316,12 +338,14 @@ pub(crate) struct RawLogNormal {
 
 /// Keys allowed at the top level of a scenario file. `sweep` is read by the sweep layer
 /// (`crate::sweep`), which validates it; a plain run ignores it.
-pub(crate) const TOP_LEVEL_KEYS: [&str; 8] = [
+pub(crate) const TOP_LEVEL_KEYS: [&str; 10] = [
     "version",
     "simulation",
     "sites",
     "organization",
     "people",
+    "engagement",
+    "dev_teams",
     "teams",
     "services",
     "sweep",

@@ -10,18 +10,18 @@ use std::collections::{HashMap, HashSet};
 use serde::de::DeserializeOwned;
 
 use super::config::{
-    Duration, Hiring, MergeRule, PeopleConfig, PerPhase, Phase, PlannedHire, ReorgConfig,
-    ScenarioConfig, ServiceConfig, Severity, SimulationConfig, Site, SplitAlong, SplitRule,
-    TeamConfig,
+    Duration, EngagementConfig, Hiring, MergeRule, Onboarding, PeopleConfig, PerPhase, Phase,
+    PlannedHire, ReorgConfig, ScenarioConfig, ServiceConfig, Severity, SimulationConfig, Site,
+    SplitAlong, SplitRule, TeamConfig,
 };
 use super::names;
 use super::organization::{self, Organization, Share, Structure};
 use super::path::{self, KeyPath, Seg};
 use super::ranges::{self as r, KeyRange};
 use super::raw::{
-    Int, RawExponential, RawFixed, RawLoadProfile, RawLogNormal, RawMerge, RawPeople, RawPhases,
-    RawService, RawSeverity, RawSimulation, RawSite, RawSplit, RawTeam, F64, TOP_LEVEL_KEYS,
-    VERSION,
+    Int, RawEngagement, RawExponential, RawFixed, RawLoadProfile, RawLogNormal, RawMerge,
+    RawPeople, RawPhases, RawService, RawSeverity, RawSimulation, RawSite, RawSplit, RawTeam, F64,
+    TOP_LEVEL_KEYS, VERSION,
 };
 use super::show::{escaped, number};
 use super::suggest;
@@ -127,6 +127,18 @@ pub(crate) fn validate(
         (Some(None), teams, services) => (teams, services),
         (None, _, _) => (None, None),
     };
+    // Developer teams: one per product unless `[[dev_teams]]` says otherwise; they need
+    // the services' products and sites, and the SRE teams' names.
+    let engagement = match (&teams, &services) {
+        (Some(teams), Some(services)) => v.engagement(
+            root.get("engagement"),
+            root.get("dev_teams"),
+            &site_names,
+            services,
+            teams,
+        ),
+        _ => None,
+    };
     // Planned hires name a team: known only now that derived teams exist.
     let people = match (people, &teams) {
         (Some(Some((mut pc, hires))), Some(teams)) => {
@@ -157,20 +169,24 @@ pub(crate) fn validate(
         (other, _) => other.map(|_| None),
     };
 
-    match (simulation, sites, teams, services, people) {
-        (Some((name, simulation)), Some(sites), Some(teams), Some(services), Some(people))
-            if v.problems.is_empty() =>
-        {
-            Ok(ScenarioConfig {
-                name,
-                simulation,
-                sites,
-                teams,
-                services,
-                people,
-                reorg,
-            })
-        }
+    match (simulation, sites, teams, services, people, engagement) {
+        (
+            Some((name, simulation)),
+            Some(sites),
+            Some(teams),
+            Some(services),
+            Some(people),
+            Some(engagement),
+        ) if v.problems.is_empty() => Ok(ScenarioConfig {
+            name,
+            simulation,
+            sites,
+            teams,
+            services,
+            people,
+            reorg,
+            engagement,
+        }),
         _ => {
             if v.problems.is_empty() {
                 // Every `None` above comes with a problem; this is a guard, not a path.
@@ -180,6 +196,27 @@ pub(crate) fn validate(
         }
     }
 }
+
+/// The developers' own defaults, under the keys a developer team leaves out: one
+/// developer on call for a week at a time, and no minimum rotation (the book's minimum is
+/// for SRE rotations): assumptions.
+fn developer_defaults(table: &mut toml::Table) {
+    for (k, v) in [
+        ("shift_hours", 168),
+        ("responders_per_shift", 1),
+        ("min_rotation_single_site", 1),
+        ("min_rotation_per_site", 1),
+    ] {
+        table.entry(k.to_owned()).or_insert(toml::Value::Integer(v));
+    }
+}
+
+/// The developer teams, and each product with the index of its team.
+type DevTeams = (Vec<TeamConfig>, Vec<(String, usize)>);
+
+/// Developers per product team when `[engagement.developers]` gives no `members`
+/// (assumption).
+const DEV_TEAM_SIZE: i64 = 6;
 
 /// The `name` of each entry of an array of tables, as written (for cross-references that
 /// should work even when the entry has other problems).
@@ -851,6 +888,340 @@ impl Validator<'_> {
             single_site_shift_hours: single_site.unwrap_or(template.shift_hours),
             template,
         }))
+    }
+
+    /// `[engagement]` and `[[dev_teams]]`: `Some(None)` when there is no `[engagement]`,
+    /// `None` when they have problems (reported).
+    fn engagement(
+        &mut self,
+        v: Option<&toml::Value>,
+        dev_teams: Option<&toml::Value>,
+        site_names: &[Option<String>],
+        services: &[ServiceConfig],
+        sre_teams: &[TeamConfig],
+    ) -> Option<Option<EngagementConfig>> {
+        let base = vec![Seg::Key("engagement".to_owned())];
+        let Some(v) = v else {
+            if dev_teams.is_some() {
+                self.problem(
+                    vec![Seg::Key("dev_teams".to_owned())],
+                    "developer teams take part only with an [engagement] table; add one (an empty table takes every default)".to_owned(),
+                );
+                return None;
+            }
+            return Some(None);
+        };
+        let raw: RawEngagement = self.lenient(v, &base)?;
+        let n = |v: &mut Self, k: &str, x: Option<F64>, d: f64, r: &KeyRange| {
+            v.number(&base, k, x, Some(d), r)
+        };
+        let frameworks = raw.frameworks.unwrap_or(false);
+        // Without SRE frameworks a review takes 2-3 SREs over 2-3 quarters; with them, one
+        // SRE for one quarter [G] SRE book ch.32.
+        let (sres_default, weeks_default) = if frameworks { (1.0, 13.0) } else { (2.5, 32.5) };
+        let review = n(
+            self,
+            "review_weeks",
+            raw.review_weeks,
+            13.0,
+            &r::REVIEW_WEEKS,
+        );
+        let consultation = n(
+            self,
+            "consultation_hours",
+            raw.consultation_hours,
+            6.0,
+            &r::CONSULTATION_HOURS,
+        );
+        let sres = n(self, "prr_sres", raw.prr_sres, sres_default, &r::PRR_SRES);
+        let prr_weeks = n(
+            self,
+            "prr_weeks",
+            raw.prr_weeks,
+            weeks_default,
+            &r::PRR_WEEKS,
+        );
+        let per_week = n(
+            self,
+            "prr_hours_per_sre_week",
+            raw.prr_hours_per_sre_week,
+            20.0,
+            &r::PRR_HOURS_PER_SRE_WEEK,
+        );
+        let pass = n(
+            self,
+            "prr_pass_probability",
+            raw.prr_pass_probability,
+            0.8,
+            &r::PRR_PASS_PROBABILITY,
+        );
+        let factor = n(
+            self,
+            "prr_page_rate_factor",
+            raw.prr_page_rate_factor,
+            0.7,
+            &r::PRR_PAGE_RATE_FACTOR,
+        );
+        let retry = n(
+            self,
+            "prr_retry_weeks",
+            raw.prr_retry_weeks,
+            13.0,
+            &r::PRR_RETRY_WEEKS,
+        );
+        let max_tier = self.count(
+            &base,
+            "onboarding_max_tier",
+            raw.onboarding_max_tier,
+            2,
+            &r::ONBOARDING_MAX_TIER,
+        );
+        let dev_share = n(self, "dev_share", raw.dev_share, 0.1, &r::DEV_SHARE);
+        let cleanup = n(
+            self,
+            "cleanup_hours",
+            raw.cleanup_hours,
+            40.0,
+            &r::CLEANUP_HOURS,
+        );
+        let dev_factor = n(
+            self,
+            "dev_mitigation_factor",
+            raw.dev_mitigation_factor,
+            1.5,
+            &r::DEV_MITIGATION_FACTOR,
+        );
+        let onboarding = match raw.onboarding.as_deref() {
+            None => Some(Onboarding::All),
+            Some(s) => Onboarding::parse(s).or_else(|| {
+                self.problem(
+                    path::key(&base, "onboarding"),
+                    format!(
+                        "expected one of {}; got {}",
+                        Onboarding::NAMES.join(", "),
+                        escaped(s)
+                    ),
+                );
+                None
+            }),
+        };
+        let sre_primary = match raw.launch_primary.as_deref() {
+            None | Some("developers") => Some(false),
+            Some("sre") => Some(true),
+            Some(other) => {
+                self.problem(
+                    path::key(&base, "launch_primary"),
+                    format!("expected one of developers, sre; got {}", escaped(other)),
+                );
+                None
+            }
+        };
+        let dev = self.dev_teams(
+            raw.developers.as_ref(),
+            dev_teams,
+            site_names,
+            services,
+            sre_teams,
+        );
+        let (
+            Some(review_weeks),
+            Some(consultation_hours),
+            Some(sres),
+            Some(prr_weeks),
+            Some(per_week),
+            Some(prr_pass_probability),
+            Some(prr_page_rate_factor),
+            Some(prr_retry_weeks),
+            Some(onboarding_max_tier),
+            Some(dev_share),
+            Some(cleanup_hours),
+            Some(dev_mitigation_factor),
+            Some(onboarding),
+            Some(sre_primary_at_launch),
+            Some((dev_teams, dev_team_of_product)),
+        ) = (
+            review,
+            consultation,
+            sres,
+            prr_weeks,
+            per_week,
+            pass,
+            factor,
+            retry,
+            max_tier,
+            dev_share,
+            cleanup,
+            dev_factor,
+            onboarding,
+            sre_primary,
+            dev,
+        )
+        else {
+            return None;
+        };
+        Some(Some(EngagementConfig {
+            review_weeks,
+            consultation_hours,
+            frameworks,
+            prr_effort_hours: sres * prr_weeks * per_week,
+            prr_weeks,
+            prr_pass_probability,
+            prr_page_rate_factor,
+            prr_retry_weeks,
+            onboarding,
+            onboarding_max_tier,
+            sre_primary_at_launch,
+            dev_share,
+            cleanup_hours,
+            dev_mitigation_factor,
+            dev_teams,
+            dev_team_of_product,
+        }))
+    }
+
+    /// The developer teams: each `[[dev_teams]]` entry (a team with the `products` it
+    /// develops), then one team per product left, `dev-PRODUCT`, from the
+    /// `[engagement.developers]` template (default: 6 developers at the site of the
+    /// product's first service, one on call for a week at a time: assumptions).
+    fn dev_teams(
+        &mut self,
+        template: Option<&toml::Value>,
+        entries: Option<&toml::Value>,
+        site_names: &[Option<String>],
+        services: &[ServiceConfig],
+        sre_teams: &[TeamConfig],
+    ) -> Option<DevTeams> {
+        let mut products: Vec<(&str, usize)> = Vec::new();
+        for s in services {
+            if !products.iter().any(|(p, _)| *p == s.product) {
+                products.push((&s.product, s.site));
+            }
+        }
+        let mut teams: Vec<TeamConfig> = Vec::new();
+        let mut of_product: Vec<(String, usize)> = Vec::new();
+        let mut complete = true;
+        let mut names: Vec<(KeyPath, Option<String>)> = sre_teams
+            .iter()
+            .map(|t| (vec![Seg::Key("teams".to_owned())], Some(t.name.clone())))
+            .collect();
+        if let Some(v) = entries {
+            let base = vec![Seg::Key("dev_teams".to_owned())];
+            for (p, e) in self.entries(Some(v), &base, "dev_teams", &r::TEAMS)? {
+                let mut table = e.as_table().cloned().unwrap_or_default();
+                let listed = table.remove("products");
+                developer_defaults(&mut table);
+                let Some(raw) = self.lenient::<RawTeam>(&toml::Value::Table(table), &p) else {
+                    complete = false;
+                    continue;
+                };
+                let name = self.name(&p, raw.name.clone());
+                names.push((p.clone(), name.clone()));
+                let team = self.team(&p, raw, site_names);
+                let pp = path::key(&p, "products");
+                let listed: Vec<String> = match listed {
+                    Some(toml::Value::Array(a)) => a
+                        .iter()
+                        .filter_map(|x| x.as_str().map(str::to_owned))
+                        .collect(),
+                    Some(other) => {
+                        self.problem(
+                            pp,
+                            format!(
+                                "expected an array of product names, got {}",
+                                describe_value(&other)
+                            ),
+                        );
+                        complete = false;
+                        continue;
+                    }
+                    None => {
+                        self.required(pp, None::<()>);
+                        complete = false;
+                        continue;
+                    }
+                };
+                let (Some(mut team), Some(name)) = (team, name) else {
+                    complete = false;
+                    continue;
+                };
+                team.name = name;
+                for prod in listed {
+                    let known = products.iter().any(|(p, _)| *p == prod);
+                    let unclaimed = !of_product.iter().any(|(p, _)| *p == prod);
+                    if self.check(&pp, known && unclaimed, || {
+                        if known {
+                            format!("product {} already has a developer team", escaped(&prod))
+                        } else {
+                            format!(
+                                "no service has product {}; known: {}",
+                                escaped(&prod),
+                                products
+                                    .iter()
+                                    .map(|(p, _)| *p)
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
+                        }
+                    }) {
+                        of_product.push((prod, teams.len()));
+                    }
+                }
+                teams.push(team);
+            }
+        }
+        // The template, with the developers' own defaults under the keys it leaves out.
+        let tbase = vec![
+            Seg::Key("engagement".to_owned()),
+            Seg::Key("developers".to_owned()),
+        ];
+        let mut table = match template {
+            None => toml::Table::new(),
+            Some(toml::Value::Table(t)) => t.clone(),
+            Some(other) => {
+                self.problem(
+                    tbase,
+                    format!("expected a table, got {}", describe_value(other)),
+                );
+                return None;
+            }
+        };
+        let own_members = table.contains_key("members");
+        if table.contains_key("name") {
+            self.problem(
+                path::key(&tbase, "name"),
+                "the template takes no name: developer teams are named dev-PRODUCT".to_owned(),
+            );
+            table.remove("name");
+        }
+        developer_defaults(&mut table);
+        if !own_members {
+            let first = site_names.first().cloned().flatten().unwrap_or_default();
+            let mut m = toml::Table::new();
+            m.insert(first, toml::Value::Integer(DEV_TEAM_SIZE));
+            table.insert("members".to_owned(), toml::Value::Table(m));
+        }
+        let raw: RawTeam = self.lenient(&toml::Value::Table(table), &tbase)?;
+        let template = self.team(&tbase, raw, site_names)?;
+        for (prod, site) in products {
+            if of_product.iter().any(|(p, _)| p == prod) {
+                continue;
+            }
+            let name = format!("dev-{prod}");
+            names.push((path::key(&tbase, "name"), Some(name.clone())));
+            let members = if own_members {
+                template.members.clone()
+            } else {
+                vec![(site, DEV_TEAM_SIZE as u32)]
+            };
+            of_product.push((prod.to_owned(), teams.len()));
+            teams.push(TeamConfig {
+                name,
+                members,
+                ..template.clone()
+            });
+        }
+        self.unique_names("team", &names);
+        complete.then_some((teams, of_product))
     }
 
     /// `[people]`: `Some(None)` when absent, `None` when it has problems (reported).

@@ -321,6 +321,39 @@ fn setters() -> Vec<Setter> {
             "organization.merge_when.understaffed_weeks",
             "organization.merge_when.understaffed_weeks={}",
         ),
+        setter("engagement.review_weeks", "engagement.review_weeks={}"),
+        setter(
+            "engagement.consultation_hours",
+            "engagement.consultation_hours={}",
+        ),
+        setter("engagement.prr_sres", "engagement.prr_sres={}"),
+        setter("engagement.prr_weeks", "engagement.prr_weeks={}"),
+        setter(
+            "engagement.prr_hours_per_sre_week",
+            "engagement.prr_hours_per_sre_week={}",
+        ),
+        setter(
+            "engagement.prr_pass_probability",
+            "engagement.prr_pass_probability={}",
+        ),
+        setter(
+            "engagement.prr_page_rate_factor",
+            "engagement.prr_page_rate_factor={}",
+        ),
+        setter(
+            "engagement.prr_retry_weeks",
+            "engagement.prr_retry_weeks={}",
+        ),
+        setter(
+            "engagement.onboarding_max_tier",
+            "engagement.onboarding_max_tier={}",
+        ),
+        setter("engagement.dev_share", "engagement.dev_share={}"),
+        setter("engagement.cleanup_hours", "engagement.cleanup_hours={}"),
+        setter(
+            "engagement.dev_mitigation_factor",
+            "engagement.dev_mitigation_factor={}",
+        ),
         setter(
             "teams.unfamiliar_ttm_factor",
             "teams.core.unfamiliar_ttm_factor={}",

@@ -5,13 +5,14 @@ use std::process::Output;
 
 use crate::support::{read, root, sresim, stderr, stdout, temp_dir};
 
-const CSVS: [&str; 6] = [
+const CSVS: [&str; 7] = [
     "summary.csv",
     "teams.csv",
     "sites.csv",
     "services.csv",
     "weekly.csv",
     "reorgs.csv",
+    "engagements.csv",
 ];
 
 fn run_into(dir: &Path, extra: &[&str]) -> Output {

@@ -138,7 +138,7 @@ time_to_mitigate = "zero"
 "#;
 
 /// The files of an untraced sweep, besides the manifest.
-pub const SWEEP_FILES: [&str; 7] = [
+pub const SWEEP_FILES: [&str; 8] = [
     "runs.csv",
     "points.csv",
     "teams.csv",
@@ -146,4 +146,5 @@ pub const SWEEP_FILES: [&str; 7] = [
     "services.csv",
     "weekly.csv",
     "reorgs.csv",
+    "engagements.csv",
 ];

@@ -1,0 +1,485 @@
+//! Engagement over the service lifecycle (`[engagement]`): who holds each service's
+//! pager in each phase, and what SRE spends on the way.
+//!
+//! Every service starts with its developers (one team per product unless
+//! `[[dev_teams]]` says otherwise), except one whose lifecycle starts past active
+//! development: it went through its review before the run, and SRE supports it. Entering *design* costs its SRE team a consultation;
+//! entering *active development* starts a production readiness review whose effort is
+//! spread over its weeks (cut short when active development ends). A review passes with
+//! a probability drawn from the service's own engagement stream; its findings lower the
+//! page rate (the reliability factor of the arrivals, so no other draw moves); a failed
+//! review is tried again after a delay while the service is still in active development,
+//! else the service stays with its developers. A passed service waits in the onboarding
+//! queue until a service review admits it (by tier, then expected load, through the
+//! gate `all`, `tier` or `capacity`). Once onboarded, the pager follows the phase:
+//! shared at limited availability, SRE's at general availability and deprecation (the
+//! developers keep a share of the incidents), the developers' with SRE best effort on the
+//! most severe when abandoned, nobody's when unsupported (after SRE's clean-up). Every
+//! change of holder is a row of `engagements.csv`.
+
+use rand::Rng;
+
+use super::accounting::OPS_CAP_FRAC;
+use super::arrivals::{service_stream, ArrivalFactor, ServiceStream};
+use super::event::Event;
+use super::recorder::EngagementWork;
+use super::results::EngagementRecord;
+use super::run::Model;
+use super::world::{PagerHolder, Route, ServiceId, TeamId, TeamKind, World};
+use crate::engine::calendar::HOURS_PER_WEEK;
+use crate::engine::SimRng;
+use crate::scenario::{EngagementConfig, Onboarding, Phase, ScenarioConfig};
+
+/// Weeks of a team's ops hours behind the capacity gate's projection.
+const RECENT_WEEKS: usize = 4;
+
+/// Where a service's readiness review stands.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Review {
+    NotStarted,
+    /// Running over `[start, end)`; hours booked up to `booked_to`.
+    Running {
+        start: f64,
+        end: f64,
+        booked_to: f64,
+    },
+    Passed,
+    Failed,
+}
+
+/// One service's engagement.
+#[derive(Debug, Clone)]
+struct ServiceState {
+    sre: TeamId,
+    developers: TeamId,
+    onboarded: bool,
+    review: Review,
+    /// When it joined the onboarding queue (NaN when not queued).
+    queued_at: f64,
+    /// Expected SRE ops hours a week in general availability, after its review.
+    expected_ops_hours: f64,
+    tier: u32,
+}
+
+/// The engagement state of one run.
+#[derive(Debug)]
+pub struct Engagement {
+    cfg: EngagementConfig,
+    services: Vec<ServiceState>,
+    /// Services that passed their review and wait to be onboarded.
+    queue: Vec<ServiceId>,
+    /// By service: the engagement stream (review outcomes, the developers' share).
+    rngs: Vec<SimRng>,
+    /// By team: (ops hours, capacity hours) of the last weeks, a ring.
+    recent: Vec<[(f64, f64); RECENT_WEEKS]>,
+}
+
+impl Engagement {
+    /// The state of `cfg`'s engagement, with every service held by its developers.
+    pub fn new(cfg: &ScenarioConfig, e: &EngagementConfig, opts: &super::RunOptions) -> Self {
+        let sre_teams = cfg.teams.len();
+        let services = cfg
+            .services
+            .iter()
+            .map(|s| {
+                let dev = e
+                    .dev_team_of_product
+                    .iter()
+                    .find(|(p, _)| *p == s.product)
+                    .map_or(0, |&(_, d)| d);
+                let team = &cfg.teams[s.team];
+                let ttm: f64 = s
+                    .severities
+                    .iter()
+                    .map(|v| v.share * v.time_to_mitigate.mean_hours())
+                    .sum();
+                let per_page = team.ack_business_hours.mean_hours()
+                    + ttm
+                    + team.followup_hours_per_incident
+                    + team.interrupt_overhead_hours;
+                let ga = s.page_multiplier.0[Phase::GeneralAvailability.index()];
+                let expected = ga
+                    * (s.page_rate_per_week * e.prr_page_rate_factor * per_page
+                        + s.tickets_per_week * s.hours_per_ticket);
+                // A service whose lifecycle starts past active development went through
+                // its review before the run: SRE supports it from the start.
+                let reviewed = s.phase_weeks.0[Phase::Design.index()] == 0.0
+                    && s.phase_weeks.0[Phase::ActiveDevelopment.index()] == 0.0;
+                ServiceState {
+                    sre: TeamId::new(s.team),
+                    developers: TeamId::new(sre_teams + dev),
+                    onboarded: reviewed,
+                    review: if reviewed {
+                        Review::Passed
+                    } else {
+                        Review::NotStarted
+                    },
+                    queued_at: f64::NAN,
+                    expected_ops_hours: expected,
+                    tier: s.tier,
+                }
+            })
+            .collect();
+        let rngs = cfg
+            .services
+            .iter()
+            .map(|s| {
+                service_stream(
+                    cfg.simulation.seed,
+                    opts,
+                    &s.name,
+                    ServiceStream::Engagement,
+                )
+            })
+            .collect();
+        Engagement {
+            cfg: e.clone(),
+            services,
+            queue: Vec::new(),
+            rngs,
+            recent: vec![[(0.0, 0.0); RECENT_WEEKS]; sre_teams + e.dev_teams.len()],
+        }
+    }
+
+    /// Who holds the pager of `service` when it launches into `phase`.
+    pub fn initial_holder(&self, service: ServiceId, phase: Option<Phase>) -> PagerHolder {
+        self.holder(service, phase)
+    }
+
+    /// Weeks between service reviews.
+    pub fn review_weeks(&self) -> f64 {
+        self.cfg.review_weeks
+    }
+
+    /// The developers' time-to-mitigate factor.
+    pub fn dev_mitigation_factor(&self) -> f64 {
+        self.cfg.dev_mitigation_factor
+    }
+
+    /// Who holds the pager of `service` in `phase`.
+    fn holder(&self, service: ServiceId, phase: Option<Phase>) -> PagerHolder {
+        let s = &self.services[service.index()];
+        let (sre, dev) = (s.sre, s.developers);
+        if !s.onboarded {
+            return PagerHolder::Team(dev);
+        }
+        match phase {
+            Some(Phase::LimitedAvailability) => {
+                if self.cfg.sre_primary_at_launch {
+                    PagerHolder::Shared {
+                        primary: sre,
+                        secondary: dev,
+                    }
+                } else {
+                    PagerHolder::Shared {
+                        primary: dev,
+                        secondary: sre,
+                    }
+                }
+            }
+            Some(Phase::Abandoned) => PagerHolder::BestEffort {
+                developers: dev,
+                sre,
+                sre_from_severity: 0,
+            },
+            Some(Phase::Unsupported) | None => PagerHolder::Nobody,
+            Some(_) => PagerHolder::Team(sre),
+        }
+    }
+
+    /// `team`'s week closed with `ops_hours` of `capacity_hours`.
+    pub fn week_closed(&mut self, team: TeamId, week: u64, ops_hours: f64, capacity_hours: f64) {
+        self.recent[team.index()][week as usize % RECENT_WEEKS] = (ops_hours, capacity_hours);
+    }
+}
+
+/// Whether an SRE team holds `service`'s pager, alone or shared (best effort on the
+/// most severe incidents of an abandoned service is not support).
+fn sre_holds(world: &World, service: ServiceId) -> bool {
+    let sre = |t: TeamId| world.team(t).kind == TeamKind::Sre;
+    match world.service(service).holder {
+        PagerHolder::Team(t) => sre(t),
+        PagerHolder::Shared { primary, secondary } => sre(primary) || sre(secondary),
+        PagerHolder::BestEffort { .. } | PagerHolder::Nobody => false,
+    }
+}
+
+/// How a holder is written in `engagements.csv`.
+fn describe(world: &World, h: PagerHolder) -> String {
+    let name = |t: TeamId| world.team(t).name.as_str();
+    match h {
+        PagerHolder::Team(t) => name(t).to_owned(),
+        PagerHolder::Shared { primary, secondary } => {
+            format!("{}+{}", name(primary), name(secondary))
+        }
+        PagerHolder::BestEffort {
+            developers, sre, ..
+        } => format!("{}/{}", name(developers), name(sre)),
+        PagerHolder::Nobody => String::new(),
+    }
+}
+
+impl Model<'_> {
+    /// Schedules the first service review.
+    pub(super) fn start_engagement(&mut self) {
+        if let Some(e) = &self.engagement {
+            let at = e.review_weeks() * HOURS_PER_WEEK;
+            if at <= self.horizon {
+                self.sim.schedule(at, Event::ServiceReview);
+            }
+        }
+    }
+
+    /// `service` entered `phase` at `t` (`None`: retired): the SRE work the phase asks
+    /// for, and the pager holder the phase gives.
+    pub(super) fn engagement_phase(&mut self, service: ServiceId, phase: Option<Phase>, t: f64) {
+        let Some(e) = &self.engagement else {
+            return;
+        };
+        let s = &e.services[service.index()];
+        let sre = s.sre;
+        match phase {
+            Some(Phase::Design) => {
+                let h = e.cfg.consultation_hours;
+                self.ledgers[sre.index()].engagement_hours += h;
+                self.recorder
+                    .engagement_hours(EngagementWork::Consultation, h, (t, t));
+            }
+            Some(Phase::ActiveDevelopment) if s.review == Review::NotStarted => {
+                self.start_review(service, t);
+            }
+            Some(Phase::Unsupported) if s.onboarded => {
+                let h = e.cfg.cleanup_hours;
+                self.ledgers[sre.index()].engagement_hours += h;
+                self.recorder
+                    .engagement_hours(EngagementWork::Cleanup, h, (t, t));
+            }
+            _ => {}
+        }
+        let reason = match phase {
+            Some(Phase::LimitedAvailability) => "shared_launch",
+            Some(Phase::GeneralAvailability) => "general_availability",
+            Some(Phase::Deprecation) => "deprecation",
+            Some(Phase::Abandoned) => "abandoned",
+            Some(Phase::Unsupported) => "unsupported",
+            Some(_) => "phase",
+            None => "retired",
+        };
+        self.set_holder(service, phase, reason, t);
+    }
+
+    /// Gives `service` the holder its engagement and `phase` call for, recording a
+    /// change.
+    fn set_holder(
+        &mut self,
+        service: ServiceId,
+        phase: Option<Phase>,
+        reason: &'static str,
+        t: f64,
+    ) {
+        let Some(e) = &self.engagement else {
+            return;
+        };
+        let to = e.holder(service, phase);
+        let from = self.world.service(service).holder;
+        if to == from {
+            return;
+        }
+        self.world.service_mut(service).holder = to;
+        let row = EngagementRecord {
+            week: (t / HOURS_PER_WEEK).floor() as u64,
+            at_hours: t,
+            service: self.cfg.services[service.index()].name.clone(),
+            from: describe(&self.world, from),
+            to: describe(&self.world, to),
+            reason,
+            ..EngagementRecord::default()
+        };
+        self.recorder.holder_changed(row);
+        self.world.refresh_main_stacks();
+    }
+
+    /// Starts a readiness review of `service` at `t`: it runs its weeks, or until active
+    /// development ends.
+    fn start_review(&mut self, service: ServiceId, t: f64) {
+        let Some(e) = &mut self.engagement else {
+            return;
+        };
+        let schedule = &self.world.service(service).schedule;
+        let dev_end = schedule.start[Phase::ActiveDevelopment.index() + 1];
+        let end = (t + e.cfg.prr_weeks * HOURS_PER_WEEK).min(dev_end).max(t);
+        e.services[service.index()].review = Review::Running {
+            start: t,
+            end,
+            booked_to: t,
+        };
+        if end <= self.horizon {
+            self.sim.schedule(end, Event::ReviewEnded { service });
+        }
+    }
+
+    /// Books every running review's hours up to `t` (at a week's end, and when a review
+    /// ends).
+    pub(super) fn book_reviews(&mut self, t: f64) {
+        let Some(e) = &mut self.engagement else {
+            return;
+        };
+        let rate = if e.cfg.prr_weeks > 0.0 {
+            e.cfg.prr_effort_hours / (e.cfg.prr_weeks * HOURS_PER_WEEK)
+        } else {
+            0.0
+        };
+        for s in &mut e.services {
+            if let Review::Running { end, booked_to, .. } = &mut s.review {
+                let to = t.min(*end);
+                if to > *booked_to {
+                    let h = rate * (to - *booked_to);
+                    self.ledgers[s.sre.index()].engagement_hours += h;
+                    self.recorder
+                        .engagement_hours(EngagementWork::Review, h, (*booked_to, to));
+                    *booked_to = to;
+                }
+            }
+        }
+    }
+
+    /// The review of `service` ended at `t`: it passed (the findings lower its page rate
+    /// and it joins the onboarding queue) or failed (tried again later, or the service
+    /// stays with its developers).
+    pub(super) fn review_ended(&mut self, service: ServiceId, t: f64) {
+        self.book_reviews(t);
+        let horizon = self.horizon;
+        let Some(e) = &mut self.engagement else {
+            return;
+        };
+        // Every review draws, passed or not.
+        let u: f64 = e.rngs[service.index()].random();
+        let s = &mut e.services[service.index()];
+        if u < e.cfg.prr_pass_probability {
+            s.review = Review::Passed;
+            s.queued_at = t;
+            e.queue.push(service);
+            let factor = e.cfg.prr_page_rate_factor;
+            self.arrivals[service.index()].set_factor(ArrivalFactor::Reliability, factor);
+        } else {
+            s.review = Review::Failed;
+            self.recorder.review_failed(t);
+            let retry = e.cfg.prr_retry_weeks * HOURS_PER_WEEK;
+            if retry > 0.0 && t + retry <= horizon {
+                self.sim
+                    .schedule(t + retry, Event::ReviewRetried { service });
+            }
+        }
+    }
+
+    /// A failed review of `service` comes up again at `t`: it runs if the service is
+    /// still in active development.
+    pub(super) fn review_retried(&mut self, service: ServiceId, t: f64) {
+        if self.world.service(service).phase == Some(Phase::ActiveDevelopment) {
+            self.start_review(service, t);
+        }
+    }
+
+    /// A service review at `t`: the onboarding queue is worked, by tier then expected
+    /// load, through the gate; the next review is scheduled.
+    pub(super) fn service_review(&mut self, t: f64) {
+        let Some(e) = &mut self.engagement else {
+            return;
+        };
+        let next = t + e.cfg.review_weeks * HOURS_PER_WEEK;
+        if next <= self.horizon {
+            self.sim.schedule(next, Event::ServiceReview);
+        }
+        let mut queue = std::mem::take(&mut e.queue);
+        queue.sort_by(|&a, &b| {
+            let (sa, sb) = (&e.services[a.index()], &e.services[b.index()]);
+            sa.tier
+                .cmp(&sb.tier)
+                .then(sb.expected_ops_hours.total_cmp(&sa.expected_ops_hours))
+                .then(a.cmp(&b))
+        });
+        // The capacity gate's projection: each team's mean weekly ops hours and capacity
+        // over the last weeks, plus what this review onboards.
+        let mut projected: Vec<(f64, f64)> = e
+            .recent
+            .iter()
+            .map(|r| {
+                let n = RECENT_WEEKS as f64;
+                (
+                    r.iter().map(|x| x.0).sum::<f64>() / n,
+                    r.iter().map(|x| x.1).sum::<f64>() / n,
+                )
+            })
+            .collect();
+        let mut admitted = Vec::new();
+        let mut waiting = Vec::new();
+        for service in queue {
+            let s = &e.services[service.index()];
+            let admit = match e.cfg.onboarding {
+                Onboarding::All => true,
+                Onboarding::Tier => s.tier <= e.cfg.onboarding_max_tier,
+                Onboarding::Capacity => {
+                    let (ops, capacity) = projected[s.sre.index()];
+                    capacity > 0.0 && (ops + s.expected_ops_hours) / capacity <= OPS_CAP_FRAC
+                }
+            };
+            if admit {
+                projected[s.sre.index()].0 += s.expected_ops_hours;
+                admitted.push(service);
+            } else {
+                waiting.push(service);
+            }
+        }
+        e.queue = waiting;
+        for service in admitted {
+            let Some(e) = &mut self.engagement else {
+                return;
+            };
+            let s = &mut e.services[service.index()];
+            s.onboarded = true;
+            let wait = t - s.queued_at;
+            s.queued_at = f64::NAN;
+            self.recorder.onboarded(t, wait);
+            let phase = self.world.service(service).phase;
+            self.set_holder(service, phase, "onboarded", t);
+        }
+    }
+
+    /// Where a page of `service` in `phase` goes: the holder's route, except that in
+    /// general availability the developers keep a share of a supported service's
+    /// incidents (drawn from the service's engagement stream).
+    pub(super) fn engagement_route(
+        &mut self,
+        service: ServiceId,
+        phase: Phase,
+        route: Route,
+    ) -> Route {
+        let Some(e) = &mut self.engagement else {
+            return route;
+        };
+        let s = &e.services[service.index()];
+        if !s.onboarded || phase != Phase::GeneralAvailability || e.cfg.dev_share <= 0.0 {
+            return route;
+        }
+        let dev = s.developers;
+        let u: f64 = e.rngs[service.index()].random();
+        if u < e.cfg.dev_share {
+            Route {
+                first: dev,
+                backup: None,
+            }
+        } else {
+            route
+        }
+    }
+
+    /// Services SRE supports at the horizon.
+    pub(super) fn supported_at_end(&self) -> u64 {
+        let t = self.horizon;
+        self.world
+            .service_ids()
+            .filter(|&s| self.world.service(s).schedule.phase_at(t).is_some())
+            .filter(|&s| sre_holds(&self.world, s))
+            .count() as u64
+    }
+}
