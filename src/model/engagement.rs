@@ -11,7 +11,8 @@
 //! review is tried again after a delay while the service is still in active development,
 //! else the service stays with its developers. A passed service waits in the onboarding
 //! queue until a service review admits it (by tier, then expected load, through the
-//! gate `all`, `tier` or `capacity`). Once onboarded, the pager follows the phase:
+//! gate `all`, `tier` or `capacity`; a review falls at the end of the week it is due
+//! in, after every team's week has closed). Once onboarded, the pager follows the phase:
 //! shared at limited availability, SRE's at general availability and deprecation (the
 //! developers keep a share of the incidents), the developers' with SRE best effort on the
 //! most severe when abandoned, nobody's when unsupported (after SRE's clean-up). Every
@@ -72,6 +73,8 @@ pub struct Engagement {
     rngs: Vec<SimRng>,
     /// By team: (ops hours, capacity hours) of the last weeks, a ring.
     recent: Vec<[(f64, f64); RECENT_WEEKS]>,
+    /// When the next service review is due.
+    next_review: f64,
 }
 
 impl Engagement {
@@ -138,17 +141,13 @@ impl Engagement {
             queue: Vec::new(),
             rngs,
             recent: vec![[(0.0, 0.0); RECENT_WEEKS]; sre_teams + e.dev_teams.len()],
+            next_review: e.review_weeks * HOURS_PER_WEEK,
         }
     }
 
     /// Who holds the pager of `service` when it launches into `phase`.
     pub fn initial_holder(&self, service: ServiceId, phase: Option<Phase>) -> PagerHolder {
         self.holder(service, phase)
-    }
-
-    /// Weeks between service reviews.
-    pub fn review_weeks(&self) -> f64 {
-        self.cfg.review_weeks
     }
 
     /// The developers' time-to-mitigate factor.
@@ -220,16 +219,6 @@ fn describe(world: &World, h: PagerHolder) -> String {
 }
 
 impl Model<'_> {
-    /// Schedules the first service review.
-    pub(super) fn start_engagement(&mut self) {
-        if let Some(e) = &self.engagement {
-            let at = e.review_weeks() * HOURS_PER_WEEK;
-            if at <= self.horizon {
-                self.sim.schedule(at, Event::ServiceReview);
-            }
-        }
-    }
-
     /// `service` entered `phase` at `t` (`None`: retired): the SRE work the phase asks
     /// for, and the pager holder the phase gives.
     pub(super) fn engagement_phase(&mut self, service: ServiceId, phase: Option<Phase>, t: f64) {
@@ -380,16 +369,27 @@ impl Model<'_> {
         }
     }
 
-    /// A service review at `t`: the onboarding queue is worked, by tier then expected
-    /// load, through the gate; the next review is scheduled.
-    pub(super) fn service_review(&mut self, t: f64) {
+    /// At the end of the week at `t`, once every team's week has closed: the service
+    /// review due in this week, if any.
+    pub(super) fn service_reviews(&mut self, t: f64) {
         let Some(e) = &mut self.engagement else {
             return;
         };
-        let next = t + e.cfg.review_weeks * HOURS_PER_WEEK;
-        if next <= self.horizon {
-            self.sim.schedule(next, Event::ServiceReview);
+        if e.next_review > t || t >= self.horizon {
+            return;
         }
+        while e.next_review <= t {
+            e.next_review += e.cfg.review_weeks * HOURS_PER_WEEK;
+        }
+        self.service_review(t);
+    }
+
+    /// A service review at `t`: the onboarding queue is worked, by tier then expected
+    /// load, through the gate.
+    fn service_review(&mut self, t: f64) {
+        let Some(e) = &mut self.engagement else {
+            return;
+        };
         let mut queue = std::mem::take(&mut e.queue);
         queue.sort_by(|&a, &b| {
             let (sa, sb) = (&e.services[a.index()], &e.services[b.index()]);

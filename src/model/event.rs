@@ -54,8 +54,6 @@ pub enum Event {
         /// The service.
         service: ServiceId,
     },
-    /// A service review: the onboarding queue is worked.
-    ServiceReview,
     /// An engineer joined their team's on-call rotation (their ramp-up ended); they are
     /// put on call from the next shift boundary.
     EngineerJoined {

@@ -284,7 +284,6 @@ impl<'a> Model<'a> {
         self.sim
             .schedule(HOURS_PER_WEEK.min(self.horizon), Event::WeekEnded);
         self.schedule_planned_hires();
-        self.start_engagement();
     }
 
     /// Dispatches every event up to `until` (at most the horizon), in time order.
@@ -307,7 +306,6 @@ impl<'a> Model<'a> {
                 Event::EngineerHired { team, site } => self.engineer_hired(team, site as usize, t),
                 Event::ReviewEnded { service } => self.review_ended(service, t),
                 Event::ReviewRetried { service } => self.review_retried(service, t),
-                Event::ServiceReview => self.service_review(t),
             }
         }
     }
@@ -445,6 +443,7 @@ impl<'a> Model<'a> {
         if let Some(p) = &mut self.people {
             p.roll_week();
         }
+        self.service_reviews(t);
         self.reorganize(t);
         self.close_slo_windows(t, false);
         self.week_start = t;

@@ -3,6 +3,7 @@
 mod bounds;
 mod charts;
 mod cli;
+mod engagement;
 mod faults;
 mod fuzz;
 mod golden;
