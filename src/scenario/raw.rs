@@ -64,7 +64,17 @@
 //! share = 0.07                         # required; 0 ..= 1
 //! impact_fraction = 1.0                # required; 0 ..= 1
 //! time_to_mitigate = { lognormal = { median_hours = 1.1, p90_hours = 5.5 } }  # required
+//!
+//! [[growth]]                           # optional; services launched from a template
+//! template = "checkout"                # required; a [[services]] block name
+//! per_quarter = 1.5                    # required; launches per 13 weeks, may be fractional
+//! start_week = 0                       # default 0
+//! end_week = 52                        # default: the horizon; >= start_week
+//! jitter_weeks = 4                     # default 0; 0 ..= 13
+//! prefix = "checkout-g"                # default "<template>-g"; names PREFIX-1, PREFIX-2, ..
 //! ```
+//!
+//! `[[growth]]` is read by its own module (`validate/growth.rs`), raw struct included.
 //!
 //! A duration is `"zero"`, `{ fixed = { hours = H } }` (H >= 0),
 //! `{ exponential = { mean_hours = M } }` (M > 0) or
@@ -316,7 +326,7 @@ pub(crate) struct RawLogNormal {
 
 /// Keys allowed at the top level of a scenario file. `sweep` is read by the sweep layer
 /// (`crate::sweep`), which validates it; a plain run ignores it.
-pub(crate) const TOP_LEVEL_KEYS: [&str; 8] = [
+pub(crate) const TOP_LEVEL_KEYS: [&str; 9] = [
     "version",
     "simulation",
     "sites",
@@ -324,6 +334,7 @@ pub(crate) const TOP_LEVEL_KEYS: [&str; 8] = [
     "people",
     "teams",
     "services",
+    "growth",
     "sweep",
 ];
 

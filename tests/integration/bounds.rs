@@ -377,6 +377,22 @@ fn setters() -> Vec<Setter> {
             "services.severities.impact_fraction",
             "services.checkout.severities.sev1.impact_fraction={}",
         ),
+        setter(
+            "growth.per_quarter",
+            "growth=[{ template = \"checkout\", per_quarter = {} }]",
+        ),
+        setter(
+            "growth.start_week",
+            "growth=[{ template = \"checkout\", per_quarter = 1, start_week = {} }]",
+        ),
+        setter(
+            "growth.end_week",
+            "growth=[{ template = \"checkout\", per_quarter = 1, end_week = {} }]",
+        ),
+        setter(
+            "growth.jitter_weeks",
+            "growth=[{ template = \"checkout\", per_quarter = 1, jitter_weeks = {} }]",
+        ),
     ]
 }
 

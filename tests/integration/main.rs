@@ -6,6 +6,7 @@ mod cli;
 mod faults;
 mod fuzz;
 mod golden;
+mod growth;
 mod jobs;
 mod model;
 mod people;
