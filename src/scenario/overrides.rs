@@ -2,9 +2,10 @@
 //! validation, so that an override is checked exactly like the file.
 //!
 //! KEY is a dotted path; an entry of an array of tables is addressed by its `name`
-//! (`teams.core.shift_hours`, `services.checkout.severities.sev1.share`), and `*`
-//! addresses every entry (`services.*.count`). Missing intermediate tables are created;
-//! unknown keys are left for validation to report.
+//! (`teams.core.shift_hours`, `services.checkout.severities.sev1.share`), an entry of an
+//! array whose entries have no names by its index from 0 (`growth.0.per_quarter`), and
+//! `*` addresses every entry (`services.*.count`). Missing intermediate tables are
+//! created; unknown keys are left for validation to report.
 
 use super::error::ScenarioError;
 use super::path::{KeyPath, Seg};
@@ -424,10 +425,27 @@ fn set_in_value(
             }
             let entry_name =
                 |e: &toml::Value| e.get("name").and_then(|n| n.as_str()).map(str::to_owned);
-            let Some(i) = entries
+            let by_name = entries
                 .iter()
-                .position(|e| entry_name(e).as_deref() == Some(entry.as_str()))
-            else {
+                .position(|e| entry_name(e).as_deref() == Some(entry.as_str()));
+            // Entries without names (`[[growth]]`) are addressed by their index.
+            let nameless = entries.iter().all(|e| entry_name(e).is_none());
+            let by_index = || {
+                entry
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|&i| nameless && i < entries.len())
+            };
+            let Some(i) = by_name.or_else(by_index) else {
+                if nameless && !entries.is_empty() {
+                    let indices = match entries.len() {
+                        1 => "0".to_owned(),
+                        n => format!("0 to {}", n - 1),
+                    };
+                    return Err(format!(
+                        "`{name}` entries have no names: address one by its index, {indices}, or all with `*`; got '{entry}'"
+                    ));
+                }
                 let known: Vec<String> = entries.iter().filter_map(entry_name).collect();
                 let known = if known.is_empty() {
                     "(none)".to_owned()
@@ -473,6 +491,38 @@ mod tests {
         assert!(Override::parse("services.*=3")
             .expect("parses")
             .apply(&mut root)
+            .is_err());
+    }
+
+    #[test]
+    fn entries_without_names_are_addressed_by_index() {
+        let mut root: toml::Table =
+            toml::from_str("[[growth]]\nper_quarter = 1\n[[growth]]\nper_quarter = 1\n")
+                .expect("toml");
+        let o = Override::parse("growth.1.per_quarter=3").expect("parses");
+        let at = o.apply(&mut root).expect("applies");
+        assert_eq!(
+            at,
+            vec![
+                Seg::Key("growth".into()),
+                Seg::Index(1),
+                Seg::Key("per_quarter".into())
+            ]
+        );
+        assert_eq!(root["growth"][1]["per_quarter"].as_integer(), Some(3));
+        assert_eq!(root["growth"][0]["per_quarter"].as_integer(), Some(1));
+        let past = Override::parse("growth.2.per_quarter=3").expect("parses");
+        let problem = past.apply(&mut root).expect_err("no third entry");
+        assert!(
+            problem.message.contains("index, 0 to 1"),
+            "{}",
+            problem.message
+        );
+        // Named entries are still addressed by name only.
+        let mut named: toml::Table = toml::from_str("[[teams]]\nname = \"core\"\n").expect("toml");
+        assert!(Override::parse("teams.0.shift_hours=8")
+            .expect("parses")
+            .apply(&mut named)
             .is_err());
     }
 

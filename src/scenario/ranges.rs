@@ -516,7 +516,7 @@ pub const LOGNORMAL_P90: KeyRange = KeyRange::new(
 
 /// Number of services after `count` stamping.
 pub const SERVICES: KeyRange = KeyRange::count("services", 1.0, 10_000.0, "services")
-    .also("counted after stamping copies")
+    .also("counted after stamping copies and after growth")
     .why("assumption");
 /// `services.count`.
 pub const COUNT: KeyRange =
@@ -584,6 +584,24 @@ pub const SHARE: KeyRange = KeyRange::new("services.severities.share", 0.0, 1.0,
 pub const IMPACT_FRACTION: KeyRange =
     KeyRange::new("services.severities.impact_fraction", 0.0, 1.0, "")
         .why("a fraction of users affected");
+
+// ---- growth --------------------------------------------------------------------------
+
+/// `growth.per_quarter`.
+pub const GROWTH_PER_QUARTER: KeyRange =
+    KeyRange::new("growth.per_quarter", 0.0, 1000.0, "services per quarter")
+        .also("may be fractional")
+        .why("assumption");
+/// `growth.start_week`.
+pub const GROWTH_START_WEEK: KeyRange =
+    KeyRange::new("growth.start_week", 0.0, CENTURY_WEEKS, "weeks").why(WHY_CENTURY);
+/// `growth.end_week`.
+pub const GROWTH_END_WEEK: KeyRange = KeyRange::new("growth.end_week", 0.0, CENTURY_WEEKS, "weeks")
+    .also("at least start_week")
+    .why(WHY_CENTURY);
+/// `growth.jitter_weeks`.
+pub const GROWTH_JITTER_WEEKS: KeyRange = KeyRange::new("growth.jitter_weeks", 0.0, 13.0, "weeks")
+    .why("at most a quarter, so that each launch falls in its own quarter (assumption)");
 
 // ---- sweeps --------------------------------------------------------------------------
 
@@ -674,6 +692,10 @@ pub const RANGES: &[KeyRange] = &[
     SEVERITIES,
     SHARE,
     IMPACT_FRACTION,
+    GROWTH_PER_QUARTER,
+    GROWTH_START_WEEK,
+    GROWTH_END_WEEK,
+    GROWTH_JITTER_WEEKS,
     AXIS_VALUES,
     SWEEP_POINTS,
     SAMPLE,

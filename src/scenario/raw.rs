@@ -64,7 +64,17 @@
 //! share = 0.07                         # required; 0 ..= 1
 //! impact_fraction = 1.0                # required; 0 ..= 1
 //! time_to_mitigate = { lognormal = { median_hours = 1.1, p90_hours = 5.5 } }  # required
+//!
+//! [[growth]]                           # optional; services launched from a template
+//! template = "checkout"                # required; a [[services]] block name
+//! per_quarter = 1.5                    # required; launches per 13 weeks, may be fractional
+//! start_week = 0                       # default 0
+//! end_week = 52                        # default: the horizon; >= start_week
+//! jitter_weeks = 4                     # default 0; 0 ..= 13
+//! prefix = "checkout-g"                # default "<template>-g"; names PREFIX-1, PREFIX-2, ..
 //! ```
+//!
+//! `[[growth]]` is read by its own module (`validate/growth.rs`), raw struct included.
 //!
 //! A duration is `"zero"`, `{ fixed = { hours = H } }` (H >= 0),
 //! `{ exponential = { mean_hours = M } }` (M > 0) or
@@ -338,7 +348,7 @@ pub(crate) struct RawLogNormal {
 
 /// Keys allowed at the top level of a scenario file. `sweep` is read by the sweep layer
 /// (`crate::sweep`), which validates it; a plain run ignores it.
-pub(crate) const TOP_LEVEL_KEYS: [&str; 10] = [
+pub(crate) const TOP_LEVEL_KEYS: [&str; 11] = [
     "version",
     "simulation",
     "sites",
@@ -348,6 +358,7 @@ pub(crate) const TOP_LEVEL_KEYS: [&str; 10] = [
     "dev_teams",
     "teams",
     "services",
+    "growth",
     "sweep",
 ];
 

@@ -5,6 +5,8 @@
 //! mistake never hides the next. What did deserialize is then checked for ranges and
 //! cross-references. A configuration is returned only when nothing at all is wrong.
 
+mod growth;
+
 use std::collections::{HashMap, HashSet};
 
 use serde::de::DeserializeOwned;
@@ -105,6 +107,18 @@ pub(crate) fn validate(
         &site_names,
         (!derived).then_some(team_names.as_slice()),
     );
+    // Launched services join before the organisation is derived, so that derived
+    // teams carry them too.
+    let growth = v.growth(root.get("growth"), &raw_names(root.get("services")));
+    let services = match (services, growth, &simulation) {
+        (services, Some(rules), _) if rules.is_empty() => services,
+        (Some(services), Some(rules), Some((_, sim)))
+            if r::HORIZON_WEEKS.contains(sim.horizon_weeks) =>
+        {
+            v.grow(services, &rules, sim)
+        }
+        _ => None,
+    };
     let people = v.people(root.get("people"), &site_names);
     let (teams, services) = match (organization, teams, services) {
         // Derive only from values that all passed their checks.

@@ -9,54 +9,13 @@ use std::path::{Path, PathBuf};
 
 use sresim::jobs::{self, CommonSpec, RunSpec};
 use sresim::scenario::ranges::{self, KeyRange, RANGES};
-use sresim::scenario::{
-    show_number, Override, Problem, ScenarioConfig, ScenarioError, ScenarioSource,
-};
+use sresim::scenario::{show_number, Override, ScenarioError, ScenarioSource};
 use sresim::sweep::plan::{self, SweepPlan};
 use sresim::sweep::{check_plan, parse_vary, PlanError};
 
-use crate::support::{read, root, temp_dir, MINIMAL};
-
-fn source(text: &str) -> ScenarioSource {
-    ScenarioSource::parse(text, "s.toml", "s").unwrap_or_else(|e| panic!("parses: {e}"))
-}
-
-fn overrides(sets: &[&str]) -> Vec<Override> {
-    sets.iter()
-        .map(|t| Override::parse(t).unwrap_or_else(|e| panic!("{t}: {e}")))
-        .collect()
-}
-
-/// The problems of `text` with `sets`; panics when it resolves.
-fn problems_of(text: &str, sets: &[&str]) -> Vec<Problem> {
-    match source(text).resolve(&overrides(sets)) {
-        Ok(_) => panic!("{sets:?}: expected problems, got a valid scenario"),
-        Err(ScenarioError::Invalid(p)) => p,
-        Err(other) => panic!("{sets:?}: expected Invalid, got {other}"),
-    }
-}
-
-/// The one problem at `key_path`, or a panic listing what there is.
-fn problem_at<'a>(problems: &'a [Problem], key_path: &str) -> &'a Problem {
-    problems
-        .iter()
-        .find(|p| p.key_path == key_path)
-        .unwrap_or_else(|| panic!("no problem at {key_path} in\n{problems:#?}"))
-}
-
-fn resolves(text: &str, sets: &[&str]) -> ScenarioConfig {
-    source(text)
-        .resolve(&overrides(sets))
-        .unwrap_or_else(|e| panic!("{sets:?} should resolve:\n{e}"))
-}
-
-/// The 1-based line of the first line of `text` that contains `needle`.
-fn line_of(text: &str, needle: &str) -> usize {
-    text.lines()
-        .position(|l| l.contains(needle))
-        .map(|i| i + 1)
-        .unwrap_or_else(|| panic!("{needle} not in the text"))
-}
+use crate::support::{
+    line_of, problem_at, problems_of, read, resolves, root, source, temp_dir, MINIMAL,
+};
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
@@ -450,6 +409,22 @@ fn setters() -> Vec<Setter> {
         setter(
             "services.severities.impact_fraction",
             "services.checkout.severities.sev1.impact_fraction={}",
+        ),
+        setter(
+            "growth.per_quarter",
+            "growth=[{ template = \"checkout\", per_quarter = {} }]",
+        ),
+        setter(
+            "growth.start_week",
+            "growth=[{ template = \"checkout\", per_quarter = 1, start_week = {} }]",
+        ),
+        setter(
+            "growth.end_week",
+            "growth=[{ template = \"checkout\", per_quarter = 1, end_week = {} }]",
+        ),
+        setter(
+            "growth.jitter_weeks",
+            "growth=[{ template = \"checkout\", per_quarter = 1, jitter_weeks = {} }]",
         ),
     ]
 }

@@ -7,6 +7,7 @@ mod engagement;
 mod faults;
 mod fuzz;
 mod golden;
+mod growth;
 mod jobs;
 mod model;
 mod people;

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use sresim::model::{RunResult, Summary};
-use sresim::scenario::{Override, ScenarioConfig, ScenarioSource};
+use sresim::scenario::{Override, Problem, ScenarioConfig, ScenarioError, ScenarioSource};
 use sresim::sweep::ci::MeanCi;
 use sresim::sweep::run_replications;
 
@@ -24,6 +24,50 @@ pub fn load(rel: &str, sets: &[&str]) -> ScenarioConfig {
     source
         .resolve(&overrides)
         .unwrap_or_else(|e| panic!("{rel} with {sets:?} is invalid:\n{e}"))
+}
+
+/// Parses scenario text (origin `s.toml`, default name `s`).
+pub fn source(text: &str) -> ScenarioSource {
+    ScenarioSource::parse(text, "s.toml", "s").unwrap_or_else(|e| panic!("parses: {e}"))
+}
+
+/// Parses `--set`-style overrides.
+pub fn overrides(sets: &[&str]) -> Vec<Override> {
+    sets.iter()
+        .map(|t| Override::parse(t).unwrap_or_else(|e| panic!("{t}: {e}")))
+        .collect()
+}
+
+/// The problems of `text` with `sets`; panics when it resolves.
+pub fn problems_of(text: &str, sets: &[&str]) -> Vec<Problem> {
+    match source(text).resolve(&overrides(sets)) {
+        Ok(_) => panic!("{sets:?}: expected problems, got a valid scenario"),
+        Err(ScenarioError::Invalid(p)) => p,
+        Err(other) => panic!("{sets:?}: expected Invalid, got {other}"),
+    }
+}
+
+/// The one problem at `key_path`, or a panic listing what there is.
+pub fn problem_at<'a>(problems: &'a [Problem], key_path: &str) -> &'a Problem {
+    problems
+        .iter()
+        .find(|p| p.key_path == key_path)
+        .unwrap_or_else(|| panic!("no problem at {key_path} in\n{problems:#?}"))
+}
+
+/// `text` with `sets`, validated; panics with the problems when it does not resolve.
+pub fn resolves(text: &str, sets: &[&str]) -> ScenarioConfig {
+    source(text)
+        .resolve(&overrides(sets))
+        .unwrap_or_else(|e| panic!("{sets:?} should resolve:\n{e}"))
+}
+
+/// The 1-based line of the first line of `text` that contains `needle`.
+pub fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map(|i| i + 1)
+        .unwrap_or_else(|| panic!("{needle} not in the text"))
 }
 
 /// Runs every replication of `cfg` on two threads.
