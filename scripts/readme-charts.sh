@@ -28,4 +28,6 @@ cp "$src/structures/heatmap_worst_team_oncall_time_frac.png" output/readme/struc
 "$bin" run scenarios/burnout.toml --out "$src/burnout-load" --quiet --set 'people.hiring="load"'
 cp "$src/burnout-none/headcount.png" output/readme/burnout_headcount_no_hiring.png
 cp "$src/burnout-load/headcount.png" output/readme/burnout_headcount_hiring.png
+"$bin" run scenarios/lifecycle.toml --out "$src/lifecycle" --quiet
+cp "$src/lifecycle/engagement.png" output/readme/lifecycle_engagement.png
 ls -l output/readme

@@ -113,6 +113,9 @@ pub fn run(c: &Common, trace: bool) -> u8 {
         if let Some(note) = terminal::reorg_note(&r.runs) {
             say_raw!("{note}");
         }
+        if let Some(note) = terminal::engagement_note(&r.runs) {
+            say_raw!("{note}");
+        }
         say_wrote(&r.output.dir, r.wall_time);
     }
     0

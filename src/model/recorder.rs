@@ -632,6 +632,7 @@ impl Recorder {
             oncall_time_frac: f.oncall_frac,
             oncall_writeoff_frac: ratio(w.writeoff_hours, f.capacity_hours),
             project_hours: f.project_hours,
+            engagement_hours: w.engagement_hours,
         });
     }
 

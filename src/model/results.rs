@@ -173,6 +173,9 @@ pub struct WeeklyRow {
     pub oncall_writeoff_frac: f64,
     /// Hours left for project work.
     pub project_hours: f64,
+    /// SRE engagement hours (design consultations, readiness reviews, clean-ups), taken
+    /// from project time (`[engagement]`).
+    pub engagement_hours: f64,
 }
 
 /// One incident (written only with `--trace`).

@@ -34,6 +34,7 @@ use table::Table;
 
 const SUMMARY_CSV: &str = "summary.csv";
 const WEEKLY_CSV: &str = "weekly.csv";
+const ENGAGEMENTS_CSV: &str = "engagements.csv";
 const TEAMS_CSV: &str = "teams.csv";
 const POINTS_CSV: &str = "points.csv";
 const COMPARE_CSV: &str = "compare.csv";
@@ -100,7 +101,8 @@ impl std::error::Error for ChartError {
 /// next to them, and returns the paths written (PNG then SVG for each chart).
 ///
 /// - a run (`weekly.csv`, with `teams.csv` for the pager budgets): `ops_load` and
-///   `pages_per_shift`, week by week per team;
+///   `pages_per_shift`, week by week per team, `headcount` when it changes, and
+///   `engagement` when `engagements.csv` has rows;
 /// - a sweep (`points.csv`; the run charts are then skipped): `sweep_<metric>` and
 ///   `capacity` for one axis, `heatmap_<metric>` for a two-axis grid, and
 ///   `scatter_<metric>__<axis>` otherwise;
@@ -136,6 +138,15 @@ pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
             None
         };
         charts.extend(run::charts(&weekly, teams.as_ref())?);
+        // Only the header when no pager changed hands: nothing to draw.
+        let engaged = fs::read_to_string(dir.join(ENGAGEMENTS_CSV))
+            .is_ok_and(|t| t.lines().nth(1).is_some());
+        if let (Some(teams), true) = (&teams, engaged) {
+            let engagements = Table::read(&dir.join(ENGAGEMENTS_CSV))?;
+            if let Some(chart) = run::engagement_chart(&weekly, teams, &engagements)? {
+                charts.push(("engagement".into(), chart));
+            }
+        }
     }
     if has(COMPARE_CSV) {
         charts.extend(compare::charts(&Table::read(&dir.join(COMPARE_CSV))?)?);

@@ -206,6 +206,30 @@ fn team_values<'a>(
         .map(move |t| t[m])
 }
 
+/// What the engagement cost and gave (means over the replications), or `None` when the
+/// run has no developer teams (no `[engagement]`).
+pub fn engagement_note(runs: &[RunResult]) -> Option<String> {
+    let engaged = runs
+        .iter()
+        .any(|r| r.teams.iter().any(|t| t.kind == "developer"));
+    if !engaged {
+        return None;
+    }
+    let mean = |m: Metric| table_number(MeanCi::of(runs.iter().map(|r| r.summary[m])).mean);
+    Some(format!(
+        "engagement (mean per replication): SRE spent {} h on design consultations and {} h on readiness reviews ({} failed); \
+         services waited {} weeks in the onboarding queue; SRE supports {} services at the end ({} launched during the run); \
+         developers spent {} ops hours a week (each change of pager is a row of engagements.csv)\n",
+        mean(Metric::ConsultationHours),
+        mean(Metric::PrrHours),
+        mean(Metric::PrrFailed),
+        mean(Metric::OnboardingWaitWeeksMean),
+        mean(Metric::ServicesSupportedEnd),
+        mean(Metric::ServicesLaunched),
+        mean(Metric::DevOpsHoursPerWeek),
+    ))
+}
+
 /// A line saying how often teams split and merged (mean per replication), or `None`
 /// when they never did.
 pub fn reorg_note(runs: &[RunResult]) -> Option<String> {

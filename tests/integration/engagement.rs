@@ -6,7 +6,7 @@ use sresim::engine::calendar::HOURS_PER_WEEK;
 use sresim::model::{simulate, Metric, RunOptions, RunResult};
 use sresim::scenario::{Override, ScenarioConfig, ScenarioError, ScenarioSource};
 
-use crate::support::{load, run, traced};
+use crate::support::{load, read, run, sresim, temp_dir, traced};
 
 /// One SRE team of 8 at one site and one product, `app`, whose services go through the
 /// lifecycle: 4 weeks of design, `dev` weeks of active development, 8 of limited
@@ -393,4 +393,45 @@ fn a_run_is_the_same_whatever_the_order_of_replications() {
     .expect("stable");
     assert_eq!(summary_bits(&all[2]), summary_bits(&third));
     assert_eq!(all[2].engagements, third.engagements);
+}
+
+#[test]
+fn the_cli_writes_engagements_csv_and_draws_the_engagement_chart() {
+    let dir = temp_dir("engagement-cli");
+    let out = dir.join("out");
+    let o = sresim(&[
+        "run",
+        "scenarios/lifecycle.toml",
+        "--out",
+        &out.to_string_lossy(),
+        "--set",
+        "simulation.replications=2",
+        "--set",
+        "simulation.horizon_weeks=60",
+    ]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        stdout.contains("engagement (mean per replication)"),
+        "{stdout}"
+    );
+    assert!(out.join("engagement.png").is_file());
+    let csv = read(&out.join("engagements.csv"));
+    assert!(csv.starts_with("point,replication,week,at_hours,service,from,to,reason\n"));
+    assert!(csv.contains(",onboarded\n"), "{csv}");
+    let teams = read(&out.join("teams.csv"));
+    assert!(teams.contains(",dev-shop,developer,"), "{teams}");
+    // Without [engagement]: no such chart, and only the header.
+    let plain = dir.join("plain");
+    let o = sresim(&[
+        "run",
+        "--out",
+        &plain.to_string_lossy(),
+        "--set",
+        "simulation.replications=1",
+    ]);
+    assert!(o.status.success());
+    assert!(!plain.join("engagement.png").exists());
+    assert_eq!(read(&plain.join("engagements.csv")).lines().count(), 1);
+    std::fs::remove_dir_all(&dir).ok();
 }

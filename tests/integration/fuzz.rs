@@ -20,11 +20,12 @@ use sresim::sweep::{self, SweepPlan};
 use crate::support::{root, temp_dir};
 
 /// Scenario files the mutations start from.
-const SOURCES: [&str; 10] = [
+const SOURCES: [&str; 11] = [
     "scenarios/baseline.toml",
     "scenarios/burnout.toml",
     "scenarios/structures.toml",
     "scenarios/reorg.toml",
+    "scenarios/lifecycle.toml",
     "tests/fixtures/structures/by_product.toml",
     "scenarios/capacity.toml",
     "scenarios/two-teams.toml",
@@ -334,6 +335,10 @@ fn key() -> impl Strategy<Value = String> {
             "organization.split_when.services_over",
             "organization.split_when.along",
             "organization.merge_when.understaffed_weeks",
+            "engagement.onboarding",
+            "engagement.prr_weeks",
+            "engagement.review_weeks",
+            "engagement.developers.members.london",
             "a..b",
             "",
             ".",

@@ -207,6 +207,150 @@ pub(super) fn charts(
     Ok(charts)
 }
 
+/// SRE and developer ops hours a week, with the onboardings and the phase changes of
+/// supported services so far (`[engagement]`): drawn when `engagements.csv` has rows.
+/// Team kinds come from `teams.csv`.
+pub(super) fn engagement_chart(
+    weekly: &Table,
+    teams: &Table,
+    engagements: &Table,
+) -> Result<Option<Chart>, ChartError> {
+    if engagements.len() == 0 {
+        return Ok(None);
+    }
+    let (team_col, kind_col) = (teams.require("team")?, teams.require("kind")?);
+    let developer = |name: &str| {
+        (0..teams.len())
+            .any(|r| teams.text(r, team_col) == name && teams.text(r, kind_col) == "developer")
+    };
+    let (rep_col, wteam, week_col, ops_col) = (
+        weekly.require("replication")?,
+        weekly.require("team")?,
+        weekly.require("week")?,
+        weekly.require("ops_hours")?,
+    );
+    let engagement_col = weekly.column("engagement_hours");
+    // (replication, week) → (SRE ops, developer ops, SRE engagement) hours.
+    let mut reps: Vec<String> = Vec::new();
+    let mut hours: BTreeMap<(usize, i64), (f64, f64, f64)> = BTreeMap::new();
+    for row in 0..weekly.len() {
+        let rep = weekly.text(row, rep_col).to_string();
+        let r = match reps.iter().position(|x| *x == rep) {
+            Some(i) => i,
+            None => {
+                reps.push(rep);
+                reps.len() - 1
+            }
+        };
+        let week = weekly.number(row, week_col)?.round() as i64;
+        let h = weekly.number(row, ops_col)?;
+        let engaged = match engagement_col {
+            Some(c) => weekly.number(row, c)?,
+            None => 0.0,
+        };
+        let e = hours.entry((r, week)).or_insert((0.0, 0.0, 0.0));
+        if developer(weekly.text(row, wteam)) {
+            e.1 += h;
+        } else {
+            e.0 += h;
+            e.2 += engaged;
+        }
+    }
+    let weeks: Vec<i64> = {
+        let mut w: Vec<i64> = hours.keys().map(|k| k.1).collect();
+        w.sort_unstable();
+        w.dedup();
+        w
+    };
+    let per_week = |pick: fn(&(f64, f64, f64)) -> f64| -> Vec<Point> {
+        weeks
+            .iter()
+            .map(|&w| {
+                let v: Vec<f64> = (0..reps.len())
+                    .filter_map(|r| hours.get(&(r, w)).map(pick))
+                    .collect();
+                summarise(w as f64, &v)
+            })
+            .collect()
+    };
+    // Events so far, per replication and week.
+    let (erep, eweek, ereason) = (
+        engagements.require("replication")?,
+        engagements.require("week")?,
+        engagements.require("reason")?,
+    );
+    let so_far = |reason: &str| -> Result<Vec<Point>, ChartError> {
+        let mut counts = vec![BTreeMap::<i64, f64>::new(); reps.len()];
+        for row in 0..engagements.len() {
+            if engagements.text(row, ereason) != reason {
+                continue;
+            }
+            let rep = engagements.text(row, erep);
+            let Some(r) = reps.iter().position(|x| x == rep) else {
+                continue;
+            };
+            let w = engagements.number(row, eweek)?.round() as i64;
+            *counts[r].entry(w).or_default() += 1.0;
+        }
+        Ok(weeks
+            .iter()
+            .map(|&w| {
+                let v: Vec<f64> = counts
+                    .iter()
+                    .map(|c| c.range(..=w).map(|(_, n)| n).sum())
+                    .collect();
+                summarise(w as f64, &v)
+            })
+            .collect())
+    };
+    let line = |label: &str, c: usize, points: Vec<Point>| Series {
+        label: label.into(),
+        colour: colour(c),
+        points,
+    };
+    let n = reps.len();
+    Ok(Some(Chart::Lines(LineChart {
+        title: "SRE and developer load, onboardings and phase changes".into(),
+        subtitle: Some(format!(
+            "mean of {n} replication{}; shaded band: 5th–95th percentile; below: supported services' changes so far",
+            if n == 1 { "" } else { "s" }
+        )),
+        x: XAxis::Numeric {
+            desc: "week".into(),
+        },
+        panels: vec![
+            Panel {
+                y_desc: "hours per week".into(),
+                series: vec![
+                    line("SRE ops", 0, per_week(|h| h.0)),
+                    line("developer ops", 1, per_week(|h| h.1)),
+                    line(
+                        "SRE reviews, consultations, clean-ups",
+                        6,
+                        per_week(|h| h.2),
+                    ),
+                ],
+                limits: Vec::new(),
+                shade: None,
+                mark: Mark::Lines { markers: false },
+            },
+            Panel {
+                y_desc: "services so far".into(),
+                series: vec![
+                    line("onboarded", 2, so_far("onboarded")?),
+                    line("shared launch", 3, so_far("shared_launch")?),
+                    line("to general availability", 4, so_far("general_availability")?),
+                    line("abandoned", 5, so_far("abandoned")?),
+                ],
+                limits: Vec::new(),
+                shade: None,
+                mark: Mark::Lines { markers: false },
+            },
+        ],
+        band_label: Some("5th–95th percentile".to_string()),
+    })))
+}
+
 /// The head-count chart's subtitle.
 fn subtitle_heads(n: usize) -> String {
     format!(
