@@ -29,6 +29,7 @@ use super::run::Model;
 use super::world::{PagerHolder, Route, ServiceId, TeamId, TeamKind, World};
 use crate::engine::calendar::HOURS_PER_WEEK;
 use crate::engine::SimRng;
+use crate::scenario::organization::hours_per_page;
 use crate::scenario::{EngagementConfig, Onboarding, Phase, ScenarioConfig};
 
 /// Weeks of a team's ops hours behind the capacity gate's projection.
@@ -90,16 +91,7 @@ impl Engagement {
                     .iter()
                     .find(|(p, _)| *p == s.product)
                     .map_or(0, |&(_, d)| d);
-                let team = &cfg.teams[s.team];
-                let ttm: f64 = s
-                    .severities
-                    .iter()
-                    .map(|v| v.share * v.time_to_mitigate.mean_hours())
-                    .sum();
-                let per_page = team.ack_business_hours.mean_hours()
-                    + ttm
-                    + team.followup_hours_per_incident
-                    + team.interrupt_overhead_hours;
+                let per_page = hours_per_page(s, &cfg.teams[s.team]);
                 let ga = s.page_multiplier.0[Phase::GeneralAvailability.index()];
                 let expected = ga
                     * (s.page_rate_per_week * e.prr_page_rate_factor * per_page

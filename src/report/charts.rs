@@ -139,8 +139,8 @@ pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
         };
         charts.extend(run::charts(&weekly, teams.as_ref())?);
         // Only the header when no pager changed hands: nothing to draw.
-        let engaged = fs::read_to_string(dir.join(ENGAGEMENTS_CSV))
-            .is_ok_and(|t| t.lines().nth(1).is_some());
+        let engaged =
+            fs::read_to_string(dir.join(ENGAGEMENTS_CSV)).is_ok_and(|t| t.lines().nth(1).is_some());
         if let (Some(teams), true) = (&teams, engaged) {
             let engagements = Table::read(&dir.join(ENGAGEMENTS_CSV))?;
             if let Some(chart) = run::engagement_chart(&weekly, teams, &engagements)? {

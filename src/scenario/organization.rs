@@ -98,19 +98,24 @@ fn follows_the_sun(offsets: &[f64]) -> bool {
 /// Name of the one team of a `single` structure.
 pub const SINGLE_TEAM: &str = "sre";
 
-/// Expected ops hours a week of one service at phase multiplier 1: pages times their
-/// handling (acknowledge, mitigation, follow-up, interrupt), plus tickets.
-fn ops_hours(s: &ServiceConfig, t: &TeamConfig) -> f64 {
+/// Expected hours team `t` spends on one page of service `s`: acknowledge (in working
+/// time), mitigation (the severities' mean), follow-up and interrupt.
+pub(crate) fn hours_per_page(s: &ServiceConfig, t: &TeamConfig) -> f64 {
     let ttm: f64 = s
         .severities
         .iter()
         .map(|v| v.share * v.time_to_mitigate.mean_hours())
         .sum();
-    let per_page = t.ack_business_hours.mean_hours()
+    t.ack_business_hours.mean_hours()
         + ttm
         + t.followup_hours_per_incident
-        + t.interrupt_overhead_hours;
-    s.page_rate_per_week * per_page + s.tickets_per_week * s.hours_per_ticket
+        + t.interrupt_overhead_hours
+}
+
+/// Expected ops hours a week of one service at phase multiplier 1: pages times their
+/// handling, plus tickets.
+fn ops_hours(s: &ServiceConfig, t: &TeamConfig) -> f64 {
+    s.page_rate_per_week * hours_per_page(s, t) + s.tickets_per_week * s.hours_per_ticket
 }
 
 /// Splits `n` by `weights` with the largest-remainder rule (ties to the earlier group).
