@@ -30,4 +30,6 @@ cp "$src/burnout-none/headcount.png" output/readme/burnout_headcount_no_hiring.p
 cp "$src/burnout-load/headcount.png" output/readme/burnout_headcount_hiring.png
 "$bin" run scenarios/lifecycle.toml --out "$src/lifecycle" --quiet
 cp "$src/lifecycle/engagement.png" output/readme/lifecycle_engagement.png
+"$bin" run scenarios/burnout.toml --out "$src/burnout-reliability" --quiet --set reliability.project_share=0.5
+cp "$src/burnout-reliability/reliability.png" output/readme/burnout_reliability.png
 ls -l output/readme

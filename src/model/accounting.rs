@@ -134,8 +134,9 @@ impl WeekLedger {
 /// Tickets a service raised over `[from, to)`: Poisson with mean tickets per week × the
 /// phase multiplier integrated over the interval.
 pub fn tickets(service: &Service, rng: &mut SimRng, from: f64, to: f64) -> u64 {
-    let mean =
-        service.tickets_per_week / HOURS_PER_WEEK * service.schedule.multiplier_integral(from, to);
+    let mean = service.tickets_per_week / HOURS_PER_WEEK
+        * service.schedule.multiplier_integral(from, to)
+        * service.toil_factor;
     if mean > 0.0 {
         Poisson::new(mean)
             .map(|p| p.sample(rng) as u64)

@@ -155,6 +155,8 @@ impl LoadProfile {
 #[derive(Debug, Clone)]
 pub struct ArrivalProcess {
     rng: SimRng,
+    /// The scenario's mean page rate per hour at phase multiplier 1.
+    base_rate_per_hour: f64,
     /// Base rate per hour × the load profile's peak factor (0: no arrivals at all).
     peak_rate_per_hour: f64,
     /// The current phase's multiplier (0 before launch and after retirement).
@@ -188,6 +190,7 @@ impl ArrivalProcess {
         };
         ArrivalProcess {
             rng,
+            base_rate_per_hour: sc.page_rate_per_week / HOURS_PER_WEEK,
             peak_rate_per_hour: sc.page_rate_per_week / HOURS_PER_WEEK * peak_factor,
             phase_factor: 0.0,
             profile: LoadProfile {
@@ -223,6 +226,11 @@ impl ArrivalProcess {
         );
         self.factors.value[i] = value;
         self.factors.refresh();
+    }
+
+    /// The scenario's mean page rate per hour at phase multiplier 1, before any factor.
+    pub fn base_rate_per_hour(&self) -> f64 {
+        self.base_rate_per_hour
     }
 
     /// The current value of a dynamic factor.

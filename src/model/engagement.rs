@@ -21,7 +21,7 @@
 use rand::Rng;
 
 use super::accounting::OPS_CAP_FRAC;
-use super::arrivals::{service_stream, ArrivalFactor, ServiceStream};
+use super::arrivals::{service_stream, ServiceStream};
 use super::event::Event;
 use super::recorder::EngagementWork;
 use super::results::EngagementRecord;
@@ -341,7 +341,7 @@ impl Model<'_> {
             s.queued_at = t;
             e.queue.push(service);
             let factor = e.cfg.prr_page_rate_factor;
-            self.arrivals[service.index()].set_factor(ArrivalFactor::Reliability, factor);
+            self.set_findings(service, factor);
         } else {
             s.review = Review::Failed;
             self.recorder.review_failed(t);

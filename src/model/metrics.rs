@@ -393,6 +393,19 @@ catalogue! {
         title: "Incidents while unsupported", unit: "incidents", limits: &[],
         headline: false, ci_target: false, per_team: false, integer: true,
     },
+    /// SRE hours a week of reliability work on supported services (`[reliability]`).
+    ReliabilityHoursPerWeek {
+        key: "reliability_hours_per_week", label: "reliability h / week",
+        title: "Reliability work", unit: "SRE hours per week", limits: &[],
+        headline: false, ci_target: false, per_team: false, integer: false,
+    },
+    /// The page rate at the horizon relative to the scenario's (base-rate weighted):
+    /// below 1 after reviews and reliability work, above 1 after neglect.
+    PageRateFactorEnd {
+        key: "page_rate_factor_end", label: "page rate at the end / start",
+        title: "Page rate at the end, relative to the start", unit: "factor", limits: &[],
+        headline: false, ci_target: false, per_team: false, integer: false,
+    },
     /// Re-organisations in the window (`organization.split_when`, `merge_when`): splits
     /// and merges; per team, those the team took part in.
     Reorgs {

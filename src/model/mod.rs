@@ -25,6 +25,7 @@ pub mod metrics;
 pub mod oncall;
 pub mod people;
 pub mod recorder;
+pub mod reliability;
 pub mod reorg;
 pub mod results;
 mod run;

@@ -157,6 +157,8 @@ impl TeamTotals {
             | Metric::IncidentsDeprecation
             | Metric::IncidentsAbandoned
             | Metric::IncidentsUnsupported
+            | Metric::ReliabilityHoursPerWeek
+            | Metric::PageRateFactorEnd
             | Metric::AckHoursMean
             | Metric::TtmHoursP90
             | Metric::SloMetFrac
@@ -218,6 +220,10 @@ struct RunTotals {
     /// Set when the run finishes.
     services_supported_end: u64,
     services_launched: u64,
+    /// SRE reliability hours in the window.
+    reliability_hours: f64,
+    /// Set when the run finishes.
+    page_rate_factor_end: f64,
 }
 
 /// Every team's sums merged, with the run's own, from which the summary follows.
@@ -268,6 +274,11 @@ impl Pooled<'_> {
             Metric::IncidentsDeprecation => self.run.by_phase[4] as f64,
             Metric::IncidentsAbandoned => self.run.by_phase[5] as f64,
             Metric::IncidentsUnsupported => self.run.by_phase[6] as f64,
+            Metric::ReliabilityHoursPerWeek => ratio(
+                self.run.reliability_hours,
+                self.window_hours / HOURS_PER_WEEK,
+            ),
+            Metric::PageRateFactorEnd => self.run.page_rate_factor_end,
             Metric::QueueLengthMean => ratio(self.run.queue_area, self.window_hours),
             Metric::Incidents => self.run.incidents as f64,
             Metric::ArrivalsPerHour => ratio(self.run.incidents as f64, self.window_hours),
@@ -380,6 +391,18 @@ impl Recorder {
     /// Services SRE supports at the horizon.
     pub fn set_supported_end(&mut self, n: u64) {
         self.run.services_supported_end = n;
+    }
+
+    /// `hours` of SRE reliability work in the week starting at `week_start`.
+    pub fn reliability_hours(&mut self, hours: f64, week_start: f64) {
+        if !self.in_warmup(week_start) {
+            self.run.reliability_hours += hours;
+        }
+    }
+
+    /// The page rate at the horizon relative to the scenario's.
+    pub fn set_page_rate_factor_end(&mut self, x: f64) {
+        self.run.page_rate_factor_end = x;
     }
 
     /// A team formed during the run (a split): its totals start empty.
@@ -614,6 +637,13 @@ impl Recorder {
             }
         }
         let w = &f.ledger;
+        let carried: Vec<f64> = world
+            .services
+            .iter()
+            .filter(|s| s.phase.is_some() && s.holder.ticket_team() == Some(team))
+            .map(|s| s.rate_factor)
+            .collect();
+        let page_rate_factor = ratio(carried.iter().sum(), carried.len() as f64);
         self.weekly.push(WeeklyRow {
             point: self.opts.point,
             replication: self.opts.replication,
@@ -633,6 +663,7 @@ impl Recorder {
             oncall_writeoff_frac: ratio(w.writeoff_hours, f.capacity_hours),
             project_hours: f.project_hours,
             engagement_hours: w.engagement_hours,
+            page_rate_factor,
         });
     }
 

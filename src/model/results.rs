@@ -176,6 +176,9 @@ pub struct WeeklyRow {
     /// SRE engagement hours (design consultations, readiness reviews, clean-ups), taken
     /// from project time (`[engagement]`).
     pub engagement_hours: f64,
+    /// Mean page-rate factor of the services the team carries and that are launched
+    /// (readiness-review findings, reliability work and neglect; 1 without them).
+    pub page_rate_factor: f64,
 }
 
 /// One incident (written only with `--trace`).

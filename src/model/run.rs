@@ -7,13 +7,14 @@
 //! change.
 
 use super::accounting::{tickets, WeekLedger};
-use super::arrivals::{service_stream, ArrivalProcess, ServiceStream};
+use super::arrivals::{service_stream, ArrivalFactor, ArrivalProcess, ServiceStream};
 use super::durations::Sampler;
 use super::engagement::Engagement;
 use super::event::Event;
 use super::oncall::build_teams;
 use super::people::{people_stream, People};
 use super::recorder::Recorder;
+use super::reliability::Reliability;
 use super::reorg::Reorg;
 use super::results::RunResult;
 use super::slo::SloTracker;
@@ -75,6 +76,8 @@ pub(super) struct Model<'a> {
     /// Developer teams and SRE engagement by phase, when the scenario has
     /// `[engagement]`.
     pub engagement: Option<Engagement>,
+    /// Reliability work and neglect, when the scenario has `[reliability]`.
+    pub reliability: Option<Reliability>,
     pub opts: RunOptions,
 }
 
@@ -206,6 +209,8 @@ impl<'a> Model<'a> {
                 hours_per_ticket: sc.hours_per_ticket,
                 stack: stacks.iter().position(|&x| x == sc.stack).unwrap_or(0),
                 product: products.iter().position(|&x| x == sc.product).unwrap_or(0),
+                rate_factor: 1.0,
+                toil_factor: 1.0,
             });
             arrivals.push(ArrivalProcess::new(
                 sc,
@@ -218,6 +223,14 @@ impl<'a> Model<'a> {
             });
             slo.push(SloTracker::new(sc.slo_window_weeks, sc.slo_target));
         }
+        let reliability = cfg.reliability.map(|r| {
+            let state = Reliability::new(r, cfg.services.len());
+            // The factor may rise to the ceiling: part of the candidate rate from the start.
+            for a in &mut arrivals {
+                a.bound_factor(ArrivalFactor::Reliability, state.ceiling());
+            }
+            state
+        });
         let n_teams = teams.len();
         let mut world = World {
             engineers,
@@ -263,6 +276,7 @@ impl<'a> Model<'a> {
             people,
             reorg: (!cfg.reorg.is_off()).then(|| Reorg::new(cfg.reorg, n_teams)),
             engagement,
+            reliability,
             opts,
         }
     }
@@ -382,6 +396,7 @@ impl<'a> Model<'a> {
             })
             .count();
         let other_sre_teams = sre_teams.saturating_sub(1) as f64;
+        let mut project_hours = Vec::with_capacity(self.world.teams.len());
         for ti in 0..self.world.teams.len() {
             let team = TeamId::new(ti);
             if self.world.team(team).merged_into.is_some() {
@@ -428,6 +443,7 @@ impl<'a> Model<'a> {
                 &figures,
             );
             self.hiring(team, &figures, t);
+            project_hours.push((team, figures.project_hours));
             if let Some(e) = &mut self.engagement {
                 e.week_closed(
                     team,
@@ -442,6 +458,9 @@ impl<'a> Model<'a> {
         }
         if let Some(p) = &mut self.people {
             p.roll_week();
+        }
+        if t < self.horizon {
+            self.reliability_week(&project_hours, self.week_start);
         }
         self.service_reviews(t);
         self.reorganize(t);
@@ -493,6 +512,14 @@ impl<'a> Model<'a> {
         self.close_slo_windows(horizon, true);
         let supported = self.supported_at_end();
         self.recorder.set_supported_end(supported);
+        // The page rate at the end relative to the scenario's, weighted by base rate.
+        let (mut now, mut base) = (0.0, 0.0);
+        for a in &self.arrivals {
+            now += a.base_rate_per_hour() * a.factor(ArrivalFactor::Reliability);
+            base += a.base_rate_per_hour();
+        }
+        self.recorder
+            .set_page_rate_factor_end(if base > 0.0 { now / base } else { 1.0 });
         self.recorder.finish(self.cfg, &self.world)
     }
 }

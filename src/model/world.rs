@@ -364,6 +364,11 @@ pub struct Service {
     pub stack: usize,
     /// Its product, as an index into the run's distinct products.
     pub product: usize,
+    /// Its page rate now relative to the scenario's: a readiness review's findings
+    /// times what reliability work and neglect have made of it (1 without either).
+    pub rate_factor: f64,
+    /// Its ticket rate now relative to the scenario's (toil automated or grown back).
+    pub toil_factor: f64,
 }
 
 /// An incident (one problem = one page), from page to mitigation.

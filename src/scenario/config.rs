@@ -314,6 +314,28 @@ pub struct ScenarioConfig {
     /// every service's pager is its SRE team's from the start, as in `[[teams]]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub engagement: Option<EngagementConfig>,
+    /// Reliability work and its absence (`[reliability]`); `None`: page rates stay as the
+    /// scenario gives them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reliability: Option<ReliabilityConfig>,
+}
+
+/// `[reliability]`: SRE project hours spent on the services a team supports lower their
+/// page and ticket rates toward a floor; without such work the rates drift up.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ReliabilityConfig {
+    /// Share of each SRE team's project hours spent on its services' reliability.
+    pub project_share: f64,
+    /// Share of the gap between a service's rate factor and the floor that 100 hours of
+    /// reliability work close.
+    pub cut_per_100h: f64,
+    /// The lowest rate factor reliability work reaches.
+    pub floor: f64,
+    /// Share of the gap between the rate factor and the ceiling that one week closes,
+    /// work or not.
+    pub drift_per_week: f64,
+    /// The highest rate factor neglect reaches.
+    pub ceiling: f64,
 }
 
 /// Which services the onboarding queue admits at a service review.

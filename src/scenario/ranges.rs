@@ -425,6 +425,24 @@ pub const DEV_MITIGATION_FACTOR: KeyRange =
     KeyRange::new("engagement.dev_mitigation_factor", 0.01, 100.0, "")
         .why("a hundredfold either way (assumption)");
 
+// ---- reliability ----------------------------------------------------------------------
+
+/// `reliability.project_share`.
+pub const RELIABILITY_PROJECT_SHARE: KeyRange =
+    KeyRange::new("reliability.project_share", 0.0, 1.0, "").why("a share (assumption)");
+/// `reliability.cut_per_100h`.
+pub const RELIABILITY_CUT: KeyRange =
+    KeyRange::new("reliability.cut_per_100h", 0.0, 1.0, "").why("a share of a gap (assumption)");
+/// `reliability.floor`.
+pub const RELIABILITY_FLOOR: KeyRange =
+    KeyRange::new("reliability.floor", 0.0, 1.0, "").why("a factor of the page rate (assumption)");
+/// `reliability.drift_per_week`.
+pub const RELIABILITY_DRIFT: KeyRange =
+    KeyRange::new("reliability.drift_per_week", 0.0, 1.0, "").why("a share of a gap (assumption)");
+/// `reliability.ceiling`.
+pub const RELIABILITY_CEILING: KeyRange =
+    KeyRange::new("reliability.ceiling", 1.0, 100.0, "").why("a hundredfold at most (assumption)");
+
 // ---- people ---------------------------------------------------------------------------
 
 /// `people.attrition_per_year`.
@@ -659,6 +677,11 @@ pub const RANGES: &[KeyRange] = &[
     DEV_SHARE,
     CLEANUP_HOURS,
     DEV_MITIGATION_FACTOR,
+    RELIABILITY_PROJECT_SHARE,
+    RELIABILITY_CUT,
+    RELIABILITY_FLOOR,
+    RELIABILITY_DRIFT,
+    RELIABILITY_CEILING,
     ATTRITION_PER_YEAR,
     ATTRITION_MULTIPLIER_BAD,
     ATTRITION_MULTIPLIER_BURNOUT,

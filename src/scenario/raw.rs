@@ -228,6 +228,17 @@ pub(crate) struct RawEngagement {
     pub developers: Option<toml::Value>,
 }
 
+/// `[reliability]` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a table")]
+pub(crate) struct RawReliability {
+    pub project_share: Option<F64>,
+    pub cut_per_100h: Option<F64>,
+    pub floor: Option<F64>,
+    pub drift_per_week: Option<F64>,
+    pub ceiling: Option<F64>,
+}
+
 /// `[organization.split_when]` as written.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a table")]
@@ -348,13 +359,14 @@ pub(crate) struct RawLogNormal {
 
 /// Keys allowed at the top level of a scenario file. `sweep` is read by the sweep layer
 /// (`crate::sweep`), which validates it; a plain run ignores it.
-pub(crate) const TOP_LEVEL_KEYS: [&str; 11] = [
+pub(crate) const TOP_LEVEL_KEYS: [&str; 12] = [
     "version",
     "simulation",
     "sites",
     "organization",
     "people",
     "engagement",
+    "reliability",
     "dev_teams",
     "teams",
     "services",

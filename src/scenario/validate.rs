@@ -13,8 +13,8 @@ use serde::de::DeserializeOwned;
 
 use super::config::{
     Duration, EngagementConfig, Hiring, MergeRule, Onboarding, PeopleConfig, PerPhase, Phase,
-    PlannedHire, ReorgConfig, ScenarioConfig, ServiceConfig, Severity, SimulationConfig, Site,
-    SplitAlong, SplitRule, TeamConfig,
+    PlannedHire, ReliabilityConfig, ReorgConfig, ScenarioConfig, ServiceConfig, Severity,
+    SimulationConfig, Site, SplitAlong, SplitRule, TeamConfig,
 };
 use super::names;
 use super::organization::{self, Organization, Share, Structure};
@@ -22,8 +22,8 @@ use super::path::{self, KeyPath, Seg};
 use super::ranges::{self as r, KeyRange};
 use super::raw::{
     Int, RawEngagement, RawExponential, RawFixed, RawLoadProfile, RawLogNormal, RawMerge,
-    RawPeople, RawPhases, RawService, RawSeverity, RawSimulation, RawSite, RawSplit, RawTeam, F64,
-    TOP_LEVEL_KEYS, VERSION,
+    RawPeople, RawPhases, RawReliability, RawService, RawSeverity, RawSimulation, RawSite,
+    RawSplit, RawTeam, F64, TOP_LEVEL_KEYS, VERSION,
 };
 use super::show::{escaped, number};
 use super::suggest;
@@ -120,6 +120,7 @@ pub(crate) fn validate(
         _ => None,
     };
     let people = v.people(root.get("people"), &site_names);
+    let reliability = v.reliability(root.get("reliability"));
     let (teams, services) = match (organization, teams, services) {
         // Derive only from values that all passed their checks.
         (Some(Some(org)), Some(_), Some(mut services)) if v.problems.is_empty() => {
@@ -183,7 +184,15 @@ pub(crate) fn validate(
         (other, _) => other.map(|_| None),
     };
 
-    match (simulation, sites, teams, services, people, engagement) {
+    match (
+        simulation,
+        sites,
+        teams,
+        services,
+        people,
+        engagement,
+        reliability,
+    ) {
         (
             Some((name, simulation)),
             Some(sites),
@@ -191,6 +200,7 @@ pub(crate) fn validate(
             Some(services),
             Some(people),
             Some(engagement),
+            Some(reliability),
         ) if v.problems.is_empty() => Ok(ScenarioConfig {
             name,
             simulation,
@@ -200,6 +210,7 @@ pub(crate) fn validate(
             people,
             reorg,
             engagement,
+            reliability,
         }),
         _ => {
             if v.problems.is_empty() {
@@ -901,6 +912,58 @@ impl Validator<'_> {
             share,
             single_site_shift_hours: single_site.unwrap_or(template.shift_hours),
             template,
+        }))
+    }
+
+    /// `[reliability]`: `Some(None)` when absent, `None` when it has problems (reported).
+    fn reliability(&mut self, v: Option<&toml::Value>) -> Option<Option<ReliabilityConfig>> {
+        let base = vec![Seg::Key("reliability".to_owned())];
+        let Some(v) = v else {
+            return Some(None);
+        };
+        let raw: RawReliability = self.lenient(v, &base)?;
+        let n = |v: &mut Self, k: &str, x: Option<F64>, d: f64, r: &KeyRange| {
+            v.number(&base, k, x, Some(d), r)
+        };
+        let share = n(
+            self,
+            "project_share",
+            raw.project_share,
+            0.5,
+            &r::RELIABILITY_PROJECT_SHARE,
+        );
+        let cut = n(
+            self,
+            "cut_per_100h",
+            raw.cut_per_100h,
+            0.3,
+            &r::RELIABILITY_CUT,
+        );
+        let floor = n(self, "floor", raw.floor, 0.5, &r::RELIABILITY_FLOOR);
+        let drift = n(
+            self,
+            "drift_per_week",
+            raw.drift_per_week,
+            0.005,
+            &r::RELIABILITY_DRIFT,
+        );
+        let ceiling = n(self, "ceiling", raw.ceiling, 2.0, &r::RELIABILITY_CEILING);
+        let (
+            Some(project_share),
+            Some(cut_per_100h),
+            Some(floor),
+            Some(drift_per_week),
+            Some(ceiling),
+        ) = (share, cut, floor, drift, ceiling)
+        else {
+            return None;
+        };
+        Some(Some(ReliabilityConfig {
+            project_share,
+            cut_per_100h,
+            floor,
+            drift_per_week,
+            ceiling,
         }))
     }
 

@@ -313,6 +313,14 @@ fn setters() -> Vec<Setter> {
             "engagement.dev_mitigation_factor",
             "engagement.dev_mitigation_factor={}",
         ),
+        setter("reliability.project_share", "reliability.project_share={}"),
+        setter("reliability.cut_per_100h", "reliability.cut_per_100h={}"),
+        setter("reliability.floor", "reliability.floor={}"),
+        setter(
+            "reliability.drift_per_week",
+            "reliability.drift_per_week={}",
+        ),
+        setter("reliability.ceiling", "reliability.ceiling={}"),
         setter(
             "teams.unfamiliar_ttm_factor",
             "teams.core.unfamiliar_ttm_factor={}",

@@ -435,3 +435,67 @@ fn the_cli_writes_engagements_csv_and_draws_the_engagement_chart() {
     assert_eq!(read(&plain.join("engagements.csv")).lines().count(), 1);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The baseline with `[reliability]` (its keys in `extra`) and `sets`.
+fn with_reliability(extra: &str, sets: &[&str]) -> ScenarioConfig {
+    let text = std::fs::read_to_string(crate::support::root().join("scenarios/baseline.toml"))
+        .expect("baseline");
+    let at = text.find("[[sites]]").expect("sites");
+    let text = format!("{}[reliability]\n{extra}\n\n{}", &text[..at], &text[at..]);
+    let overrides: Vec<Override> = sets
+        .iter()
+        .map(|s| Override::parse(s).expect("override"))
+        .collect();
+    ScenarioSource::parse(&text, "baseline+reliability.toml", "baseline")
+        .and_then(|s| s.resolve(&overrides))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn reliability_work_lowers_page_rates_toward_the_floor_and_neglect_raises_them() {
+    let sets = ["simulation.replications=3", "simulation.horizon_weeks=52"];
+    // The baseline team has project time to spare: its services' rates fall.
+    for r in run(&with_reliability("project_share = 0.5", &sets)) {
+        let f = r.summary[Metric::PageRateFactorEnd];
+        assert!((0.5..1.0).contains(&f), "{f}");
+        assert!(r.summary[Metric::ReliabilityHoursPerWeek] > 0.0);
+    }
+    // No reliability work: the rates drift toward the ceiling, 1 + (2 − 1)(1 − 0.995^52).
+    for r in run(&with_reliability("project_share = 0", &sets)) {
+        let f = r.summary[Metric::PageRateFactorEnd];
+        let drifted = 2.0 - 0.995f64.powi(52);
+        assert!(f > 1.0 && f <= drifted + 1e-9, "{f} {drifted}");
+        assert_eq!(r.summary[Metric::ReliabilityHoursPerWeek], 0.0);
+    }
+}
+
+#[test]
+fn an_overloaded_team_spirals_its_page_rates_up() {
+    // Three times the baseline's pages: no project time, no reliability work, rates up,
+    // ops load up.
+    let sets = [
+        "simulation.replications=2",
+        "services.*.page_rate_per_week=6",
+    ];
+    let r = &run(&with_reliability("", &sets))[0];
+    // Two years of neglect: close to 2 − 0.995^104 = 1.41.
+    let f = r.summary[Metric::PageRateFactorEnd];
+    assert!(f > 1.3 && f <= 2.0 - 0.995f64.powi(104) + 1e-9, "{f}");
+    let ops = |r: &RunResult, from: u64, to: u64| {
+        let w: Vec<f64> = r
+            .weekly
+            .iter()
+            .filter(|w| w.team == "core" && w.week >= from && w.week < to)
+            .map(|w| w.ops_load_frac)
+            .collect();
+        w.iter().sum::<f64>() / w.len() as f64
+    };
+    // Against the same scenario without [reliability] (whose portfolio changes too:
+    // launches, a retirement), the load grows with the page-rate factor, from about
+    // 1.05 in weeks 5-15 to about 1.38 in weeks 90-100.
+    let plain = &run(&load("baseline.toml", &sets))[0];
+    assert_eq!(plain.summary[Metric::PageRateFactorEnd], 1.0);
+    let growth = ops(r, 90, 100) / ops(r, 5, 15);
+    let plain_growth = ops(plain, 90, 100) / ops(plain, 5, 15);
+    assert!(growth / plain_growth > 1.2, "{growth} {plain_growth}");
+}

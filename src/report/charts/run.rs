@@ -17,6 +17,9 @@ struct Week {
     headcount: Vec<f64>,
     hires: Vec<f64>,
     departures: Vec<f64>,
+    /// Project hours per engineer.
+    project: Vec<f64>,
+    page_rate_factor: Vec<f64>,
     warmup: bool,
 }
 
@@ -40,6 +43,8 @@ pub(super) fn charts(
     let head_col = weekly.column("headcount");
     let hires_col = weekly.column("hires");
     let departures_col = weekly.column("departures");
+    let project_col = weekly.column("project_hours");
+    let factor_col = weekly.column("page_rate_factor");
 
     let mut by_team: Vec<Team> = Vec::new();
     let mut replications: Vec<&str> = Vec::new();
@@ -77,6 +82,18 @@ pub(super) fn charts(
         }
         if let Some(c) = warm_col {
             entry.warmup |= weekly.flag(row, c)?;
+        }
+        if let (Some(p), Some(h)) = (project_col, head_col) {
+            let heads = weekly.number(row, h)?;
+            let per = if heads > 0.0 {
+                weekly.number(row, p)? / heads
+            } else {
+                f64::NAN
+            };
+            entry.project.push(per);
+        }
+        if let Some(c) = factor_col {
+            entry.page_rate_factor.push(weekly.number(row, c)?);
         }
     }
 
@@ -203,6 +220,44 @@ pub(super) fn charts(
             band_label: Some("5th–95th percentile".to_string()),
         };
         charts.push(("headcount".into(), Chart::Lines(head)));
+    }
+    // The vicious circle, when page rates move (readiness reviews, reliability work or
+    // neglect): ops load, project time and page rates side by side.
+    let moves = by_team.iter().any(|t| {
+        t.weeks
+            .values()
+            .flat_map(|w| &w.page_rate_factor)
+            .any(|&f| f.is_finite() && f != 1.0)
+    });
+    if moves {
+        let panel = |y: &str, get: fn(&Week) -> &[f64], limits: Vec<LimitLine>| Panel {
+            y_desc: y.into(),
+            series: series(get),
+            limits,
+            shade: shade.clone(),
+            mark: Mark::Lines { markers: false },
+        };
+        let circle = LineChart {
+            title: "Ops load, project time and page rates by team".into(),
+            subtitle: Some(format!(
+                "mean of {n} replication{}; shaded band: 5th–95th percentile across replications",
+                if n == 1 { "" } else { "s" }
+            )),
+            x: XAxis::Numeric {
+                desc: "week".into(),
+            },
+            panels: vec![
+                panel("ops load", |w| &w.ops_load, vec![LimitLine::of(&OPS_CAP)]),
+                panel("project h / engineer", |w| &w.project, Vec::new()),
+                panel(
+                    "page rate / scenario's",
+                    |w| &w.page_rate_factor,
+                    Vec::new(),
+                ),
+            ],
+            band_label: Some("5th–95th percentile".to_string()),
+        };
+        charts.push(("reliability".into(), Chart::Lines(circle)));
     }
     Ok(charts)
 }

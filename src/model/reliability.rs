@@ -1,0 +1,178 @@
+//! Reliability work and its absence (`[reliability]`): what makes overload
+//! self-reinforcing.
+//!
+//! Every week each service's rate factor drifts toward the ceiling by a share of the
+//! gap (systems decay without care: new features, growing traffic, configuration
+//! drift), and the reliability work SRE spends on it pulls it toward the floor: each 100
+//! hours close `cut_per_100h` of the gap, compounding (200 hours close
+//! `1 − (1 − cut)²`). An SRE team spends `project_share` of the project hours its week
+//! left on the services it supports, in proportion to the pages each is expected to
+//! bring. The factor scales the service's page rate (through the arrivals' reliability
+//! factor, whose bound is the ceiling, so no other draw moves) and its tickets (toil
+//! automated or grown back). An overloaded team has no project hours left, its services
+//! drift up, they page more, and its ops load rises further.
+
+use super::arrivals::ArrivalFactor;
+use super::run::Model;
+use super::world::{PagerHolder, ServiceId, TeamId, TeamKind};
+use crate::scenario::ReliabilityConfig;
+
+/// The reliability state of one run.
+#[derive(Debug)]
+pub struct Reliability {
+    cfg: ReliabilityConfig,
+    /// By service: what work and neglect have made of its rates.
+    factor: Vec<f64>,
+    /// By service: what a readiness review's findings left (1 before any).
+    findings: Vec<f64>,
+}
+
+impl Reliability {
+    /// Every service at factor 1.
+    pub fn new(cfg: ReliabilityConfig, services: usize) -> Self {
+        Reliability {
+            cfg,
+            factor: vec![1.0; services],
+            findings: vec![1.0; services],
+        }
+    }
+
+    /// The highest factor: the bound of the arrivals' reliability factor.
+    pub fn ceiling(&self) -> f64 {
+        self.cfg.ceiling
+    }
+}
+
+/// The next factor after one week at `f` with `hours` of reliability work.
+pub fn next_factor(cfg: &ReliabilityConfig, f: f64, hours: f64) -> f64 {
+    let drifted = f + cfg.drift_per_week * (cfg.ceiling - f);
+    let kept = (1.0 - cfg.cut_per_100h).powf(hours / 100.0);
+    let worked = if drifted > cfg.floor {
+        cfg.floor + (drifted - cfg.floor) * kept
+    } else {
+        drifted
+    };
+    worked.clamp(cfg.floor.min(f), cfg.ceiling)
+}
+
+/// Whether `team` holds `holder`'s pager, alone or shared.
+fn holds(holder: PagerHolder, team: TeamId) -> bool {
+    match holder {
+        PagerHolder::Team(t) => t == team,
+        PagerHolder::Shared { primary, secondary } => primary == team || secondary == team,
+        PagerHolder::BestEffort { .. } | PagerHolder::Nobody => false,
+    }
+}
+
+impl Model<'_> {
+    /// A readiness review of `service` left its findings: the page rate's factor
+    /// becomes `findings` times what reliability work has made of it.
+    pub(super) fn set_findings(&mut self, service: ServiceId, findings: f64) {
+        let f = match &mut self.reliability {
+            Some(r) => {
+                r.findings[service.index()] = findings;
+                r.factor[service.index()]
+            }
+            None => 1.0,
+        };
+        self.set_rate_factor(service, findings * f);
+    }
+
+    fn set_rate_factor(&mut self, service: ServiceId, x: f64) {
+        self.arrivals[service.index()].set_factor(ArrivalFactor::Reliability, x);
+        self.world.service_mut(service).rate_factor = x;
+    }
+
+    /// At the end of the week starting at `week_start`: each SRE team's reliability
+    /// work (`project_hours`: what each team's week left), then every launched service's
+    /// drift and the work's effect.
+    pub(super) fn reliability_week(&mut self, project_hours: &[(TeamId, f64)], week_start: f64) {
+        let Some(r) = &self.reliability else {
+            return;
+        };
+        let cfg = r.cfg;
+        let n = self.world.services.len();
+        let mut hours = vec![0.0; n];
+        for &(team, project) in project_hours {
+            let tm = self.world.team(team);
+            if tm.kind != TeamKind::Sre || tm.merged_into.is_some() {
+                continue;
+            }
+            let budget = project * cfg.project_share;
+            // Where the pages are expected to come from now.
+            let weights: Vec<(usize, f64)> = (0..n)
+                .filter_map(|si| {
+                    let s = &self.world.services[si];
+                    let phase = s.phase?;
+                    holds(s.holder, team).then(|| {
+                        let pages = self.arrivals[si].base_rate_per_hour()
+                            * s.schedule.multiplier[phase.index()]
+                            * s.rate_factor;
+                        (si, pages)
+                    })
+                })
+                .collect();
+            let total: f64 = weights.iter().map(|w| w.1).sum();
+            if budget <= 0.0 || weights.is_empty() {
+                continue;
+            }
+            for &(si, w) in &weights {
+                let share = if total > 0.0 {
+                    w / total
+                } else {
+                    1.0 / weights.len() as f64
+                };
+                hours[si] += budget * share;
+            }
+            self.recorder.reliability_hours(budget, week_start);
+        }
+        for (si, &h) in hours.iter().enumerate() {
+            if self.world.services[si].phase.is_none() {
+                continue;
+            }
+            let Some(r) = &mut self.reliability else {
+                return;
+            };
+            let f = next_factor(&cfg, r.factor[si], h);
+            r.factor[si] = f;
+            let findings = r.findings[si];
+            self.world.services[si].toil_factor = f;
+            self.set_rate_factor(ServiceId::new(si), findings * f);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg() -> ReliabilityConfig {
+        ReliabilityConfig {
+            project_share: 0.5,
+            cut_per_100h: 0.1,
+            floor: 0.5,
+            drift_per_week: 0.01,
+            ceiling: 2.0,
+        }
+    }
+
+    #[test]
+    fn neglect_drifts_toward_the_ceiling_and_work_toward_the_floor() {
+        let c = cfg();
+        let mut f = 1.0;
+        for _ in 0..1000 {
+            f = next_factor(&c, f, 0.0);
+        }
+        assert!((f - 2.0).abs() < 1e-3, "{f}");
+        let mut g = 1.0;
+        for _ in 0..1000 {
+            g = next_factor(&c, g, 400.0);
+        }
+        // Equilibrium: the drift's push equals the work's pull, just above the floor.
+        assert!(g > 0.5 && g < 0.6, "{g}");
+        // 100 hours close a tenth of the gap (after a week's drift).
+        let one = next_factor(&c, 1.0, 100.0);
+        let drifted = 1.0 + 0.01 * 1.0;
+        assert!((one - (0.5 + (drifted - 0.5) * 0.9)).abs() < 1e-12);
+    }
+}
