@@ -30,7 +30,7 @@ use super::world::{PagerHolder, Route, ServiceId, TeamId, TeamKind, World};
 use crate::engine::calendar::HOURS_PER_WEEK;
 use crate::engine::SimRng;
 use crate::scenario::organization::hours_per_page;
-use crate::scenario::{EngagementConfig, Onboarding, Phase, ScenarioConfig};
+use crate::scenario::{Disengage, EngagementConfig, Onboarding, Phase, ScenarioConfig};
 
 /// Weeks of a team's ops hours behind the capacity gate's projection.
 const RECENT_WEEKS: usize = 4;
@@ -61,6 +61,31 @@ struct ServiceState {
     /// Expected SRE ops hours a week in general availability, after its review.
     expected_ops_hours: f64,
     tier: u32,
+    /// Handed back to its developers (for now, or for good).
+    handed_back: bool,
+    /// Handed back for good: never taken back.
+    for_good: bool,
+    handed_back_at: f64,
+    /// SLO windows over budget in a row, and when the last one ended.
+    over_streak: u32,
+    last_over: f64,
+    /// SRE ops hours this week, and in the last weeks (a ring).
+    ops_now: f64,
+    ops_recent: [f64; RECENT_WEEKS],
+    /// What its review's findings left on its page rate (1 before).
+    findings: f64,
+}
+
+/// Where a developer team's empowerment (`empower_then_exit`) stands.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Empower {
+    NotStarted,
+    /// Since `start`, paid for by the SRE team `sre`.
+    Running {
+        start: f64,
+        sre: TeamId,
+    },
+    Done,
 }
 
 /// The engagement state of one run.
@@ -76,6 +101,12 @@ pub struct Engagement {
     recent: Vec<[(f64, f64); RECENT_WEEKS]>,
     /// When the next service review is due.
     next_review: f64,
+    /// By team: weeks in a row over the ops cap (`ops_overload`).
+    overloaded_weeks: Vec<u32>,
+    /// By team: the mitigation factor of a developer team now.
+    dev_factor: Vec<f64>,
+    /// By team: a developer team's empowerment (`empower_then_exit`).
+    empower: Vec<Empower>,
 }
 
 impl Engagement {
@@ -112,6 +143,14 @@ impl Engagement {
                     queued_at: f64::NAN,
                     expected_ops_hours: expected,
                     tier: s.tier,
+                    handed_back: false,
+                    for_good: false,
+                    handed_back_at: f64::NAN,
+                    over_streak: 0,
+                    last_over: f64::NEG_INFINITY,
+                    ops_now: 0.0,
+                    ops_recent: [0.0; RECENT_WEEKS],
+                    findings: 1.0,
                 }
             })
             .collect();
@@ -134,6 +173,9 @@ impl Engagement {
             rngs,
             recent: vec![[(0.0, 0.0); RECENT_WEEKS]; sre_teams + e.dev_teams.len()],
             next_review: e.review_weeks * HOURS_PER_WEEK,
+            overloaded_weeks: vec![0; sre_teams + e.dev_teams.len()],
+            dev_factor: vec![e.dev_mitigation_factor; sre_teams + e.dev_teams.len()],
+            empower: vec![Empower::NotStarted; sre_teams + e.dev_teams.len()],
         }
     }
 
@@ -142,19 +184,40 @@ impl Engagement {
         self.holder(service, phase)
     }
 
-    /// The developers' time-to-mitigate factor.
-    pub fn dev_mitigation_factor(&self) -> f64 {
-        self.cfg.dev_mitigation_factor
+    /// The time-to-mitigate factor of developer team `team` now.
+    pub fn dev_mitigation_factor(&self, team: TeamId) -> f64 {
+        self.dev_factor[team.index()]
+    }
+
+    /// SRE team `team` spent `hours` of ops on `service` (for `ops_overload`).
+    pub fn service_ops(&mut self, service: ServiceId, hours: f64) {
+        self.services[service.index()].ops_now += hours;
+    }
+
+    /// An SLO window of `service` ending at `end` closed, within its budget or not.
+    pub fn window_closed(&mut self, service: ServiceId, end: f64, met: bool) {
+        let s = &mut self.services[service.index()];
+        if met {
+            s.over_streak = 0;
+        } else {
+            s.over_streak += 1;
+            s.last_over = end;
+        }
     }
 
     /// Who holds the pager of `service` in `phase`.
     fn holder(&self, service: ServiceId, phase: Option<Phase>) -> PagerHolder {
         let s = &self.services[service.index()];
         let (sre, dev) = (s.sre, s.developers);
-        if !s.onboarded {
+        if !s.onboarded || s.handed_back {
             return PagerHolder::Team(dev);
         }
+        let strategy = self.cfg.disengage;
         match phase {
+            Some(Phase::Deprecation) if strategy == Disengage::HandoverLegacy => {
+                PagerHolder::Team(dev)
+            }
+            Some(Phase::Abandoned) if strategy == Disengage::Never => PagerHolder::Team(sre),
             Some(Phase::LimitedAvailability) => {
                 if self.cfg.sre_primary_at_launch {
                     PagerHolder::Shared {
@@ -181,6 +244,16 @@ impl Engagement {
     /// `team`'s week closed with `ops_hours` of `capacity_hours`.
     pub fn week_closed(&mut self, team: TeamId, week: u64, ops_hours: f64, capacity_hours: f64) {
         self.recent[team.index()][week as usize % RECENT_WEEKS] = (ops_hours, capacity_hours);
+        let over = capacity_hours > 0.0 && ops_hours / capacity_hours > OPS_CAP_FRAC;
+        let n = &mut self.overloaded_weeks[team.index()];
+        *n = if over { *n + 1 } else { 0 };
+    }
+
+    /// Moves every service's ops hours of the week into its ring.
+    fn roll_week(&mut self, week: u64) {
+        for s in &mut self.services {
+            s.ops_recent[week as usize % RECENT_WEEKS] = std::mem::take(&mut s.ops_now);
+        }
     }
 }
 
@@ -219,6 +292,7 @@ impl Model<'_> {
         };
         let s = &e.services[service.index()];
         let sre = s.sre;
+        let handover = e.cfg.disengage == Disengage::HandoverLegacy;
         match phase {
             Some(Phase::Design) => {
                 let h = e.cfg.consultation_hours;
@@ -240,6 +314,7 @@ impl Model<'_> {
         let reason = match phase {
             Some(Phase::LimitedAvailability) => "shared_launch",
             Some(Phase::GeneralAvailability) => "general_availability",
+            Some(Phase::Deprecation) if handover => "handover",
             Some(Phase::Deprecation) => "deprecation",
             Some(Phase::Abandoned) => "abandoned",
             Some(Phase::Unsupported) => "unsupported",
@@ -276,7 +351,7 @@ impl Model<'_> {
             reason,
             ..EngagementRecord::default()
         };
-        self.recorder.holder_changed(row);
+        self.recorder.holder_changed(t, row);
         self.world.refresh_main_stacks();
     }
 
@@ -341,6 +416,7 @@ impl Model<'_> {
             s.queued_at = t;
             e.queue.push(service);
             let factor = e.cfg.prr_page_rate_factor;
+            s.findings = factor;
             self.set_findings(service, factor);
         } else {
             s.review = Review::Failed;
@@ -379,6 +455,7 @@ impl Model<'_> {
     /// A service review at `t`: the onboarding queue is worked, by tier then expected
     /// load, through the gate.
     fn service_review(&mut self, t: f64) {
+        self.review_strategy(t);
         let Some(e) = &mut self.engagement else {
             return;
         };
@@ -434,6 +511,146 @@ impl Model<'_> {
             self.recorder.onboarded(t, wait);
             let phase = self.world.service(service).phase;
             self.set_holder(service, phase, "onboarded", t);
+        }
+    }
+
+    /// At a service review: the hand-backs and take-backs of `error_budget`, and the
+    /// start of `empower_then_exit`'s work with each product's developers.
+    fn review_strategy(&mut self, t: f64) {
+        let Some(e) = &mut self.engagement else {
+            return;
+        };
+        let strategy = e.cfg.disengage;
+        let mut changes: Vec<(ServiceId, &'static str)> = Vec::new();
+        match strategy {
+            Disengage::ErrorBudget => {
+                let takeback = e.cfg.takeback_weeks * HOURS_PER_WEEK;
+                for (si, s) in e.services.iter_mut().enumerate() {
+                    if !s.onboarded || s.for_good {
+                        continue;
+                    }
+                    if !s.handed_back && s.over_streak >= e.cfg.handback_windows {
+                        s.handed_back = true;
+                        s.handed_back_at = t;
+                        changes.push((ServiceId::new(si), "handback"));
+                    } else if s.handed_back && t - s.last_over.max(s.handed_back_at) >= takeback {
+                        s.handed_back = false;
+                        changes.push((ServiceId::new(si), "takeback"));
+                    }
+                }
+            }
+            Disengage::EmpowerThenExit => {
+                for si in 0..e.services.len() {
+                    let s = &e.services[si];
+                    let dev = s.developers.index();
+                    if e.empower[dev] == Empower::NotStarted
+                        && s.onboarded
+                        && !s.handed_back
+                        && self.world.services[si].phase.is_some()
+                    {
+                        e.empower[dev] = Empower::Running {
+                            start: t,
+                            sre: s.sre,
+                        };
+                    }
+                }
+            }
+            _ => {}
+        }
+        for (service, reason) in changes {
+            let phase = self.world.service(service).phase;
+            self.set_holder(service, phase, reason, t);
+        }
+    }
+
+    /// At the end of a week (`t`), after every team's week has closed: `ops_overload`'s
+    /// hand-backs and `empower_then_exit`'s weekly work and exits.
+    pub(super) fn disengage_week(&mut self, t: f64) {
+        let Some(e) = &mut self.engagement else {
+            return;
+        };
+        e.roll_week(self.week_index);
+        if t >= self.horizon {
+            return;
+        }
+        let mut changes: Vec<(ServiceId, &'static str)> = Vec::new();
+        // Page-rate factors the developers' new tooling leaves (`empower_then_exit`).
+        let mut rates: Vec<(ServiceId, f64)> = Vec::new();
+        match e.cfg.disengage {
+            Disengage::OpsOverload => {
+                for ti in 0..e.overloaded_weeks.len() {
+                    if e.overloaded_weeks[ti] < e.cfg.overload_weeks {
+                        continue;
+                    }
+                    e.overloaded_weeks[ti] = 0;
+                    // The service with the most ops hours per unit of tier weight (a
+                    // tier-1 service weighs most).
+                    let costliest = (0..e.services.len())
+                        .filter(|&si| {
+                            let s = &e.services[si];
+                            s.sre.index() == ti && s.onboarded && !s.handed_back
+                        })
+                        .map(|si| {
+                            let s = &e.services[si];
+                            let ops: f64 = s.ops_recent.iter().sum();
+                            (si, ops * f64::from(s.tier))
+                        })
+                        .filter(|&(_, score)| score > 0.0)
+                        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+                    if let Some((si, _)) = costliest {
+                        let s = &mut e.services[si];
+                        s.handed_back = true;
+                        s.for_good = true;
+                        s.handed_back_at = t;
+                        changes.push((ServiceId::new(si), "overload"));
+                    }
+                }
+            }
+            Disengage::EmpowerThenExit => {
+                let weeks = e.cfg.empower_weeks * HOURS_PER_WEEK;
+                let base = e.cfg.dev_mitigation_factor;
+                for dev in 0..e.empower.len() {
+                    let Empower::Running { start, sre } = e.empower[dev] else {
+                        continue;
+                    };
+                    // This week's work with the developers, from SRE's project time.
+                    let h = e.cfg.empower_hours_per_week;
+                    self.ledgers[sre.index()].engagement_hours += h;
+                    self.recorder
+                        .engagement_hours(EngagementWork::Empowerment, h, (t, t));
+                    let progress = if weeks > 0.0 {
+                        ((t - start) / weeks).min(1.0)
+                    } else {
+                        1.0
+                    };
+                    e.dev_factor[dev] = base + (e.cfg.empowered_dev_factor - base) * progress;
+                    let rate = 1.0 + (e.cfg.empower_page_rate_factor - 1.0) * progress;
+                    let done = progress >= 1.0;
+                    if done {
+                        e.empower[dev] = Empower::Done;
+                    }
+                    for (si, s) in e.services.iter_mut().enumerate() {
+                        if s.developers.index() != dev {
+                            continue;
+                        }
+                        rates.push((ServiceId::new(si), s.findings * rate));
+                        if done && s.onboarded && !s.handed_back {
+                            s.handed_back = true;
+                            s.for_good = true;
+                            s.handed_back_at = t;
+                            changes.push((ServiceId::new(si), "exit"));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        for (service, factor) in rates {
+            self.set_findings(service, factor);
+        }
+        for (service, reason) in changes {
+            let phase = self.world.service(service).phase;
+            self.set_holder(service, phase, reason, t);
         }
     }
 

@@ -406,6 +406,18 @@ catalogue! {
         title: "Page rate at the end, relative to the start", unit: "factor", limits: &[],
         headline: false, ci_target: false, per_team: false, integer: false,
     },
+    /// Pagers SRE handed back to developers in the window (`engagement.disengage`).
+    Handbacks {
+        key: "handbacks", label: "hand-backs", title: "Hand-backs",
+        unit: "services", limits: &[],
+        headline: false, ci_target: false, per_team: false, integer: true,
+    },
+    /// Pagers SRE took back in the window (`error_budget`).
+    Takebacks {
+        key: "takebacks", label: "take-backs", title: "Take-backs",
+        unit: "services", limits: &[],
+        headline: false, ci_target: false, per_team: false, integer: true,
+    },
     /// Re-organisations in the window (`organization.split_when`, `merge_when`): splits
     /// and merges; per team, those the team took part in.
     Reorgs {

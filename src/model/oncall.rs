@@ -312,6 +312,12 @@ impl Model<'_> {
         ledger.incidents += 1;
         ledger.followup_hours += tm.params.followup_hours;
         ledger.interrupt_hours += tm.params.interrupt_hours;
+        if let Some(e) = &mut self.engagement {
+            e.service_ops(
+                service,
+                tm.params.followup_hours + tm.params.interrupt_hours,
+            );
+        }
         inc.team = Some(team);
         inc.uncovered = tm.rotation.on_shift.is_empty();
         self.recorder.paged(&inc);
@@ -416,11 +422,14 @@ impl Model<'_> {
             mitigation *= self
                 .engagement
                 .as_ref()
-                .map_or(1.0, |e| e.dev_mitigation_factor());
+                .map_or(1.0, |e| e.dev_mitigation_factor(team));
         }
         let end = t + ack + mitigation;
         let ledger: &mut WeekLedger = &mut self.ledgers[team.index()];
         ledger.handling_hours += ack + mitigation;
+        if let Some(e) = &mut self.engagement {
+            e.service_ops(inc.service, ack + mitigation);
+        }
         if tm.rotation.primary() == Some(e) {
             ledger.primary_workday_handling_hours +=
                 WORKING_DAY.overlap_hours(t, end.min(tm.rotation.shift_end), offset);

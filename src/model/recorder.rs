@@ -159,6 +159,8 @@ impl TeamTotals {
             | Metric::IncidentsUnsupported
             | Metric::ReliabilityHoursPerWeek
             | Metric::PageRateFactorEnd
+            | Metric::Handbacks
+            | Metric::Takebacks
             | Metric::AckHoursMean
             | Metric::TtmHoursP90
             | Metric::SloMetFrac
@@ -224,6 +226,9 @@ struct RunTotals {
     reliability_hours: f64,
     /// Set when the run finishes.
     page_rate_factor_end: f64,
+    /// Pagers SRE handed back to developers, and took back, in the window.
+    handbacks: u64,
+    takebacks: u64,
 }
 
 /// Every team's sums merged, with the run's own, from which the summary follows.
@@ -279,6 +284,8 @@ impl Pooled<'_> {
                 self.window_hours / HOURS_PER_WEEK,
             ),
             Metric::PageRateFactorEnd => self.run.page_rate_factor_end,
+            Metric::Handbacks => self.run.handbacks as f64,
+            Metric::Takebacks => self.run.takebacks as f64,
             Metric::QueueLengthMean => ratio(self.run.queue_area, self.window_hours),
             Metric::Incidents => self.run.incidents as f64,
             Metric::ArrivalsPerHour => ratio(self.run.incidents as f64, self.window_hours),
@@ -299,6 +306,8 @@ pub enum EngagementWork {
     Review,
     /// Removing an unsupported service.
     Cleanup,
+    /// Work with the developers on their tooling and skills (`empower_then_exit`).
+    Empowerment,
 }
 
 /// Counts what happens in one run.
@@ -363,7 +372,7 @@ impl Recorder {
         match kind {
             EngagementWork::Consultation => self.run.consultation_hours += h,
             EngagementWork::Review => self.run.prr_hours += h,
-            EngagementWork::Cleanup => {}
+            EngagementWork::Cleanup | EngagementWork::Empowerment => {}
         }
     }
 
@@ -381,8 +390,18 @@ impl Recorder {
         }
     }
 
-    /// A service's pager changed hands (every change is a row, warm-up included).
-    pub fn holder_changed(&mut self, mut row: EngagementRecord) {
+    /// A service's pager changed hands at `t` (every change is a row, warm-up
+    /// included; hand-backs and take-backs inside the window are counted).
+    pub fn holder_changed(&mut self, t: f64, mut row: EngagementRecord) {
+        if self.counts(t) {
+            match row.reason {
+                "abandoned" | "handover" | "handback" | "overload" | "exit" => {
+                    self.run.handbacks += 1
+                }
+                "takeback" => self.run.takebacks += 1,
+                _ => {}
+            }
+        }
         row.point = self.opts.point;
         row.replication = self.opts.replication;
         self.engagements.push(row);

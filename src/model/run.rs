@@ -413,7 +413,11 @@ impl<'a> Model<'a> {
                 }
                 let n = tickets(svc, &mut self.rngs[si].tickets, self.week_start, t);
                 if n > 0 {
-                    ticket_hours += n as f64 * svc.hours_per_ticket;
+                    let hours = n as f64 * svc.hours_per_ticket;
+                    ticket_hours += hours;
+                    if let Some(e) = &mut self.engagement {
+                        e.service_ops(ServiceId::new(si), hours);
+                    }
                     self.recorder
                         .tickets(ServiceId::new(si), n, self.week_start);
                 }
@@ -462,6 +466,7 @@ impl<'a> Model<'a> {
         if t < self.horizon {
             self.reliability_week(&project_hours, self.week_start);
         }
+        self.disengage_week(t);
         self.service_reviews(t);
         self.reorganize(t);
         self.close_slo_windows(t, false);
@@ -479,9 +484,13 @@ impl<'a> Model<'a> {
         for (si, slo) in self.slo.iter_mut().enumerate() {
             let schedule = &self.world.services[si].schedule;
             let recorder = &mut self.recorder;
+            let engagement = &mut self.engagement;
             slo.close_until(t, force, |w| {
                 let serving = schedule.phase_at(w.start).is_some_and(|p| p.is_serving());
                 recorder.slo_window_closed(ServiceId::new(si), &w, serving);
+                if let (Some(e), true) = (engagement.as_mut(), serving) {
+                    e.window_closed(ServiceId::new(si), w.end, w.spent_hours <= w.budget_hours);
+                }
             });
         }
     }

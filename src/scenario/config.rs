@@ -365,6 +365,55 @@ impl Onboarding {
     }
 }
 
+/// When SRE hands a supported service's pager back to its developers
+/// (`engagement.disengage`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Disengage {
+    /// SRE keeps every service it supports until it is unsupported.
+    Never,
+    /// Hand back when the service is abandoned (SRE stays best effort on the most
+    /// severe incidents).
+    Lifecycle,
+    /// Hand back after `handback_windows` SLO windows over budget in a row; take back
+    /// after `takeback_weeks` in SLO.
+    ErrorBudget,
+    /// When a team is over the ops cap for `overload_weeks` weeks in a row, hand back the
+    /// service with the most ops hours per unit of tier weight.
+    OpsOverload,
+    /// Spend `empower_hours_per_week` on each product's developers for
+    /// `empower_weeks`, then leave for good.
+    EmpowerThenExit,
+    /// Hand a service back to its developers when it enters deprecation (its
+    /// replacement has launched), for the overlap.
+    HandoverLegacy,
+}
+
+impl Disengage {
+    /// Every strategy, as written in a scenario.
+    pub const NAMES: [&'static str; 6] = [
+        "never",
+        "lifecycle",
+        "error_budget",
+        "ops_overload",
+        "empower_then_exit",
+        "handover_legacy",
+    ];
+
+    /// The strategy written as `name`.
+    pub fn parse(name: &str) -> Option<Disengage> {
+        Some(match name {
+            "never" => Disengage::Never,
+            "lifecycle" => Disengage::Lifecycle,
+            "error_budget" => Disengage::ErrorBudget,
+            "ops_overload" => Disengage::OpsOverload,
+            "empower_then_exit" => Disengage::EmpowerThenExit,
+            "handover_legacy" => Disengage::HandoverLegacy,
+            _ => return None,
+        })
+    }
+}
+
 /// `[engagement]`: developer teams, and SRE's involvement in each lifecycle phase.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EngagementConfig {
@@ -397,6 +446,22 @@ pub struct EngagementConfig {
     pub cleanup_hours: f64,
     /// Time-to-mitigate factor of a developer responder.
     pub dev_mitigation_factor: f64,
+    /// When SRE hands pagers back.
+    pub disengage: Disengage,
+    /// `error_budget`: SLO windows over budget in a row before a hand-back.
+    pub handback_windows: u32,
+    /// `error_budget`: weeks in SLO before a take-back.
+    pub takeback_weeks: f64,
+    /// `ops_overload`: weeks in a row over the ops cap before a hand-back.
+    pub overload_weeks: u32,
+    /// `empower_then_exit`: SRE hours a week spent on each product's developers.
+    pub empower_hours_per_week: f64,
+    /// `empower_then_exit`: weeks of it before SRE leaves.
+    pub empower_weeks: f64,
+    /// `empower_then_exit`: the developers' mitigation factor at the end of it.
+    pub empowered_dev_factor: f64,
+    /// `empower_then_exit`: the page-rate factor it leaves on the product's services.
+    pub empower_page_rate_factor: f64,
     /// The developer teams, after the SRE teams.
     pub dev_teams: Vec<TeamConfig>,
     /// Each product (by name) with its developer team (an index into `dev_teams`).

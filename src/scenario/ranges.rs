@@ -424,6 +424,31 @@ pub const CLEANUP_HOURS: KeyRange =
 pub const DEV_MITIGATION_FACTOR: KeyRange =
     KeyRange::new("engagement.dev_mitigation_factor", 0.01, 100.0, "")
         .why("a hundredfold either way (assumption)");
+/// `engagement.handback_windows`.
+pub const HANDBACK_WINDOWS: KeyRange =
+    KeyRange::count("engagement.handback_windows", 1.0, 1000.0, "SLO windows").why("assumption");
+/// `engagement.takeback_weeks`.
+pub const TAKEBACK_WEEKS: KeyRange =
+    KeyRange::new("engagement.takeback_weeks", 0.0, 520.0, "weeks")
+        .why("up to ten years (assumption)");
+/// `engagement.overload_weeks`.
+pub const OVERLOAD_WEEKS: KeyRange =
+    KeyRange::count("engagement.overload_weeks", 1.0, 520.0, "weeks")
+        .why("up to ten years (assumption)");
+/// `engagement.empower_hours_per_week`.
+pub const EMPOWER_HOURS: KeyRange =
+    KeyRange::new("engagement.empower_hours_per_week", 0.0, 10_000.0, "hours").why("assumption");
+/// `engagement.empower_weeks`.
+pub const EMPOWER_WEEKS: KeyRange = KeyRange::new("engagement.empower_weeks", 0.0, 520.0, "weeks")
+    .why("up to ten years (assumption)");
+/// `engagement.empowered_dev_factor`.
+pub const EMPOWERED_DEV_FACTOR: KeyRange =
+    KeyRange::new("engagement.empowered_dev_factor", 0.01, 100.0, "")
+        .why("as dev_mitigation_factor (assumption)");
+/// `engagement.empower_page_rate_factor`.
+pub const EMPOWER_PAGE_RATE_FACTOR: KeyRange =
+    KeyRange::new("engagement.empower_page_rate_factor", 0.0, 1.0, "")
+        .why("tooling lowers the page rate, never raises it (assumption)");
 
 // ---- reliability ----------------------------------------------------------------------
 
@@ -677,6 +702,13 @@ pub const RANGES: &[KeyRange] = &[
     DEV_SHARE,
     CLEANUP_HOURS,
     DEV_MITIGATION_FACTOR,
+    HANDBACK_WINDOWS,
+    TAKEBACK_WEEKS,
+    OVERLOAD_WEEKS,
+    EMPOWER_HOURS,
+    EMPOWER_WEEKS,
+    EMPOWERED_DEV_FACTOR,
+    EMPOWER_PAGE_RATE_FACTOR,
     RELIABILITY_PROJECT_SHARE,
     RELIABILITY_CUT,
     RELIABILITY_FLOOR,

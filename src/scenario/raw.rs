@@ -225,6 +225,14 @@ pub(crate) struct RawEngagement {
     pub dev_share: Option<F64>,
     pub cleanup_hours: Option<F64>,
     pub dev_mitigation_factor: Option<F64>,
+    pub disengage: Option<String>,
+    pub handback_windows: Option<Int>,
+    pub takeback_weeks: Option<F64>,
+    pub overload_weeks: Option<Int>,
+    pub empower_hours_per_week: Option<F64>,
+    pub empower_weeks: Option<F64>,
+    pub empowered_dev_factor: Option<F64>,
+    pub empower_page_rate_factor: Option<F64>,
     pub developers: Option<toml::Value>,
 }
 

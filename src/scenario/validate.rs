@@ -12,8 +12,8 @@ use std::collections::{HashMap, HashSet};
 use serde::de::DeserializeOwned;
 
 use super::config::{
-    Duration, EngagementConfig, Hiring, MergeRule, Onboarding, PeopleConfig, PerPhase, Phase,
-    PlannedHire, ReliabilityConfig, ReorgConfig, ScenarioConfig, ServiceConfig, Severity,
+    Disengage, Duration, EngagementConfig, Hiring, MergeRule, Onboarding, PeopleConfig, PerPhase,
+    Phase, PlannedHire, ReliabilityConfig, ReorgConfig, ScenarioConfig, ServiceConfig, Severity,
     SimulationConfig, Site, SplitAlong, SplitRule, TeamConfig,
 };
 use super::names;
@@ -1093,6 +1093,84 @@ impl Validator<'_> {
                 None
             }
         };
+        let disengage = match raw.disengage.as_deref() {
+            None => Some(Disengage::Lifecycle),
+            Some(x) => Disengage::parse(x).or_else(|| {
+                self.problem(
+                    path::key(&base, "disengage"),
+                    format!(
+                        "expected one of {}; got {}",
+                        Disengage::NAMES.join(", "),
+                        escaped(x)
+                    ),
+                );
+                None
+            }),
+        };
+        let handback_windows = self.count(
+            &base,
+            "handback_windows",
+            raw.handback_windows,
+            2,
+            &r::HANDBACK_WINDOWS,
+        );
+        let takeback_weeks = n(
+            self,
+            "takeback_weeks",
+            raw.takeback_weeks,
+            13.0,
+            &r::TAKEBACK_WEEKS,
+        );
+        let overload_weeks = self.count(
+            &base,
+            "overload_weeks",
+            raw.overload_weeks,
+            4,
+            &r::OVERLOAD_WEEKS,
+        );
+        let empower_hours = n(
+            self,
+            "empower_hours_per_week",
+            raw.empower_hours_per_week,
+            20.0,
+            &r::EMPOWER_HOURS,
+        );
+        let empower_weeks = n(
+            self,
+            "empower_weeks",
+            raw.empower_weeks,
+            52.0,
+            &r::EMPOWER_WEEKS,
+        );
+        let empowered = n(
+            self,
+            "empowered_dev_factor",
+            raw.empowered_dev_factor,
+            1.0,
+            &r::EMPOWERED_DEV_FACTOR,
+        );
+        let empower_rate = n(
+            self,
+            "empower_page_rate_factor",
+            raw.empower_page_rate_factor,
+            0.8,
+            &r::EMPOWER_PAGE_RATE_FACTOR,
+        );
+        let strategy = match (
+            disengage,
+            handback_windows,
+            takeback_weeks,
+            overload_weeks,
+            empower_hours,
+            empower_weeks,
+            empowered,
+            empower_rate,
+        ) {
+            (Some(a), Some(b), Some(c), Some(d), Some(e), Some(f), Some(g), Some(h)) => {
+                Some((a, b, c, d, e, f, g, h))
+            }
+            _ => None,
+        };
         let dev = self.dev_teams(
             raw.developers.as_ref(),
             dev_teams,
@@ -1116,6 +1194,16 @@ impl Validator<'_> {
             Some(onboarding),
             Some(sre_primary_at_launch),
             Some((dev_teams, dev_team_of_product)),
+            Some((
+                disengage,
+                handback_windows,
+                takeback_weeks,
+                overload_weeks,
+                empower_hours_per_week,
+                empower_weeks,
+                empowered_dev_factor,
+                empower_page_rate_factor,
+            )),
         ) = (
             review,
             consultation,
@@ -1132,6 +1220,7 @@ impl Validator<'_> {
             onboarding,
             sre_primary,
             dev,
+            strategy,
         )
         else {
             return None;
@@ -1151,6 +1240,14 @@ impl Validator<'_> {
             dev_share,
             cleanup_hours,
             dev_mitigation_factor,
+            disengage,
+            handback_windows,
+            takeback_weeks,
+            overload_weeks,
+            empower_hours_per_week,
+            empower_weeks,
+            empowered_dev_factor,
+            empower_page_rate_factor,
             dev_teams,
             dev_team_of_product,
         }))

@@ -313,6 +313,25 @@ fn setters() -> Vec<Setter> {
             "engagement.dev_mitigation_factor",
             "engagement.dev_mitigation_factor={}",
         ),
+        setter(
+            "engagement.handback_windows",
+            "engagement.handback_windows={}",
+        ),
+        setter("engagement.takeback_weeks", "engagement.takeback_weeks={}"),
+        setter("engagement.overload_weeks", "engagement.overload_weeks={}"),
+        setter(
+            "engagement.empower_hours_per_week",
+            "engagement.empower_hours_per_week={}",
+        ),
+        setter("engagement.empower_weeks", "engagement.empower_weeks={}"),
+        setter(
+            "engagement.empowered_dev_factor",
+            "engagement.empowered_dev_factor={}",
+        ),
+        setter(
+            "engagement.empower_page_rate_factor",
+            "engagement.empower_page_rate_factor={}",
+        ),
         setter("reliability.project_share", "reliability.project_share={}"),
         setter("reliability.cut_per_100h", "reliability.cut_per_100h={}"),
         setter("reliability.floor", "reliability.floor={}"),
