@@ -32,4 +32,6 @@ cp "$src/burnout-load/headcount.png" output/readme/burnout_headcount_hiring.png
 cp "$src/lifecycle/engagement.png" output/readme/lifecycle_engagement.png
 "$bin" run scenarios/burnout.toml --out "$src/burnout-reliability" --quiet --set reliability.project_share=0.5
 cp "$src/burnout-reliability/reliability.png" output/readme/burnout_reliability.png
+"$bin" sweep scenarios/disengagement.toml --out "$src/disengagement" --quiet
+cp "$src/disengagement/tradeoff.png" output/readme/disengagement_tradeoff.png
 ls -l output/readme

@@ -20,12 +20,13 @@ use sresim::sweep::{self, SweepPlan};
 use crate::support::{root, temp_dir};
 
 /// Scenario files the mutations start from.
-const SOURCES: [&str; 11] = [
+const SOURCES: [&str; 12] = [
     "scenarios/baseline.toml",
     "scenarios/burnout.toml",
     "scenarios/structures.toml",
     "scenarios/reorg.toml",
     "scenarios/lifecycle.toml",
+    "scenarios/disengagement.toml",
     "tests/fixtures/structures/by_product.toml",
     "scenarios/capacity.toml",
     "scenarios/two-teams.toml",
@@ -336,6 +337,8 @@ fn key() -> impl Strategy<Value = String> {
             "organization.split_when.along",
             "organization.merge_when.understaffed_weeks",
             "engagement.onboarding",
+            "engagement.disengage",
+            "reliability.ceiling",
             "engagement.prr_weeks",
             "engagement.review_weeks",
             "engagement.developers.members.london",

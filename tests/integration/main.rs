@@ -3,6 +3,7 @@
 mod bounds;
 mod charts;
 mod cli;
+mod disengage;
 mod engagement;
 mod faults;
 mod fuzz;

@@ -6,7 +6,7 @@ use super::style::{colour, headline_metrics};
 use super::table::Table;
 use super::ChartError;
 use crate::model::metrics::Limit;
-use crate::model::MetricDef;
+use crate::model::{Metric, MetricDef};
 use crate::report::format::chart_number;
 
 /// One sweep axis: its key path and each point's value.
@@ -116,6 +116,9 @@ pub(super) fn charts(points: &Table) -> Result<Vec<(String, Chart)>, ChartError>
             if let Some(c) = capacity_chart(axis, &metrics) {
                 out.push(("capacity".into(), Chart::Lines(c)));
             }
+            if let Some(c) = tradeoff_chart(axis, points)? {
+                out.push(("tradeoff".into(), Chart::Lines(c)));
+            }
         }
         [x, y] if is_grid(x, y) => {
             for m in &metrics {
@@ -170,25 +173,86 @@ fn read_axis(points: &Table, col: usize) -> Axis {
 fn read_metrics(points: &Table) -> Result<Vec<MetricValues>, ChartError> {
     let mut out = Vec::new();
     for metric in headline_metrics() {
-        let Some(mean_col) = points.column(&format!("{}_mean", metric.key)) else {
-            continue;
-        };
-        let low_col = points.column(&format!("{}_ci95_low", metric.key));
-        let high_col = points.column(&format!("{}_ci95_high", metric.key));
-        let mut m = MetricValues {
-            metric,
-            mean: Vec::with_capacity(points.len()),
-            low: Vec::with_capacity(points.len()),
-            high: Vec::with_capacity(points.len()),
-        };
-        for row in 0..points.len() {
-            m.mean.push(points.number(row, mean_col)?);
-            m.low.push(points.number_or_nan(row, low_col)?);
-            m.high.push(points.number_or_nan(row, high_col)?);
+        if let Some(m) = read_metric(points, metric)? {
+            out.push(m);
         }
-        out.push(m);
     }
     Ok(out)
+}
+
+/// One metric's mean and CI per point; `None` when `points.csv` has no such column.
+fn read_metric(
+    points: &Table,
+    metric: &'static MetricDef,
+) -> Result<Option<MetricValues>, ChartError> {
+    let Some(mean_col) = points.column(&format!("{}_mean", metric.key)) else {
+        return Ok(None);
+    };
+    let low_col = points.column(&format!("{}_ci95_low", metric.key));
+    let high_col = points.column(&format!("{}_ci95_high", metric.key));
+    let mut m = MetricValues {
+        metric,
+        mean: Vec::with_capacity(points.len()),
+        low: Vec::with_capacity(points.len()),
+        high: Vec::with_capacity(points.len()),
+    };
+    for row in 0..points.len() {
+        m.mean.push(points.number(row, mean_col)?);
+        m.low.push(points.number_or_nan(row, low_col)?);
+        m.high.push(points.number_or_nan(row, high_col)?);
+    }
+    Ok(Some(m))
+}
+
+/// The engagement trade-off against the one sweep axis, when developers carry some of
+/// the load: SRE's worst team's ops load, the developers' ops hours a week and the SLO
+/// windows met, one above the other.
+fn tradeoff_chart(axis: &Axis, points: &Table) -> Result<Option<LineChart>, ChartError> {
+    let def = |m: Metric| m.def();
+    let Some(dev) = read_metric(points, def(Metric::DevOpsHoursPerWeek))? else {
+        return Ok(None);
+    };
+    if !dev.mean.iter().any(|&x| x > 0.0) {
+        return Ok(None);
+    }
+    let mut panels = Vec::new();
+    let mut x_axis = None;
+    for (i, m) in [
+        Metric::WorstTeamOpsLoadFrac,
+        Metric::DevOpsHoursPerWeek,
+        Metric::SloMetFrac,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let Some(values) = read_metric(points, def(m))? else {
+            continue;
+        };
+        let (x, pts) = series_points(axis, &values);
+        panels.push(Panel {
+            // Three panels: the short label, not the unit, fits beside each.
+            y_desc: values.metric.label.into(),
+            series: vec![Series {
+                label: values.metric.title.into(),
+                colour: colour(i),
+                points: pts,
+            }],
+            limits: values.limits(),
+            shade: None,
+            mark: Mark::Lines { markers: true },
+        });
+        x_axis = Some(x);
+    }
+    let Some(x) = x_axis else {
+        return Ok(None);
+    };
+    Ok(Some(LineChart {
+        title: format!("SRE load, developer load and SLOs by {}", axis.key),
+        subtitle: Some("mean over replications; shaded band: 95% confidence interval".into()),
+        x,
+        panels,
+        band_label: Some("95% confidence interval".into()),
+    }))
 }
 
 /// The metric's points along `axis`, sorted by x.

@@ -1,0 +1,266 @@
+//! Ending the engagement (`engagement.disengage`): each strategy's trigger fires on a
+//! constructed case and not on a healthy one, `never` never hands back, temporary
+//! hand-backs return, handing back moves ops hours from SRE to the developers, and the
+//! strategies run on common random numbers.
+
+use std::collections::BTreeMap;
+
+use sresim::engine::calendar::HOURS_PER_WEEK;
+use sresim::model::{Metric, RunResult};
+use sresim::scenario::{Override, ScenarioConfig, ScenarioSource};
+
+use crate::support::{load, run, traced};
+
+/// One SRE team of 8 at one site supporting, from the start, a healthy service
+/// (`calm`, product `a`) and a second one (`hot`, product `b`) shaped by `hot`;
+/// `engagement` goes into `[engagement]`.
+fn two_services(engagement: &str, hot: &str, sets: &[&str]) -> ScenarioConfig {
+    let sev = r#"severities = [
+  { name = "sev1", share = 0.5, impact_fraction = 1, time_to_mitigate = { exponential = { mean_hours = 2 } } },
+  { name = "sev2", share = 0.5, impact_fraction = 0.1, time_to_mitigate = { exponential = { mean_hours = 1 } } },
+]"#;
+    let text = format!(
+        r#"version = 1
+[simulation]
+horizon_weeks = 104
+replications = 3
+seed = 9
+
+[engagement]
+{engagement}
+
+[[sites]]
+name = "london"
+utc_offset_hours = 0
+
+[[teams]]
+name = "sre"
+members = {{ london = 8 }}
+shift_hours = 168
+responders_per_shift = 1
+followup_hours_per_incident = 3
+
+[[services]]
+name = "calm"
+product = "a"
+stack = "go"
+team = "sre"
+page_rate_per_week = 0.2
+slo_target = 0.99
+{sev}
+
+[[services]]
+name = "hot"
+product = "b"
+stack = "go"
+team = "sre"
+slo_target = 0.999
+{hot}
+{sev}
+"#
+    );
+    let overrides: Vec<Override> = sets
+        .iter()
+        .map(|s| Override::parse(s).expect("override"))
+        .collect();
+    ScenarioSource::parse(&text, "disengage.toml", "disengage")
+        .and_then(|s| s.resolve(&overrides))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn reasons(r: &RunResult, service: &str) -> Vec<&'static str> {
+    r.engagements
+        .iter()
+        .filter(|e| e.service == service)
+        .map(|e| e.reason)
+        .collect()
+}
+
+#[test]
+fn never_never_hands_back() {
+    let cfg = load(
+        "disengagement.toml",
+        &[
+            "engagement.disengage=\"never\"",
+            "simulation.replications=2",
+        ],
+    );
+    for r in run(&cfg) {
+        assert_eq!(r.summary[Metric::Handbacks], 0.0);
+        assert!(
+            r.engagements.iter().all(|e| ![
+                "abandoned",
+                "handover",
+                "handback",
+                "overload",
+                "exit"
+            ]
+            .contains(&e.reason)),
+            "{:?}",
+            r.engagements
+        );
+    }
+}
+
+#[test]
+fn error_budget_hands_back_a_burner_and_takes_it_back_once_it_is_in_slo() {
+    // A launch that burns its budget for 12 weeks (30 times the rate), then a calm
+    // general availability.
+    let hot = "page_rate_per_week = 1\nphase_weeks = { limited_availability = 12 }\npage_multiplier = { limited_availability = 30, general_availability = 0.05 }";
+    let cfg = two_services("disengage = \"error_budget\"", hot, &[]);
+    for r in run(&cfg) {
+        assert!(reasons(&r, "calm").is_empty(), "the healthy one stays");
+        let hot = reasons(&r, "hot");
+        // Shared at launch (onboarded before the run), SRE's at general availability
+        // (week 12), handed back at the first quarterly review (week 13), back to SRE a
+        // quarter after.
+        assert_eq!(
+            hot[..3],
+            ["general_availability", "handback", "takeback"],
+            "{:?}",
+            r.engagements
+        );
+        let at = |reason: &str| {
+            r.engagements
+                .iter()
+                .find(|e| e.service == "hot" && e.reason == reason)
+                .map(|e| e.at_hours / HOURS_PER_WEEK)
+                .expect("row")
+        };
+        assert_eq!(at("handback"), 13.0);
+        assert!(at("takeback") >= 13.0 + 13.0, "{}", at("takeback"));
+        // Every take-back follows a hand-back (a rare sev1 in general availability can
+        // burn two windows in a row again).
+        assert!(r.summary[Metric::Takebacks] >= 1.0);
+        assert!(r.summary[Metric::Takebacks] <= r.summary[Metric::Handbacks]);
+    }
+}
+
+#[test]
+fn ops_overload_hands_back_the_costliest_service_of_an_overloaded_team_only() {
+    // 60 pages a week of `hot` (about 270 ops hours) put the team of 8 (320 hours) far
+    // over the cap.
+    let cfg = two_services(
+        "disengage = \"ops_overload\"",
+        "page_rate_per_week = 60",
+        &[],
+    );
+    for r in run(&cfg) {
+        assert_eq!(reasons(&r, "hot"), ["overload"], "{:?}", r.engagements);
+        assert!(reasons(&r, "calm").is_empty());
+        // At the end of the fourth week in a row over the cap.
+        let week = r.engagements[0].week;
+        let over = r
+            .weekly
+            .iter()
+            .filter(|w| w.team == "sre" && w.week + 4 >= week && w.week < week)
+            .filter(|w| w.ops_load_frac > 0.5)
+            .count();
+        assert_eq!(over, 4, "week {week}");
+        assert!(week <= 13, "{week}");
+    }
+    // A healthy team never triggers it.
+    let cfg = two_services(
+        "disengage = \"ops_overload\"",
+        "page_rate_per_week = 1",
+        &[],
+    );
+    for r in run(&cfg) {
+        assert!(r.engagements.is_empty(), "{:?}", r.engagements);
+    }
+}
+
+#[test]
+fn handover_legacy_hands_a_deprecated_service_to_its_developers() {
+    let hot =
+        "page_rate_per_week = 2\nphase_weeks = { general_availability = 20, deprecation = 40 }";
+    let cfg = two_services("disengage = \"handover_legacy\"", hot, &[]);
+    let r = &run(&cfg)[0];
+    let row = r
+        .engagements
+        .iter()
+        .find(|e| e.service == "hot")
+        .expect("a row");
+    assert_eq!(
+        (row.reason, row.from.as_str(), row.to.as_str()),
+        ("handover", "sre", "dev-b")
+    );
+    assert_eq!(row.at_hours, 20.0 * HOURS_PER_WEEK);
+    // Under `lifecycle` SRE keeps it through deprecation.
+    let cfg = two_services("disengage = \"lifecycle\"", hot, &[]);
+    assert!(run(&cfg)[0]
+        .engagements
+        .iter()
+        .all(|e| e.service != "hot" || e.reason != "handover"));
+}
+
+#[test]
+fn empower_then_exit_leaves_for_good_with_faster_developers() {
+    let engagement =
+        "disengage = \"empower_then_exit\"\nempower_weeks = 26\nempowered_dev_factor = 1";
+    let cfg = two_services(engagement, "page_rate_per_week = 5", &[]);
+    let r = traced(&cfg);
+    for service in ["calm", "hot"] {
+        assert_eq!(reasons(&r, service), ["exit"], "{:?}", r.engagements);
+    }
+    // Started at the first review (week 13), done 26 weeks later.
+    assert_eq!(r.engagements[0].at_hours, 39.0 * HOURS_PER_WEEK);
+    assert_eq!(r.summary[Metric::ServicesSupportedEnd], 0.0);
+    // After the exit every page goes to the developers, now as fast as SRE.
+    let after: Vec<_> = r
+        .incidents
+        .iter()
+        .filter(|i| i.paged_at_hours > 40.0 * HOURS_PER_WEEK)
+        .collect();
+    assert!(after.iter().all(|i| i.team.starts_with("dev-")));
+    let ttm = after.iter().filter_map(|i| i.ttm_hours).sum::<f64>() / after.len() as f64;
+    let before: Vec<f64> = r
+        .incidents
+        .iter()
+        .filter(|i| i.team == "sre")
+        .filter_map(|i| i.ttm_hours)
+        .collect();
+    let sre_ttm = before.iter().sum::<f64>() / before.len() as f64;
+    // The same mitigation times (factor 1) up to sampling noise; untrained developers
+    // would take 1.5 times as long.
+    assert!(ttm < 1.25 * sre_ttm, "{ttm} {sre_ttm}");
+}
+
+#[test]
+fn handing_back_moves_ops_hours_from_sre_to_the_developers() {
+    let base = ["simulation.replications=4"];
+    let mut never = base.to_vec();
+    never.push("engagement.disengage=\"never\"");
+    let mut budget = base.to_vec();
+    budget.push("engagement.disengage=\"error_budget\"");
+    let (a, b) = (
+        run(&load("disengagement.toml", &never)),
+        run(&load("disengagement.toml", &budget)),
+    );
+    for (x, y) in a.iter().zip(&b) {
+        assert!(y.summary[Metric::OpsLoadFrac] < x.summary[Metric::OpsLoadFrac]);
+        assert!(y.summary[Metric::DevOpsHoursPerWeek] > x.summary[Metric::DevOpsHoursPerWeek]);
+        assert!(y.summary[Metric::Handbacks] > 0.0);
+    }
+}
+
+#[test]
+fn strategies_share_each_service_s_incidents_until_its_holder_or_rate_changes() {
+    // Without [reliability] a hand-back changes who answers, not when pages come: every
+    // service's page times are the same under every strategy.
+    let hot = "page_rate_per_week = 40";
+    let pages = |strategy: &str| -> BTreeMap<String, Vec<u64>> {
+        let cfg = two_services(&format!("disengage = \"{strategy}\""), hot, &[]);
+        let mut m: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+        for i in traced(&cfg).incidents {
+            m.entry(i.service)
+                .or_default()
+                .push(i.paged_at_hours.to_bits());
+        }
+        m
+    };
+    let never = pages("never");
+    for s in ["ops_overload", "error_budget", "handover_legacy"] {
+        assert_eq!(pages(s), never, "{s}");
+    }
+}
