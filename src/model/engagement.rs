@@ -214,7 +214,10 @@ impl Engagement {
         }
         let strategy = self.cfg.disengage;
         match phase {
-            Some(Phase::Deprecation) if strategy == Disengage::HandoverLegacy => {
+            // The legacy system stays with its developers from its deprecation on.
+            Some(Phase::Deprecation | Phase::Abandoned)
+                if strategy == Disengage::HandoverLegacy =>
+            {
                 PagerHolder::Team(dev)
             }
             Some(Phase::Abandoned) if strategy == Disengage::Never => PagerHolder::Team(sre),

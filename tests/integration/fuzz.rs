@@ -20,13 +20,15 @@ use sresim::sweep::{self, SweepPlan};
 use crate::support::{root, temp_dir};
 
 /// Scenario files the mutations start from.
-const SOURCES: [&str; 12] = [
+const SOURCES: [&str; 14] = [
     "scenarios/baseline.toml",
     "scenarios/burnout.toml",
     "scenarios/structures.toml",
     "scenarios/reorg.toml",
     "scenarios/lifecycle.toml",
     "scenarios/disengagement.toml",
+    "scenarios/ares.toml",
+    "scenarios/pipeline.toml",
     "tests/fixtures/structures/by_product.toml",
     "scenarios/capacity.toml",
     "scenarios/two-teams.toml",
