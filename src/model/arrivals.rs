@@ -228,6 +228,13 @@ impl ArrivalProcess {
         self.factors.refresh();
     }
 
+    /// Scales the process's rate by `f` (before the run starts): the part of a service's
+    /// page rate a process carries.
+    pub fn scale(&mut self, f: f64) {
+        self.peak_rate_per_hour *= f;
+        self.base_rate_per_hour *= f;
+    }
+
     /// The scenario's mean page rate per hour at phase multiplier 1, before any factor.
     pub fn base_rate_per_hour(&self) -> f64 {
         self.base_rate_per_hour

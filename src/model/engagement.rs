@@ -21,7 +21,7 @@
 use rand::Rng;
 
 use super::accounting::OPS_CAP_FRAC;
-use super::arrivals::{service_stream, ServiceStream};
+use super::arrivals::{service_stream, ArrivalFactor, ServiceStream};
 use super::event::Event;
 use super::recorder::EngagementWork;
 use super::results::EngagementRecord;
@@ -74,6 +74,10 @@ struct ServiceState {
     ops_recent: [f64; RECENT_WEEKS],
     /// What its review's findings left on its page rate (1 before).
     findings: f64,
+    /// Developer hours a week on its reliability the budget policy asks for now.
+    dev_hours: f64,
+    /// End of its release freeze (NaN when not frozen).
+    frozen_until: f64,
 }
 
 /// Where a developer team's empowerment (`empower_then_exit`) stands.
@@ -151,6 +155,8 @@ impl Engagement {
                     ops_now: 0.0,
                     ops_recent: [0.0; RECENT_WEEKS],
                     findings: 1.0,
+                    dev_hours: 0.0,
+                    frozen_until: f64::NAN,
                 }
             })
             .collect();
@@ -195,7 +201,10 @@ impl Engagement {
     }
 
     /// An SLO window of `service` ending at `end` closed, within its budget or not.
-    pub fn window_closed(&mut self, service: ServiceId, end: f64, met: bool) {
+    /// With a budget policy, the escalation follows the windows over budget in a row:
+    /// named engineers after one, a reliability push after two, a release freeze after
+    /// three (returns whether a freeze starts now).
+    pub fn window_closed(&mut self, service: ServiceId, end: f64, met: bool) -> bool {
         let s = &mut self.services[service.index()];
         if met {
             s.over_streak = 0;
@@ -203,6 +212,20 @@ impl Engagement {
             s.over_streak += 1;
             s.last_over = end;
         }
+        let Some(policy) = self.cfg.budget_policy else {
+            return false;
+        };
+        s.dev_hours = match s.over_streak {
+            0 => 0.0,
+            1 => policy.named_engineer_hours,
+            _ => policy.push_hours,
+        };
+        s.over_streak >= 3 && policy.freeze_weeks > 0.0 && !s.frozen_until.is_finite()
+    }
+
+    /// Developer hours a week the budget policy puts on `service`'s reliability now.
+    pub fn budget_dev_hours(&self, service: ServiceId) -> f64 {
+        self.services[service.index()].dev_hours
     }
 
     /// Who holds the pager of `service` in `phase`.
@@ -654,6 +677,47 @@ impl Model<'_> {
         for (service, reason) in changes {
             let phase = self.world.service(service).phase;
             self.set_holder(service, phase, reason, t);
+        }
+    }
+
+    /// A release freeze of `service` starts at `t`: the change-induced part of its page
+    /// rate stops until the freeze ends.
+    pub(super) fn freeze(&mut self, service: ServiceId, t: f64) {
+        let Some(e) = &mut self.engagement else {
+            return;
+        };
+        let Some(policy) = e.cfg.budget_policy else {
+            return;
+        };
+        e.services[service.index()].frozen_until = t + policy.freeze_weeks * HOURS_PER_WEEK;
+        if let Some(change) = self.changes.get_mut(service.index()) {
+            change.set_factor(ArrivalFactor::Freeze, 0.0);
+        }
+        self.recorder.freeze_started(t);
+    }
+
+    /// At the end of the week that started at `week_start` and ends at `t`: the
+    /// developer hours the budget policy asks for (from the developers' project time)
+    /// and the freezes, counted and ended when due.
+    pub(super) fn budget_policy_week(&mut self, week_start: f64, t: f64) {
+        let Some(e) = &mut self.engagement else {
+            return;
+        };
+        let fraction = (t - week_start) / HOURS_PER_WEEK;
+        for si in 0..e.services.len() {
+            let s = &mut e.services[si];
+            if s.dev_hours > 0.0 && self.world.services[si].phase.is_some() {
+                self.ledgers[s.developers.index()].engagement_hours += s.dev_hours * fraction;
+            }
+            if s.frozen_until.is_finite() {
+                self.recorder.frozen(week_start, fraction);
+                if s.frozen_until <= t {
+                    s.frozen_until = f64::NAN;
+                    if let Some(change) = self.changes.get_mut(si) {
+                        change.set_factor(ArrivalFactor::Freeze, 1.0);
+                    }
+                }
+            }
         }
     }
 

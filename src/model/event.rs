@@ -12,6 +12,12 @@ pub enum Event {
         /// The service.
         service: ServiceId,
     },
+    /// A candidate arrival of the change-induced part of a service's page rate came
+    /// due (`[engagement.budget_policy]`).
+    ChangeArrivalDue {
+        /// The service.
+        service: ServiceId,
+    },
     /// A responder mitigated an incident (or, with nobody on the pager, it mitigated by
     /// itself).
     IncidentMitigated {

@@ -412,6 +412,18 @@ catalogue! {
         unit: "services", limits: &[],
         headline: false, ci_target: false, per_team: false, integer: true,
     },
+    /// Release freezes started in the window (`[engagement.budget_policy]`).
+    Freezes {
+        key: "freezes", label: "release freezes", title: "Release freezes",
+        unit: "freezes", limits: &[],
+        headline: false, ci_target: false, per_team: false, integer: true,
+    },
+    /// Service-weeks under a release freeze in the window.
+    FreezeWeeks {
+        key: "freeze_weeks", label: "frozen service-weeks", title: "Weeks under a freeze",
+        unit: "service-weeks", limits: &[],
+        headline: false, ci_target: false, per_team: false, integer: false,
+    },
     /// Pagers SRE took back in the window (`error_budget`).
     Takebacks {
         key: "takebacks", label: "take-backs", title: "Take-backs",

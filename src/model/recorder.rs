@@ -160,6 +160,8 @@ impl TeamTotals {
             | Metric::ReliabilityHoursPerWeek
             | Metric::PageRateFactorEnd
             | Metric::Handbacks
+            | Metric::Freezes
+            | Metric::FreezeWeeks
             | Metric::Takebacks
             | Metric::AckHoursMean
             | Metric::TtmHoursP90
@@ -229,6 +231,9 @@ struct RunTotals {
     /// Pagers SRE handed back to developers, and took back, in the window.
     handbacks: u64,
     takebacks: u64,
+    /// Release freezes started, and service-weeks frozen, in the window.
+    freezes: u64,
+    freeze_weeks: f64,
 }
 
 /// Every team's sums merged, with the run's own, from which the summary follows.
@@ -285,6 +290,8 @@ impl Pooled<'_> {
             ),
             Metric::PageRateFactorEnd => self.run.page_rate_factor_end,
             Metric::Handbacks => self.run.handbacks as f64,
+            Metric::Freezes => self.run.freezes as f64,
+            Metric::FreezeWeeks => self.run.freeze_weeks,
             Metric::Takebacks => self.run.takebacks as f64,
             Metric::QueueLengthMean => ratio(self.run.queue_area, self.window_hours),
             Metric::Incidents => self.run.incidents as f64,
@@ -416,6 +423,21 @@ impl Recorder {
     pub fn reliability_hours(&mut self, hours: f64, week_start: f64) {
         if !self.in_warmup(week_start) {
             self.run.reliability_hours += hours;
+        }
+    }
+
+    /// A release freeze started at `t`.
+    pub fn freeze_started(&mut self, t: f64) {
+        if self.counts(t) {
+            self.run.freezes += 1;
+        }
+    }
+
+    /// A service was frozen through the week starting at `week_start` (a share
+    /// `fraction` of a whole week).
+    pub fn frozen(&mut self, week_start: f64, fraction: f64) {
+        if !self.in_warmup(week_start) {
+            self.run.freeze_weeks += fraction;
         }
     }
 

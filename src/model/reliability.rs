@@ -80,6 +80,9 @@ impl Model<'_> {
 
     fn set_rate_factor(&mut self, service: ServiceId, x: f64) {
         self.arrivals[service.index()].set_factor(ArrivalFactor::Reliability, x);
+        if let Some(change) = self.changes.get_mut(service.index()) {
+            change.set_factor(ArrivalFactor::Reliability, x);
+        }
         self.world.service_mut(service).rate_factor = x;
     }
 
@@ -125,6 +128,13 @@ impl Model<'_> {
                 hours[si] += budget * share;
             }
             self.recorder.reliability_hours(budget, week_start);
+        }
+        // Developer hours the error-budget policy puts on a service count as its
+        // reliability work too.
+        if let Some(e) = &self.engagement {
+            for (si, h) in hours.iter_mut().enumerate() {
+                *h += e.budget_dev_hours(ServiceId::new(si));
+            }
         }
         for (si, &h) in hours.iter().enumerate() {
             if self.world.services[si].phase.is_none() {

@@ -58,6 +58,9 @@ pub(super) struct Model<'a> {
     pub world: World,
     /// Arrival processes, by service.
     pub arrivals: Vec<ArrivalProcess>,
+    /// The change-induced part of each service's arrivals, which a release freeze
+    /// stops (empty without `[engagement.budget_policy]`).
+    pub changes: Vec<ArrivalProcess>,
     /// The other random streams, by service.
     pub rngs: Vec<ServiceRngs>,
     /// The current week's ledger, by team.
@@ -223,10 +226,30 @@ impl<'a> Model<'a> {
             });
             slo.push(SloTracker::new(sc.slo_window_weeks, sc.slo_target));
         }
+        // The change-induced part of the page rate: its own process and stream, so a
+        // freeze leaves every other arrival where it was.
+        let change_share = cfg
+            .engagement
+            .as_ref()
+            .and_then(|e| e.budget_policy)
+            .map_or(0.0, |p| p.change_share);
+        let mut changes = Vec::new();
+        if change_share > 0.0 {
+            for (sc, base) in cfg.services.iter().zip(arrivals.iter_mut()) {
+                base.scale(1.0 - change_share);
+                let mut change = ArrivalProcess::new(
+                    sc,
+                    cfg.sites[sc.site].utc_offset_hours,
+                    service_stream(seed, &opts, &sc.name, ServiceStream::ChangeArrivals),
+                );
+                change.scale(change_share);
+                changes.push(change);
+            }
+        }
         let reliability = cfg.reliability.map(|r| {
             let state = Reliability::new(r, cfg.services.len());
             // The factor may rise to the ceiling: part of the candidate rate from the start.
-            for a in &mut arrivals {
+            for a in arrivals.iter_mut().chain(changes.iter_mut()) {
                 a.bound_factor(ArrivalFactor::Reliability, state.ceiling());
             }
             state
@@ -267,6 +290,7 @@ impl<'a> Model<'a> {
             ),
             world,
             arrivals,
+            changes,
             rngs,
             ledgers: vec![WeekLedger::default(); n_teams],
             slo,
@@ -306,6 +330,7 @@ impl<'a> Model<'a> {
         while let Some((t, ev)) = self.sim.next_until(until) {
             match ev {
                 Event::ArrivalDue { service } => self.arrival_due(service, t),
+                Event::ChangeArrivalDue { service } => self.change_arrival_due(service, t),
                 Event::IncidentMitigated { incident } => self.mitigated(incident, t),
                 Event::ShiftStarted { team } => {
                     self.world.team_mut(team).rotation.next_shift = None;
@@ -348,8 +373,15 @@ impl<'a> Model<'a> {
             self.sim.cancel(id);
         }
         arrivals.enter_phase(multiplier);
+        if let Some(change) = self.changes.get_mut(service.index()) {
+            if let Some(id) = change.take_pending() {
+                self.sim.cancel(id);
+            }
+            change.enter_phase(multiplier);
+        }
         if t < self.horizon {
             self.schedule_candidate(service, t);
+            self.schedule_change_candidate(service, t);
         }
         if let Some(next) = next_change {
             self.schedule_phase_change(service, next);
@@ -366,6 +398,36 @@ impl<'a> Model<'a> {
                 let id = self.sim.schedule(next, Event::ArrivalDue { service });
                 arrivals.set_pending(Some(id));
             }
+        }
+    }
+
+    /// Draws the next change-induced candidate of `service` after `t`, if the service
+    /// has that part.
+    fn schedule_change_candidate(&mut self, service: ServiceId, t: f64) {
+        let Some(change) = self.changes.get_mut(service.index()) else {
+            return;
+        };
+        if let Some(next) = change.next_candidate(t) {
+            if next < self.horizon {
+                let id = self.sim.schedule(next, Event::ChangeArrivalDue { service });
+                change.set_pending(Some(id));
+            }
+        }
+    }
+
+    /// A change-induced candidate of `service` came due at `t`.
+    fn change_arrival_due(&mut self, service: ServiceId, t: f64) {
+        let Some(change) = self.changes.get_mut(service.index()) else {
+            return;
+        };
+        change.set_pending(None);
+        let Some(phase) = self.world.service(service).phase else {
+            return;
+        };
+        let accepted = change.accept(t);
+        self.schedule_change_candidate(service, t);
+        if accepted {
+            self.page(service, phase, t);
         }
     }
 
@@ -467,6 +529,7 @@ impl<'a> Model<'a> {
             self.reliability_week(&project_hours, self.week_start);
         }
         self.disengage_week(t);
+        self.budget_policy_week(self.week_start, t);
         self.service_reviews(t);
         self.reorganize(t);
         self.close_slo_windows(t, false);
@@ -481,17 +544,26 @@ impl<'a> Model<'a> {
     /// Hands every SLO window that ended by `t` and can no longer change (or, with
     /// `force`, every one that ended) to the recorder.
     fn close_slo_windows(&mut self, t: f64, force: bool) {
+        // Services whose error-budget policy calls for a release freeze now.
+        let mut freezes = Vec::new();
         for (si, slo) in self.slo.iter_mut().enumerate() {
             let schedule = &self.world.services[si].schedule;
             let recorder = &mut self.recorder;
             let engagement = &mut self.engagement;
+            let freezes = &mut freezes;
             slo.close_until(t, force, |w| {
                 let serving = schedule.phase_at(w.start).is_some_and(|p| p.is_serving());
                 recorder.slo_window_closed(ServiceId::new(si), &w, serving);
                 if let (Some(e), true) = (engagement.as_mut(), serving) {
-                    e.window_closed(ServiceId::new(si), w.end, w.spent_hours <= w.budget_hours);
+                    let met = w.spent_hours <= w.budget_hours;
+                    if e.window_closed(ServiceId::new(si), w.end, met) {
+                        freezes.push(ServiceId::new(si));
+                    }
                 }
             });
+        }
+        for service in freezes {
+            self.freeze(service, t);
         }
     }
 

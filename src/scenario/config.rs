@@ -414,6 +414,22 @@ impl Disengage {
     }
 }
 
+/// `[engagement.budget_policy]`: what exhausting an error budget sets off, window after
+/// window over budget (Workbook ch.18's escalation): named engineers on the problem, a
+/// reliability push, then a release freeze.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct BudgetPolicy {
+    /// Share of each service's page rate that comes from changes (releases), which a
+    /// freeze stops.
+    pub change_share: f64,
+    /// Developer hours a week on the service after one window over budget.
+    pub named_engineer_hours: f64,
+    /// Developer hours a week after two windows over budget in a row.
+    pub push_hours: f64,
+    /// Weeks of release freeze after three windows over budget in a row.
+    pub freeze_weeks: f64,
+}
+
 /// `[engagement]`: developer teams, and SRE's involvement in each lifecycle phase.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EngagementConfig {
@@ -446,6 +462,9 @@ pub struct EngagementConfig {
     pub cleanup_hours: f64,
     /// Time-to-mitigate factor of a developer responder.
     pub dev_mitigation_factor: f64,
+    /// The error-budget policy, when `[engagement.budget_policy]` is given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget_policy: Option<BudgetPolicy>,
     /// When SRE hands pagers back.
     pub disengage: Disengage,
     /// `error_budget`: SLO windows over budget in a row before a hand-back.

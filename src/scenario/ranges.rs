@@ -449,6 +449,30 @@ pub const EMPOWERED_DEV_FACTOR: KeyRange =
 pub const EMPOWER_PAGE_RATE_FACTOR: KeyRange =
     KeyRange::new("engagement.empower_page_rate_factor", 0.0, 1.0, "")
         .why("tooling lowers the page rate, never raises it (assumption)");
+/// `engagement.budget_policy.change_share`.
+pub const CHANGE_SHARE: KeyRange =
+    KeyRange::new("engagement.budget_policy.change_share", 0.0, 1.0, "")
+        .why("a share; about 70% of outages come from changes to a live system [G] SRE book ch.1");
+/// `engagement.budget_policy.named_engineer_hours`.
+pub const NAMED_ENGINEER_HOURS: KeyRange = KeyRange::new(
+    "engagement.budget_policy.named_engineer_hours",
+    0.0,
+    10_000.0,
+    "hours",
+)
+.why("assumption");
+/// `engagement.budget_policy.push_hours`.
+pub const PUSH_HOURS: KeyRange = KeyRange::new(
+    "engagement.budget_policy.push_hours",
+    0.0,
+    10_000.0,
+    "hours",
+)
+.why("assumption");
+/// `engagement.budget_policy.freeze_weeks`.
+pub const FREEZE_WEEKS: KeyRange =
+    KeyRange::new("engagement.budget_policy.freeze_weeks", 0.0, 520.0, "weeks")
+        .why("up to ten years (assumption)");
 
 // ---- reliability ----------------------------------------------------------------------
 
@@ -709,6 +733,10 @@ pub const RANGES: &[KeyRange] = &[
     EMPOWER_WEEKS,
     EMPOWERED_DEV_FACTOR,
     EMPOWER_PAGE_RATE_FACTOR,
+    CHANGE_SHARE,
+    NAMED_ENGINEER_HOURS,
+    PUSH_HOURS,
+    FREEZE_WEEKS,
     RELIABILITY_PROJECT_SHARE,
     RELIABILITY_CUT,
     RELIABILITY_FLOOR,

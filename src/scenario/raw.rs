@@ -226,6 +226,7 @@ pub(crate) struct RawEngagement {
     pub cleanup_hours: Option<F64>,
     pub dev_mitigation_factor: Option<F64>,
     pub disengage: Option<String>,
+    pub budget_policy: Option<RawBudgetPolicy>,
     pub handback_windows: Option<Int>,
     pub takeback_weeks: Option<F64>,
     pub overload_weeks: Option<Int>,
@@ -245,6 +246,16 @@ pub(crate) struct RawReliability {
     pub floor: Option<F64>,
     pub drift_per_week: Option<F64>,
     pub ceiling: Option<F64>,
+}
+
+/// `[engagement.budget_policy]` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a table")]
+pub(crate) struct RawBudgetPolicy {
+    pub change_share: Option<F64>,
+    pub named_engineer_hours: Option<F64>,
+    pub push_hours: Option<F64>,
+    pub freeze_weeks: Option<F64>,
 }
 
 /// `[organization.split_when]` as written.

@@ -12,18 +12,18 @@ use std::collections::{HashMap, HashSet};
 use serde::de::DeserializeOwned;
 
 use super::config::{
-    Disengage, Duration, EngagementConfig, Hiring, MergeRule, Onboarding, PeopleConfig, PerPhase,
-    Phase, PlannedHire, ReliabilityConfig, ReorgConfig, ScenarioConfig, ServiceConfig, Severity,
-    SimulationConfig, Site, SplitAlong, SplitRule, TeamConfig,
+    BudgetPolicy, Disengage, Duration, EngagementConfig, Hiring, MergeRule, Onboarding,
+    PeopleConfig, PerPhase, Phase, PlannedHire, ReliabilityConfig, ReorgConfig, ScenarioConfig,
+    ServiceConfig, Severity, SimulationConfig, Site, SplitAlong, SplitRule, TeamConfig,
 };
 use super::names;
 use super::organization::{self, Organization, Share, Structure};
 use super::path::{self, KeyPath, Seg};
 use super::ranges::{self as r, KeyRange};
 use super::raw::{
-    Int, RawEngagement, RawExponential, RawFixed, RawLoadProfile, RawLogNormal, RawMerge,
-    RawPeople, RawPhases, RawReliability, RawService, RawSeverity, RawSimulation, RawSite,
-    RawSplit, RawTeam, F64, TOP_LEVEL_KEYS, VERSION,
+    Int, RawBudgetPolicy, RawEngagement, RawExponential, RawFixed, RawLoadProfile, RawLogNormal,
+    RawMerge, RawPeople, RawPhases, RawReliability, RawService, RawSeverity, RawSimulation,
+    RawSite, RawSplit, RawTeam, F64, TOP_LEVEL_KEYS, VERSION,
 };
 use super::show::{escaped, number};
 use super::suggest;
@@ -1156,6 +1156,10 @@ impl Validator<'_> {
             0.8,
             &r::EMPOWER_PAGE_RATE_FACTOR,
         );
+        let policy = raw
+            .budget_policy
+            .map(|p| self.budget_policy(p, &base))
+            .map_or(Some(None), |p| p.map(Some));
         let strategy = match (
             disengage,
             handback_windows,
@@ -1194,6 +1198,7 @@ impl Validator<'_> {
             Some(onboarding),
             Some(sre_primary_at_launch),
             Some((dev_teams, dev_team_of_product)),
+            Some(budget_policy),
             Some((
                 disengage,
                 handback_windows,
@@ -1220,6 +1225,7 @@ impl Validator<'_> {
             onboarding,
             sre_primary,
             dev,
+            policy,
             strategy,
         )
         else {
@@ -1240,6 +1246,7 @@ impl Validator<'_> {
             dev_share,
             cleanup_hours,
             dev_mitigation_factor,
+            budget_policy,
             disengage,
             handback_windows,
             takeback_weeks,
@@ -1251,6 +1258,42 @@ impl Validator<'_> {
             dev_teams,
             dev_team_of_product,
         }))
+    }
+
+    /// `[engagement.budget_policy]`; `None` when it has problems (reported).
+    fn budget_policy(&mut self, raw: RawBudgetPolicy, engagement: &[Seg]) -> Option<BudgetPolicy> {
+        let base = path::key(engagement, "budget_policy");
+        let n = |v: &mut Self, k: &str, x: Option<F64>, d: f64, r: &KeyRange| {
+            v.number(&base, k, x, Some(d), r)
+        };
+        let change = n(
+            self,
+            "change_share",
+            raw.change_share,
+            0.7,
+            &r::CHANGE_SHARE,
+        );
+        let named = n(
+            self,
+            "named_engineer_hours",
+            raw.named_engineer_hours,
+            20.0,
+            &r::NAMED_ENGINEER_HOURS,
+        );
+        let push = n(self, "push_hours", raw.push_hours, 80.0, &r::PUSH_HOURS);
+        let freeze = n(
+            self,
+            "freeze_weeks",
+            raw.freeze_weeks,
+            4.0,
+            &r::FREEZE_WEEKS,
+        );
+        Some(BudgetPolicy {
+            change_share: change?,
+            named_engineer_hours: named?,
+            push_hours: push?,
+            freeze_weeks: freeze?,
+        })
     }
 
     /// The developer teams: each `[[dev_teams]]` entry (a team with the `products` it

@@ -332,6 +332,22 @@ fn setters() -> Vec<Setter> {
             "engagement.empower_page_rate_factor",
             "engagement.empower_page_rate_factor={}",
         ),
+        setter(
+            "engagement.budget_policy.change_share",
+            "engagement.budget_policy.change_share={}",
+        ),
+        setter(
+            "engagement.budget_policy.named_engineer_hours",
+            "engagement.budget_policy.named_engineer_hours={}",
+        ),
+        setter(
+            "engagement.budget_policy.push_hours",
+            "engagement.budget_policy.push_hours={}",
+        ),
+        setter(
+            "engagement.budget_policy.freeze_weeks",
+            "engagement.budget_policy.freeze_weeks={}",
+        ),
         setter("reliability.project_share", "reliability.project_share={}"),
         setter("reliability.cut_per_100h", "reliability.cut_per_100h={}"),
         setter("reliability.floor", "reliability.floor={}"),

@@ -264,3 +264,65 @@ fn strategies_share_each_service_s_incidents_until_its_holder_or_rate_changes() 
         assert_eq!(pages(s), never, "{s}");
     }
 }
+
+#[test]
+fn a_freeze_removes_exactly_the_change_induced_arrivals() {
+    // Three windows over budget in a row (a hot launch, 12 weeks), then a freeze; half
+    // of each service's page rate comes from changes.
+    let hot = "page_rate_per_week = 2\nphase_weeks = { limited_availability = 12 }\npage_multiplier = { limited_availability = 20, general_availability = 1 }";
+    let policy = |weeks: u32| {
+        format!(
+            "disengage = \"never\"\n[engagement.budget_policy]\nchange_share = 0.5\nfreeze_weeks = {weeks}"
+        )
+    };
+    let frozen = traced(&two_services(&policy(520), hot, &[]));
+    let free = traced(&two_services(&policy(0), hot, &[]));
+    assert_eq!(frozen.summary[Metric::Freezes], 1.0);
+    assert_eq!(free.summary[Metric::Freezes], 0.0);
+    let start = 12.0 * HOURS_PER_WEEK;
+    assert!((frozen.summary[Metric::FreezeWeeks] - 92.0).abs() < 1e-9);
+    let times = |r: &RunResult, service: &str, after: bool| -> Vec<u64> {
+        r.incidents
+            .iter()
+            .filter(|i| i.service == service && (i.paged_at_hours >= start) == after)
+            .map(|i| i.paged_at_hours.to_bits())
+            .collect()
+    };
+    // Before the freeze, and for the other service throughout, nothing moves.
+    assert_eq!(times(&frozen, "hot", false), times(&free, "hot", false));
+    for after in [false, true] {
+        assert_eq!(times(&frozen, "calm", after), times(&free, "calm", after));
+    }
+    // During it the hot service's pages are the unfrozen run's minus about half (its
+    // change-induced half): a subset, and a binomial share within 4 standard deviations.
+    let (kept, all) = (times(&frozen, "hot", true), times(&free, "hot", true));
+    assert!(kept.iter().all(|t| all.contains(t)));
+    let n = all.len() as f64;
+    let sd = (n * 0.25).sqrt();
+    assert!(
+        (kept.len() as f64 - 0.5 * n).abs() < 4.0 * sd,
+        "{} of {n}",
+        kept.len()
+    );
+}
+
+#[test]
+fn windows_over_budget_put_developer_hours_on_the_problem() {
+    let hot = "page_rate_per_week = 2\nphase_weeks = { limited_availability = 12 }\npage_multiplier = { limited_availability = 20, general_availability = 0.01 }";
+    let engagement = "disengage = \"never\"\n[engagement.budget_policy]\nnamed_engineer_hours = 10\npush_hours = 40\nfreeze_weeks = 0";
+    let r = &run(&two_services(engagement, hot, &[]))[0];
+    let dev = |week: u64| {
+        r.weekly
+            .iter()
+            .find(|w| w.team == "dev-b" && w.week == week)
+            .map(|w| w.engagement_hours)
+            .expect("week")
+    };
+    // Windows end at weeks 4, 8, 12: named engineers through the second window, a push
+    // through the third and the fourth (still counting the launch's downtime), nothing
+    // once a window is met again.
+    assert_eq!(dev(2), 0.0);
+    assert_eq!(dev(5), 10.0);
+    assert_eq!(dev(9), 40.0);
+    assert_eq!(dev(60), 0.0);
+}
