@@ -215,11 +215,12 @@ pub fn engagement_note(runs: &[RunResult]) -> Option<String> {
     if !engaged {
         return None;
     }
-    let mean = |m: Metric| table_number(MeanCi::of(runs.iter().map(|r| r.summary[m])).mean);
+    let mean = |m: Metric| compact(MeanCi::of(runs.iter().map(|r| r.summary[m])).mean);
     Some(format!(
         "engagement (mean per replication): SRE spent {} h on design consultations and {} h on readiness reviews ({} failed); \
          services waited {} weeks in the onboarding queue; SRE supports {} services at the end ({} launched during the run); \
-         developers spent {} ops hours a week (each change of pager is a row of engagements.csv)\n",
+         developers spent {} ops hours a week; {} hand-backs, {} take-backs, {} release freezes \
+         (each change of pager is a row of engagements.csv)\n",
         mean(Metric::ConsultationHours),
         mean(Metric::PrrHours),
         mean(Metric::PrrFailed),
@@ -227,7 +228,24 @@ pub fn engagement_note(runs: &[RunResult]) -> Option<String> {
         mean(Metric::ServicesSupportedEnd),
         mean(Metric::ServicesLaunched),
         mean(Metric::DevOpsHoursPerWeek),
+        mean(Metric::Handbacks),
+        mean(Metric::Takebacks),
+        mean(Metric::Freezes),
     ))
+}
+
+/// A mean for a sentence: whole numbers without decimals, others with one (two below
+/// 10), "–" when there is nothing to average.
+fn compact(x: f64) -> String {
+    if !x.is_finite() {
+        "–".to_owned()
+    } else if x.fract() == 0.0 || x.abs() >= 100.0 {
+        format!("{x:.0}")
+    } else if x.abs() >= 10.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    }
 }
 
 /// A line saying how often teams split and merged (mean per replication), or `None`
@@ -242,18 +260,11 @@ pub fn reorg_note(runs: &[RunResult]) -> Option<String> {
         n as f64 / runs.len().max(1) as f64
     };
     let (splits, merges) = (count("split"), count("merge"));
-    let shown = |x: f64| {
-        if x.fract() == 0.0 {
-            format!("{x:.0}")
-        } else {
-            format!("{x:.2}")
-        }
-    };
     (splits + merges > 0.0).then(|| {
         format!(
             "re-organisations per replication (mean): {} splits, {} merges; each one is a row of reorgs.csv\n",
-            shown(splits),
-            shown(merges)
+            compact(splits),
+            compact(merges)
         )
     })
 }
