@@ -530,6 +530,34 @@ impl Validator<'_> {
         Some(x)
     }
 
+    /// An optional word among `names` (parsed by `parse`), `default` when absent; `None`
+    /// (with the problem recorded) for any other word.
+    fn choice<T>(
+        &mut self,
+        base: &[Seg],
+        k: &str,
+        v: Option<&str>,
+        default: T,
+        names: &[&str],
+        parse: fn(&str) -> Option<T>,
+    ) -> Option<T> {
+        let Some(word) = v else {
+            return Some(default);
+        };
+        let parsed = parse(word);
+        if parsed.is_none() {
+            self.problem(
+                path::key(base, k),
+                format!(
+                    "expected one of {}; got {}",
+                    names.join(", "),
+                    escaped(word)
+                ),
+            );
+        }
+        parsed
+    }
+
     /// Optional integer with a default, checked against `range`; `None` (with the
     /// problem recorded) when out of range.
     fn count(
@@ -785,20 +813,14 @@ impl Validator<'_> {
             0,
             &r::SPLIT_OPS_CAP_WEEKS,
         );
-        let along = match raw.along.as_deref() {
-            None => Some(SplitAlong::Stack),
-            Some(s) => SplitAlong::parse(s).or_else(|| {
-                self.problem(
-                    path::key(&base, "along"),
-                    format!(
-                        "expected one of {}; got {}",
-                        SplitAlong::NAMES.join(", "),
-                        escaped(s)
-                    ),
-                );
-                None
-            }),
-        };
+        let along = self.choice(
+            &base,
+            "along",
+            raw.along.as_deref(),
+            SplitAlong::Stack,
+            &SplitAlong::NAMES,
+            SplitAlong::parse,
+        );
         let (services_over, ops_cap_weeks, along) = (services_over?, ops_cap_weeks?, along?);
         let some_trigger = self.check(&base, services_over > 0 || ops_cap_weeks > 0, || {
             "split_when needs a trigger: services_over (a team carrying more services \
@@ -1068,20 +1090,14 @@ impl Validator<'_> {
             1.5,
             &r::DEV_MITIGATION_FACTOR,
         );
-        let onboarding = match raw.onboarding.as_deref() {
-            None => Some(Onboarding::All),
-            Some(s) => Onboarding::parse(s).or_else(|| {
-                self.problem(
-                    path::key(&base, "onboarding"),
-                    format!(
-                        "expected one of {}; got {}",
-                        Onboarding::NAMES.join(", "),
-                        escaped(s)
-                    ),
-                );
-                None
-            }),
-        };
+        let onboarding = self.choice(
+            &base,
+            "onboarding",
+            raw.onboarding.as_deref(),
+            Onboarding::All,
+            &Onboarding::NAMES,
+            Onboarding::parse,
+        );
         let sre_primary = match raw.launch_primary.as_deref() {
             None | Some("developers") => Some(false),
             Some("sre") => Some(true),
@@ -1093,20 +1109,14 @@ impl Validator<'_> {
                 None
             }
         };
-        let disengage = match raw.disengage.as_deref() {
-            None => Some(Disengage::Lifecycle),
-            Some(x) => Disengage::parse(x).or_else(|| {
-                self.problem(
-                    path::key(&base, "disengage"),
-                    format!(
-                        "expected one of {}; got {}",
-                        Disengage::NAMES.join(", "),
-                        escaped(x)
-                    ),
-                );
-                None
-            }),
-        };
+        let disengage = self.choice(
+            &base,
+            "disengage",
+            raw.disengage.as_deref(),
+            Disengage::Lifecycle,
+            &Disengage::NAMES,
+            Disengage::parse,
+        );
         let handback_windows = self.count(
             &base,
             "handback_windows",
