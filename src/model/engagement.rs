@@ -275,6 +275,30 @@ impl Engagement {
         *n = if over { *n + 1 } else { 0 };
     }
 
+    /// A team formed during the run (a split).
+    pub fn team_added(&mut self) {
+        self.recent.push([(0.0, 0.0); RECENT_WEEKS]);
+        self.overloaded_weeks.push(0);
+        self.dev_factor.push(self.cfg.dev_mitigation_factor);
+        self.empower.push(Empower::NotStarted);
+    }
+
+    /// `services` moved to SRE team `to` (a split): it supports them from now on.
+    pub fn services_moved(&mut self, services: &[ServiceId], to: TeamId) {
+        for s in services {
+            self.services[s.index()].sre = to;
+        }
+    }
+
+    /// SRE team `from` merged into `to`: its services are `to`'s.
+    pub fn team_merged(&mut self, from: TeamId, to: TeamId) {
+        for s in &mut self.services {
+            if s.sre == from {
+                s.sre = to;
+            }
+        }
+    }
+
     /// Moves every service's ops hours of the week into its ring.
     fn roll_week(&mut self, week: u64) {
         for s in &mut self.services {

@@ -271,6 +271,10 @@ impl Model<'_> {
             r.team_added();
             r.reset(old);
         }
+        if let Some(e) = &mut self.engagement {
+            e.team_added();
+            e.services_moved(&d.services, new);
+        }
         if let Some(p) = &mut self.people {
             let seed = self.cfg.simulation.seed;
             let rng = stream_rng(
@@ -384,6 +388,9 @@ impl Model<'_> {
         self.world.team_mut(absorbed).merged_into = Some(keep);
         if let Some(p) = &mut self.people {
             p.team_merged(absorbed, keep);
+        }
+        if let Some(e) = &mut self.engagement {
+            e.team_merged(absorbed, keep);
         }
         if let Some(r) = &mut self.reorg {
             r.reset(keep);

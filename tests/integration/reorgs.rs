@@ -283,3 +283,60 @@ fn split_and_merge_rules_are_checked_where_they_are_written() {
         assert!(p.line.is_some(), "{p:?}");
     }
 }
+
+#[test]
+fn regression_a_split_under_engagement_grows_the_engagement_state_and_keeps_the_pagers() {
+    // A split with developer teams after the SRE teams used to index past the
+    // engagement's per-team state; the moved services must stay with the new team
+    // through their next phase changes.
+    let cfg = load(
+        "lifecycle.toml",
+        &[
+            "simulation.replications=2",
+            "simulation.horizon_weeks=60",
+            "organization.split_when.services_over=5",
+            "teams.core.min_rotation_per_site=2",
+        ],
+    );
+    for r in run(&cfg) {
+        assert_eq!(r.reorgs.len(), 1, "{:?}", r.reorgs);
+        assert_eq!(r.reorgs[0].lines_moved, "go");
+        // Every later change of pager of a service SRE carried at the split (the six in
+        // general availability from the start) names the team that took it. Services
+        // onboarded later go to the team their scenario names.
+        let split_at = 168.0;
+        let carried = |name: &str| name.starts_with("checkout") || name.starts_with("search");
+        for e in r
+            .engagements
+            .iter()
+            .filter(|e| e.at_hours > split_at && carried(&e.service))
+        {
+            let service = r
+                .services
+                .iter()
+                .find(|s| s.service == e.service)
+                .expect("service");
+            let sre = if service.stack == "go" {
+                "core-2"
+            } else {
+                "core"
+            };
+            for side in [&e.from, &e.to] {
+                if side.contains("core") {
+                    assert!(
+                        side.split(['+', '/']).any(|t| t == sre),
+                        "{e:?} ({})",
+                        service.stack
+                    );
+                }
+            }
+        }
+        let heads: f64 = r
+            .teams
+            .iter()
+            .filter(|t| t.kind == "sre")
+            .map(|t| t[Metric::HeadcountEnd])
+            .sum();
+        assert_eq!(heads, 12.0);
+    }
+}
