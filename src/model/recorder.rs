@@ -678,13 +678,12 @@ impl Recorder {
             }
         }
         let w = &f.ledger;
-        let carried: Vec<f64> = world
+        let (sum, n) = world
             .services
             .iter()
             .filter(|s| s.phase.is_some() && s.holder.ticket_team() == Some(team))
-            .map(|s| s.rate_factor)
-            .collect();
-        let page_rate_factor = ratio(carried.iter().sum(), carried.len() as f64);
+            .fold((0.0, 0u32), |(sum, n), s| (sum + s.rate_factor, n + 1));
+        let page_rate_factor = ratio(sum, f64::from(n));
         self.weekly.push(WeeklyRow {
             point: self.opts.point,
             replication: self.opts.replication,
