@@ -177,6 +177,9 @@ pub fn sweep(a: &SweepArgs) -> u8 {
         Ok(r) => r,
         Err(e) => return fail(&e),
     };
+    for w in &r.warnings {
+        tell!("warning: {w}");
+    }
     if !a.common.quiet {
         say_charts(r.output.charts);
         say!(

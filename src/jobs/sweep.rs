@@ -141,6 +141,25 @@ pub struct SweepReport {
     pub output: Output,
     /// Wall time of the whole job.
     pub wall_time: Duration,
+    /// What the user should know although the sweep ran: a `--set` on a key the plan
+    /// also varies (the axis values win, so the `--set` has no effect).
+    pub warnings: Vec<String>,
+}
+
+/// The `--set` overrides whose key an axis of `plan` also sets: each has no effect, as
+/// every point sets the key to its axis value.
+fn shadowed_sets(sets: &[String], plan: &SweepPlan) -> Vec<String> {
+    sets.iter()
+        .filter_map(|text| {
+            let o = crate::scenario::Override::parse(text).ok()?;
+            plan.axes.iter().any(|a| a.key == o.key()).then(|| {
+                format!(
+                    "--set {text} has no effect: the sweep varies `{}` (each point sets it to its axis value); drop the --set, or change the axis with --vary",
+                    o.key()
+                )
+            })
+        })
+        .collect()
 }
 
 /// The estimate of a sweep (or its shard): every point's runs, at most
@@ -369,5 +388,6 @@ pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, Job
         runs_total: runs_all,
         output,
         wall_time: started.elapsed(),
+        warnings: shadowed_sets(&c.sets, &plan),
     })
 }

@@ -739,3 +739,32 @@ fn sites_csv_splits_each_team_by_site() {
         assert_eq!(r[5], "56.0", "{r:?}");
     }
 }
+
+#[test]
+fn a_set_on_a_key_the_sweep_varies_is_reported_not_silently_dropped() {
+    let dir = crate::support::temp_dir("sweep-shadowed-set");
+    let out = dir.join("out");
+    let o = crate::support::sresim(&[
+        "sweep",
+        "scenarios/capacity.toml",
+        "--set",
+        "services.svc.count=3",
+        "--set",
+        "simulation.horizon_weeks=6",
+        "--replications",
+        "1",
+        "--no-charts",
+        "--quiet",
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    assert!(o.status.success(), "{}", crate::support::stderr(&o));
+    let err = crate::support::stderr(&o);
+    assert!(
+        err.contains("warning: --set services.svc.count=3 has no effect"),
+        "{err}"
+    );
+    // Exactly one warning: the other --set is not an axis.
+    assert_eq!(err.matches("warning:").count(), 1, "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
