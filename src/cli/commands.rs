@@ -110,6 +110,9 @@ pub fn run(c: &Common, trace: bool) -> u8 {
         if let Some(note) = terminal::understaffed_note(&r.runs) {
             say_raw!("{note}");
         }
+        if let Some(note) = terminal::limits_note(&r.runs) {
+            say_raw!("{note}");
+        }
         if let Some(note) = terminal::reorg_note(&r.runs) {
             say_raw!("{note}");
         }

@@ -234,6 +234,48 @@ pub fn engagement_note(runs: &[RunResult]) -> Option<String> {
     ))
 }
 
+/// A warning line for each SRE team past one of the book's limits on average over the
+/// replications (time on call over 25%, pages per shift over its budget, ops over 50%),
+/// or `None` when every team keeps them.
+pub fn limits_note(runs: &[RunResult]) -> Option<String> {
+    use crate::model::accounting::{ONCALL_CAP_FRAC, OPS_CAP_FRAC};
+    let mut out = String::new();
+    for team in team_names(runs) {
+        let rows: Vec<_> = runs
+            .iter()
+            .filter_map(|r| r.teams.iter().find(|t| t.team == team && t.kind == "sre"))
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let mean = |m: Metric| MeanCi::of(rows.iter().map(|t| t[m])).mean;
+        let budget = f64::from(rows[0].pager_budget_per_shift);
+        let oncall = mean(Metric::OncallTimeFrac);
+        if oncall > ONCALL_CAP_FRAC {
+            out.push_str(&format!(
+                "over a limit: team {team} is on call {:.0}% of its time (the SRE book's limit is 25%)\n",
+                100.0 * oncall
+            ));
+        }
+        let pages = mean(Metric::PagesPerShiftMean);
+        if pages > budget {
+            out.push_str(&format!(
+                "over a limit: team {team} averages {} pages per shift against its pager budget of {}\n",
+                compact(pages),
+                compact(budget)
+            ));
+        }
+        let ops = mean(Metric::OpsLoadFrac);
+        if ops > OPS_CAP_FRAC {
+            out.push_str(&format!(
+                "over a limit: team {team} spends {:.0}% of its time on ops (the cap is 50%)\n",
+                100.0 * ops
+            ));
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 /// A mean for a sentence: whole numbers without decimals, others with one (two below
 /// 10), "–" when there is nothing to average.
 fn compact(x: f64) -> String {

@@ -213,3 +213,36 @@ fn closed_stdout_pipe_is_not_a_panic() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(dir.join("summary.csv").is_file());
 }
+
+#[test]
+fn run_says_which_team_is_past_a_limit_and_stays_quiet_when_none_is() {
+    let dir = crate::support::temp_dir("cli-limits");
+    let over = sresim(&[
+        "run",
+        "scenarios/burnout.toml",
+        "--no-charts",
+        "--replications",
+        "2",
+        "--out",
+        &dir.join("burnout").to_string_lossy(),
+    ]);
+    let text = String::from_utf8_lossy(&over.stdout);
+    assert!(
+        text.contains("over a limit: team core averages") && text.contains("pager budget of 2"),
+        "{text}"
+    );
+    assert!(
+        text.contains("of its time on ops (the cap is 50%)"),
+        "{text}"
+    );
+    let fine = sresim(&[
+        "run",
+        "--no-charts",
+        "--replications",
+        "2",
+        "--out",
+        &dir.join("baseline").to_string_lossy(),
+    ]);
+    assert!(!String::from_utf8_lossy(&fine.stdout).contains("over a limit"));
+    std::fs::remove_dir_all(&dir).ok();
+}
