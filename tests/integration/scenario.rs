@@ -974,3 +974,29 @@ fn references_are_not_reported_when_their_section_is_missing() {
         vec!["s.toml: --set sites=[]: sites: at least one [[sites]] entry is required"]
     );
 }
+
+#[test]
+fn every_scenario_file_says_how_to_run_it_and_is_indexed() {
+    let root = repo_root().join("scenarios");
+    let index = std::fs::read_to_string(root.join("README.md")).expect("scenarios/README.md");
+    for file in toml_files(&root) {
+        let rel = file
+            .strip_prefix(&root)
+            .expect("under scenarios")
+            .to_string_lossy()
+            .replace('\\', "/");
+        assert!(
+            index.contains(&format!("`{rel}`")),
+            "{rel} is not in scenarios/README.md"
+        );
+        let text = std::fs::read_to_string(&file).expect("readable");
+        let header: Vec<&str> = text.lines().take_while(|l| l.starts_with('#')).collect();
+        assert!(
+            header
+                .iter()
+                .any(|l| l.contains("sresim ") && l.contains("scenarios/")),
+            "{rel}: its opening comment gives no command"
+        );
+        assert!(header.iter().any(|l| l.contains('?')), "{rel}: no question");
+    }
+}
