@@ -33,8 +33,8 @@ pub const STREAMS_PER_SERVICE: u64 = 16;
 /// | 0 | arrivals: candidate times and every candidate's thinning uniform |
 /// | 1 | handling: severity, acknowledge delay, time to mitigate |
 /// | 2 | tickets |
-/// | 3 | reserved: change-induced arrivals |
-/// | 4 | reserved: readiness reviews and engagement decisions |
+/// | 3 | change-induced arrivals (`[engagement.budget_policy]`) |
+/// | 4 | readiness reviews and engagement decisions |
 /// | 5–15 | spare |
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ServiceStream {
@@ -44,9 +44,9 @@ pub enum ServiceStream {
     Handling = 1,
     /// Ticket counts.
     Tickets = 2,
-    /// Reserved for the change-induced part of the page rate.
+    /// The change-induced part of the page rate (a freeze stops it).
     ChangeArrivals = 3,
-    /// Reserved for readiness reviews and engagement decisions.
+    /// Readiness-review outcomes and the developers' share of incidents.
     Engagement = 4,
 }
 
