@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use sresim::engine::calendar::HOURS_PER_WEEK;
 use sresim::model::{Metric, RunResult};
-use sresim::scenario::{Override, ScenarioConfig, ScenarioSource};
+use sresim::scenario::ScenarioConfig;
 
-use crate::support::{load, run, traced};
+use crate::support::{load, resolves, run, traced};
 
 /// One SRE team of 8 at one site supporting, from the start, a healthy service
 /// (`calm`, product `a`) and a second one (`hot`, product `b`) shaped by `hot`;
@@ -59,13 +59,7 @@ slo_target = 0.999
 {sev}
 "#
     );
-    let overrides: Vec<Override> = sets
-        .iter()
-        .map(|s| Override::parse(s).expect("override"))
-        .collect();
-    ScenarioSource::parse(&text, "disengage.toml", "disengage")
-        .and_then(|s| s.resolve(&overrides))
-        .unwrap_or_else(|e| panic!("{e}"))
+    resolves(&text, sets)
 }
 
 fn reasons(r: &RunResult, service: &str) -> Vec<&'static str> {

@@ -4,9 +4,9 @@
 
 use sresim::engine::calendar::HOURS_PER_WEEK;
 use sresim::model::{simulate, Metric, RunOptions, RunResult};
-use sresim::scenario::{Override, ScenarioConfig, ScenarioError, ScenarioSource};
+use sresim::scenario::{ScenarioConfig, ScenarioError, ScenarioSource};
 
-use crate::support::{load, read, run, sresim, temp_dir, traced};
+use crate::support::{load, read, resolves, run, sresim, temp_dir, traced, with_table};
 
 /// One SRE team of 8 at one site and one product, `app`, whose services go through the
 /// lifecycle: 4 weeks of design, `dev` weeks of active development, 8 of limited
@@ -47,13 +47,7 @@ severities = [
 ]
 "#
     );
-    let overrides: Vec<Override> = sets
-        .iter()
-        .map(|s| Override::parse(s).expect("override"))
-        .collect();
-    ScenarioSource::parse(&text, "lifecycle.toml", "lifecycle")
-        .and_then(|s| s.resolve(&overrides))
-        .unwrap_or_else(|e| panic!("{e}"))
+    resolves(&text, sets)
 }
 
 fn summary_bits(r: &RunResult) -> Vec<u64> {
@@ -352,7 +346,7 @@ fn reviews_leave_every_other_draw_where_it_was() {
 fn dev_teams_are_checked_where_they_are_written() {
     let text = format!(
         "{}\n[[dev_teams]]\nname = \"core\"\nproducts = [\"nope\"]\nmembers = {{ london = 2 }}\n",
-        crate::support::MINIMAL.replacen("[[sites]]", "[engagement]\n\n[[sites]]", 1)
+        with_table(crate::support::MINIMAL, "[engagement]")
     );
     let err = ScenarioSource::parse(&text, "s.toml", "s")
         .and_then(|s| s.resolve(&[]))
@@ -440,15 +434,7 @@ fn the_cli_writes_engagements_csv_and_draws_the_engagement_chart() {
 fn with_reliability(extra: &str, sets: &[&str]) -> ScenarioConfig {
     let text = std::fs::read_to_string(crate::support::root().join("scenarios/baseline.toml"))
         .expect("baseline");
-    let at = text.find("[[sites]]").expect("sites");
-    let text = format!("{}[reliability]\n{extra}\n\n{}", &text[..at], &text[at..]);
-    let overrides: Vec<Override> = sets
-        .iter()
-        .map(|s| Override::parse(s).expect("override"))
-        .collect();
-    ScenarioSource::parse(&text, "baseline+reliability.toml", "baseline")
-        .and_then(|s| s.resolve(&overrides))
-        .unwrap_or_else(|e| panic!("{e}"))
+    resolves(&with_table(&text, &format!("[reliability]\n{extra}")), sets)
 }
 
 #[test]

@@ -9,7 +9,7 @@ use sresim::engine::calendar::HOURS_PER_WEEK;
 use sresim::model::{Metric, RunResult};
 use sresim::scenario::{ScenarioError, ScenarioSource};
 
-use crate::support::{load, read, root, run, sresim, temp_dir, traced};
+use crate::support::{load, read, root, run, sresim, temp_dir, traced, with_table};
 
 /// `scenarios/structures.toml` (40 services over 4 products and 3 stacks, 24 SREs at
 /// two sites), shortened, with `sets` on top.
@@ -267,8 +267,7 @@ fn split_and_merge_rules_are_checked_where_they_are_written() {
     ];
     for (table, key, says) in cases {
         // The rule's table goes right after [organization]'s keys.
-        let at = text.find("[[sites]]").expect("sites");
-        let file = format!("{}{table}\n{}", &text[..at], &text[at..]);
+        let file = with_table(&text, table);
         let err = ScenarioSource::parse(&file, "structures.toml", "structures")
             .and_then(|s| s.resolve(&[]))
             .expect_err(table);

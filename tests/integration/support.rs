@@ -62,6 +62,13 @@ pub fn resolves(text: &str, sets: &[&str]) -> ScenarioConfig {
         .unwrap_or_else(|e| panic!("{sets:?} should resolve:\n{e}"))
 }
 
+/// `text` with `table` (TOML tables) inserted before its first `[[sites]]`, where a
+/// table may go in a scenario that starts with its plain tables.
+pub fn with_table(text: &str, table: &str) -> String {
+    let at = text.find("[[sites]]").expect("a [[sites]] entry");
+    format!("{}{table}\n\n{}", &text[..at], &text[at..])
+}
+
 /// The 1-based line of the first line of `text` that contains `needle`.
 pub fn line_of(text: &str, needle: &str) -> usize {
     text.lines()
