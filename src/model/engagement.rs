@@ -105,8 +105,6 @@ pub struct Engagement {
     recent: Vec<[(f64, f64); RECENT_WEEKS]>,
     /// When the next service review is due.
     next_review: f64,
-    /// By team: weeks in a row over the ops cap (`ops_overload`).
-    overloaded_weeks: Vec<u32>,
     /// By team: the mitigation factor of a developer team now.
     dev_factor: Vec<f64>,
     /// By team: a developer team's empowerment (`empower_then_exit`).
@@ -179,7 +177,6 @@ impl Engagement {
             rngs,
             recent: vec![[(0.0, 0.0); RECENT_WEEKS]; sre_teams + e.dev_teams.len()],
             next_review: e.review_weeks * HOURS_PER_WEEK,
-            overloaded_weeks: vec![0; sre_teams + e.dev_teams.len()],
             dev_factor: vec![e.dev_mitigation_factor; sre_teams + e.dev_teams.len()],
             empower: vec![Empower::NotStarted; sre_teams + e.dev_teams.len()],
         }
@@ -270,15 +267,11 @@ impl Engagement {
     /// `team`'s week closed with `ops_hours` of `capacity_hours`.
     pub fn week_closed(&mut self, team: TeamId, week: u64, ops_hours: f64, capacity_hours: f64) {
         self.recent[team.index()][week as usize % RECENT_WEEKS] = (ops_hours, capacity_hours);
-        let over = capacity_hours > 0.0 && ops_hours / capacity_hours > OPS_CAP_FRAC;
-        let n = &mut self.overloaded_weeks[team.index()];
-        *n = if over { *n + 1 } else { 0 };
     }
 
     /// A team formed during the run (a split).
     pub fn team_added(&mut self) {
         self.recent.push([(0.0, 0.0); RECENT_WEEKS]);
-        self.overloaded_weeks.push(0);
         self.dev_factor.push(self.cfg.dev_mitigation_factor);
         self.empower.push(Empower::NotStarted);
     }
@@ -628,11 +621,12 @@ impl Model<'_> {
         let mut rates: Vec<(ServiceId, f64)> = Vec::new();
         match e.cfg.disengage {
             Disengage::OpsOverload => {
-                for ti in 0..e.overloaded_weeks.len() {
-                    if e.overloaded_weeks[ti] < e.cfg.overload_weeks {
+                for ti in 0..self.world.teams.len() {
+                    let tm = &mut self.world.teams[ti];
+                    if tm.kind != TeamKind::Sre || tm.weeks_over_cap < e.cfg.overload_weeks {
                         continue;
                     }
-                    e.overloaded_weeks[ti] = 0;
+                    tm.weeks_over_cap = 0;
                     // The service with the most ops hours per unit of tier weight (a
                     // tier-1 service weighs most).
                     let costliest = (0..e.services.len())

@@ -119,6 +119,7 @@ pub fn build_teams(cfg: &ScenarioConfig) -> (Vec<Engineer>, Vec<f64>, Vec<Team>)
             queue: Default::default(),
             main_stack: None,
             merged_into: None,
+            weeks_over_cap: 0,
         });
     }
     (engineers, on_call_from, teams)

@@ -10,7 +10,6 @@
 //! and the waiting pages, restarts the shifts of the teams involved at the boundary and
 //! writes one `reorgs.csv` row. Nothing is lost: head count and services are conserved.
 
-use super::accounting::OPS_CAP_FRAC;
 use super::oncall::covering_pattern;
 use super::people::people_stream;
 use super::results::ReorgRecord;
@@ -19,12 +18,11 @@ use super::world::{EngineerId, Rotation, ServiceId, Team, TeamId, TeamKind, Worl
 use crate::engine::stream_rng;
 use crate::scenario::{MergeRule, ReorgConfig, SplitAlong, SplitRule};
 
-/// The re-organisation rules of a run and the weeks each team has been over them.
+/// The re-organisation rules of a run and the weeks each team has been under its
+/// minimum rotation (its weeks over the ops cap are the team's own).
 #[derive(Debug)]
 pub struct Reorg {
     cfg: ReorgConfig,
-    /// By team: weeks in a row over the ops cap.
-    weeks_over_cap: Vec<u32>,
     /// By team: weeks in a row under the minimum rotation.
     weeks_under: Vec<u32>,
 }
@@ -34,27 +32,28 @@ impl Reorg {
     pub fn new(cfg: ReorgConfig, teams: usize) -> Self {
         Reorg {
             cfg,
-            weeks_over_cap: vec![0; teams],
             weeks_under: vec![0; teams],
         }
     }
 
-    /// `team`'s week closed with `ops_load`, under its minimum rotation or not.
-    pub fn week_closed(&mut self, team: TeamId, ops_load: f64, understaffed: bool) {
-        let ti = team.index();
-        let bump = |n: u32, over: bool| if over { n.saturating_add(1) } else { 0 };
-        self.weeks_over_cap[ti] = bump(self.weeks_over_cap[ti], ops_load > OPS_CAP_FRAC);
-        self.weeks_under[ti] = bump(self.weeks_under[ti], understaffed);
+    /// `team`'s week closed, under its minimum rotation or not.
+    pub fn week_closed(&mut self, team: TeamId, understaffed: bool) {
+        let n = &mut self.weeks_under[team.index()];
+        *n = if understaffed { n.saturating_add(1) } else { 0 };
     }
 
     fn team_added(&mut self) {
-        self.weeks_over_cap.push(0);
         self.weeks_under.push(0);
     }
+}
 
-    fn reset(&mut self, team: TeamId) {
-        self.weeks_over_cap[team.index()] = 0;
-        self.weeks_under[team.index()] = 0;
+impl Model<'_> {
+    /// Restarts `team`'s counts of weeks over a rule (after it re-organised).
+    fn reset_counts(&mut self, team: TeamId) {
+        self.world.team_mut(team).weeks_over_cap = 0;
+        if let Some(r) = &mut self.reorg {
+            r.weeks_under[team.index()] = 0;
+        }
     }
 }
 
@@ -81,20 +80,14 @@ fn live_sre(world: &World, team: TeamId) -> bool {
 
 /// The split of `team` at `t` that `rule` asks for, if it is due and possible: the team
 /// carries more than `services_over` services or has been over the ops cap for
-/// `ops_cap_weeks` weeks in a row (`weeks_over_cap`), its services span at least two
+/// `ops_cap_weeks` weeks in a row, its services span at least two
 /// stacks (or products), and each of its staffed sites has enough engineers for two
 /// rotations at the minimum.
 ///
 /// The lines are dealt largest first to the side with fewer services (ties to the team
 /// that stays); each site gives the new team its share of engineers, rounded, but
 /// leaves both teams at least the minimum.
-pub fn split_decision(
-    world: &World,
-    team: TeamId,
-    rule: &SplitRule,
-    weeks_over_cap: u32,
-    t: f64,
-) -> Option<Split> {
+pub fn split_decision(world: &World, team: TeamId, rule: &SplitRule, t: f64) -> Option<Split> {
     if !live_sre(world, team) {
         return None;
     }
@@ -106,6 +99,7 @@ pub fn split_decision(
         })
         .collect();
     let n = carried.len();
+    let weeks_over_cap = world.team(team).weeks_over_cap;
     let reason = if rule.services_over > 0 && n > rule.services_over as usize {
         format!("carries {n} services, more than {}", rule.services_over)
     } else if rule.ops_cap_weeks > 0 && weeks_over_cap >= rule.ops_cap_weeks {
@@ -233,8 +227,7 @@ impl Model<'_> {
         if let Some(rule) = cfg.split {
             for ti in 0..self.world.teams.len() {
                 let team = TeamId::new(ti);
-                let weeks = self.reorg.as_ref().map_or(0, |r| r.weeks_over_cap[ti]);
-                if let Some(split) = split_decision(&self.world, team, &rule, weeks, t) {
+                if let Some(split) = split_decision(&self.world, team, &rule, t) {
                     self.split(split, t);
                     changed = true;
                 }
@@ -264,13 +257,14 @@ impl Model<'_> {
             queue: Default::default(),
             main_stack: None,
             merged_into: None,
+            weeks_over_cap: 0,
         });
         self.ledgers.push(Default::default());
         self.recorder.team_added();
         if let Some(r) = &mut self.reorg {
             r.team_added();
-            r.reset(old);
         }
+        self.reset_counts(old);
         if let Some(e) = &mut self.engagement {
             e.team_added();
             e.services_moved(&d.services, new);
@@ -392,10 +386,8 @@ impl Model<'_> {
         if let Some(e) = &mut self.engagement {
             e.team_merged(absorbed, keep);
         }
-        if let Some(r) = &mut self.reorg {
-            r.reset(keep);
-            r.reset(absorbed);
-        }
+        self.reset_counts(keep);
+        self.reset_counts(absorbed);
         let (k, pages) = {
             let rot = &self.world.team(keep).rotation;
             (rot.shift_index, rot.shift_pages)

@@ -6,7 +6,7 @@
 //! it, then each team's week (accounting), then the SLO windows that can no longer
 //! change.
 
-use super::accounting::{tickets, WeekLedger};
+use super::accounting::{tickets, WeekLedger, OPS_CAP_FRAC};
 use super::arrivals::{service_stream, ArrivalFactor, ArrivalProcess, ServiceStream};
 use super::durations::Sampler;
 use super::engagement::Engagement;
@@ -510,6 +510,9 @@ impl<'a> Model<'a> {
             );
             self.hiring(team, &figures, t);
             project_hours.push((team, figures.project_hours));
+            let over = figures.ops_load > OPS_CAP_FRAC;
+            let tm = self.world.team_mut(team);
+            tm.weeks_over_cap = if over { tm.weeks_over_cap + 1 } else { 0 };
             if let Some(e) = &mut self.engagement {
                 e.week_closed(
                     team,
@@ -519,7 +522,7 @@ impl<'a> Model<'a> {
                 );
             }
             if let Some(r) = &mut self.reorg {
-                r.week_closed(team, figures.ops_load, self.world.understaffed(team));
+                r.week_closed(team, self.world.understaffed(team));
             }
         }
         if let Some(p) = &mut self.people {

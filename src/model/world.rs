@@ -289,6 +289,9 @@ pub struct Team {
     /// The team it was merged into, once it has been (it then has no engineers, no
     /// services and no shifts).
     pub merged_into: Option<TeamId>,
+    /// Weeks in a row the team has been over the 50% ops cap (the trigger of
+    /// `split_when.ops_cap_weeks` and of `ops_overload`; either restarts it).
+    pub weeks_over_cap: u32,
 }
 
 /// One severity level of a service.
