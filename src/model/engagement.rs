@@ -460,7 +460,7 @@ impl Model<'_> {
             e.queue.push(service);
             let factor = e.cfg.prr_page_rate_factor;
             s.findings = factor;
-            self.set_findings(service, factor);
+            self.set_engagement_factor(service, factor);
         } else {
             s.review = Review::Failed;
             self.recorder.review_failed(t);
@@ -690,7 +690,7 @@ impl Model<'_> {
             _ => {}
         }
         for (service, factor) in rates {
-            self.set_findings(service, factor);
+            self.set_engagement_factor(service, factor);
         }
         for (service, reason) in changes {
             let phase = self.world.service(service).phase;

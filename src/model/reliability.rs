@@ -23,8 +23,6 @@ pub struct Reliability {
     cfg: ReliabilityConfig,
     /// By service: what work and neglect have made of its rates.
     factor: Vec<f64>,
-    /// By service: what a readiness review's findings left (1 before any).
-    findings: Vec<f64>,
 }
 
 impl Reliability {
@@ -33,7 +31,6 @@ impl Reliability {
         Reliability {
             cfg,
             factor: vec![1.0; services],
-            findings: vec![1.0; services],
         }
     }
 
@@ -65,17 +62,16 @@ fn holds(holder: PagerHolder, team: TeamId) -> bool {
 }
 
 impl Model<'_> {
-    /// A readiness review of `service` left its findings: the page rate's factor
-    /// becomes `findings` times what reliability work has made of it.
-    pub(super) fn set_findings(&mut self, service: ServiceId, findings: f64) {
-        let f = match &mut self.reliability {
-            Some(r) => {
-                r.findings[service.index()] = findings;
-                r.factor[service.index()]
-            }
-            None => 1.0,
-        };
-        self.set_rate_factor(service, findings * f);
+    /// The engagement made `service`'s page rate `x` times the scenario's (a review's
+    /// findings, the developers' tooling): its rate factor becomes `x` times what
+    /// reliability work has made of it.
+    pub(super) fn set_engagement_factor(&mut self, service: ServiceId, x: f64) {
+        self.world.service_mut(service).engagement_factor = x;
+        let f = self
+            .reliability
+            .as_ref()
+            .map_or(1.0, |r| r.factor[service.index()]);
+        self.set_rate_factor(service, x * f);
     }
 
     fn set_rate_factor(&mut self, service: ServiceId, x: f64) {
@@ -145,9 +141,9 @@ impl Model<'_> {
             };
             let f = next_factor(&cfg, r.factor[si], h);
             r.factor[si] = f;
-            let findings = r.findings[si];
+            let engaged = self.world.services[si].engagement_factor;
             self.world.services[si].toil_factor = f;
-            self.set_rate_factor(ServiceId::new(si), findings * f);
+            self.set_rate_factor(ServiceId::new(si), engaged * f);
         }
     }
 }

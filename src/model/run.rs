@@ -212,6 +212,7 @@ impl<'a> Model<'a> {
                 hours_per_ticket: sc.hours_per_ticket,
                 stack: stacks.iter().position(|&x| x == sc.stack).unwrap_or(0),
                 product: products.iter().position(|&x| x == sc.product).unwrap_or(0),
+                engagement_factor: 1.0,
                 rate_factor: 1.0,
                 toil_factor: 1.0,
             });

@@ -367,6 +367,9 @@ pub struct Service {
     pub stack: usize,
     /// Its product, as an index into the run's distinct products.
     pub product: usize,
+    /// What the engagement has made of its page rate: a readiness review's findings,
+    /// times the developers' tooling (`empower_then_exit`); 1 without either.
+    pub engagement_factor: f64,
     /// Its page rate now relative to the scenario's: a readiness review's findings
     /// times what reliability work and neglect have made of it (1 without either).
     pub rate_factor: f64,
