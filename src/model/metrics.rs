@@ -498,6 +498,56 @@ impl Metric {
     pub fn per_team() -> impl Iterator<Item = Metric> {
         Metric::ALL.iter().copied().filter(|m| m.def().per_team)
     }
+
+    /// The smallest difference worth marking in a comparison, in the metric's own unit:
+    /// with common random numbers a paired interval can exclude zero around a
+    /// difference nobody in the room would act on, so a difference is marked only when
+    /// it is also at least this large. Assumptions, chosen as the resolution a planning
+    /// discussion works at: 0.05 pages per shift, one percentage point of a share, a
+    /// few minutes of a delay, an hour of a weekly figure, one engineer, service or
+    /// event of a count.
+    pub fn min_effect(self) -> f64 {
+        use Metric::*;
+        match self {
+            Incidents => 10.0,
+            PagesPerShiftMean | WorstTeamPagesPerShiftMean => 0.05,
+            PagesPerShiftP95 => 0.1,
+            ShiftsOverBudgetFrac | ResponderBusyFrac | OncallTimeFrac | OncallWriteoffFrac
+            | OpsLoadFrac | OpsLoadMaxFrac | ErrorBudgetSpentFrac | WorstTeamOncallTimeFrac
+            | WorstTeamOpsLoadFrac => 0.01,
+            SloMetFrac => 0.005,
+            WaitHoursMean | AckHoursMean => 0.02,
+            TtmHoursMean => 0.05,
+            TtmHoursP90 => 0.1,
+            HandoverOverrunHours | OncallHoursMaxEngineerWeek | DevOpsHoursPerWeek
+            | ReliabilityHoursPerWeek => 1.0,
+            ProjectHoursPerEngineerWeek => 0.5,
+            ContextSwitchHoursPerEngineerWeek | OffhoursPagesPerEngineerMonth => 0.1,
+            ConsultationHours | PrrHours => 10.0,
+            QueueLengthMean | PageRateFactorEnd => 0.01,
+            ArrivalsPerHour => 0.001,
+            OnboardingWaitWeeksMean => 1.0,
+            IncidentsDesign
+            | IncidentsActiveDevelopment
+            | IncidentsLimitedAvailability
+            | IncidentsGeneralAvailability
+            | IncidentsDeprecation
+            | IncidentsAbandoned
+            | IncidentsUnsupported => 5.0,
+            WeeksOverOpsCap | UnderstaffedWeeks | UncoveredPages | IncidentsOpenAtEnd
+            | HeadcountEnd | Hires | Departures | PrrFailed | ServicesSupportedEnd
+            | ServicesLaunched | Handbacks | Freezes | FreezeWeeks | Takebacks | Reorgs => 1.0,
+            EngineersMean => 0.5,
+            // The scenario's cost unit is its own: any significant difference is marked.
+            CostPerYear => 0.0,
+        }
+    }
+
+    /// Whether the metric is a share (its key ends in `_frac`): shown as a percentage
+    /// to people, kept as a fraction in CSV files.
+    pub fn is_share(self) -> bool {
+        self.key().ends_with("_frac")
+    }
 }
 
 /// One value per metric, indexed by [`Metric`].

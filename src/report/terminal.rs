@@ -103,7 +103,7 @@ pub fn compare_table(names: &[String], rows: &[CompareRow]) -> String {
                     format!(
                         "{}{}",
                         f(d),
-                        if r.significant == Some(true) { "*" } else { "" }
+                        if r.meaningful == Some(true) { "*" } else { "" }
                     ),
                     format!("[{}, {}]", f(lo), f(hi)),
                 ),
@@ -360,7 +360,7 @@ pub fn compare_team_table(rows: &[CompareRow]) -> Option<String> {
         rows.iter()
             .find(|r| r.variant == variant && r.team == team && r.metric == m.key())
             .map_or_else(String::new, |r| {
-                let star = if r.significant == Some(true) { "*" } else { "" };
+                let star = if r.meaningful == Some(true) { "*" } else { "" };
                 format!("{}{star}", table_number(r.mean))
             })
     }))

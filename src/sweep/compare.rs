@@ -41,6 +41,14 @@ pub struct CompareRow {
     pub unpaired_diff_ci95_high: Option<f64>,
     /// Whether the paired CI excludes zero.
     pub significant: Option<bool>,
+    /// The difference as a percentage of the base's mean (empty for the base, or where
+    /// the base's mean is zero).
+    pub diff_pct: Option<f64>,
+    /// The metric's smallest difference worth marking ([`Metric::min_effect`]).
+    pub min_effect: f64,
+    /// Whether the difference is worth marking: significant, and at least `min_effect`
+    /// in size. Charts, terminal tables and the report mark only these.
+    pub meaningful: Option<bool>,
 }
 
 /// Welch's 95% interval for the difference of two independent means: (low, high).
@@ -126,17 +134,25 @@ fn push_rows(
                 unpaired_diff_ci95_low: None,
                 unpaired_diff_ci95_high: None,
                 significant: None,
+                diff_pct: None,
+                min_effect: m.min_effect(),
+                meaningful: None,
             };
             if let Some(base) = (v > 0).then(|| values(0, m)).flatten() {
                 let diffs = own.iter().zip(&base).map(|(a, b)| a - b);
                 let d = MeanCi::of(diffs);
-                let (ul, uh) = welch_ci(&ci, &MeanCi::of(base.iter().copied()));
+                let base_ci = MeanCi::of(base.iter().copied());
+                let (ul, uh) = welch_ci(&ci, &base_ci);
                 row.diff_mean = Some(d.mean);
                 row.diff_ci95_low = Some(d.low());
                 row.diff_ci95_high = Some(d.high());
                 row.unpaired_diff_ci95_low = Some(ul);
                 row.unpaired_diff_ci95_high = Some(uh);
-                row.significant = Some(d.low() > 0.0 || d.high() < 0.0);
+                let significant = d.low() > 0.0 || d.high() < 0.0;
+                row.significant = Some(significant);
+                row.diff_pct = (base_ci.mean != 0.0 && base_ci.mean.is_finite())
+                    .then(|| 100.0 * d.mean / base_ci.mean.abs());
+                row.meaningful = Some(significant && d.mean.abs() >= m.min_effect());
             }
             rows.push(row);
         }

@@ -14,7 +14,11 @@ pub(super) fn charts(table: &Table) -> Result<Vec<(String, Chart)>, ChartError> 
     let mean_col = table.require("mean")?;
     let low_col = table.column("ci95_low");
     let high_col = table.column("ci95_high");
-    let sig_col = table.column("significant");
+    // Marked: a difference that is significant and at least the metric's minimum
+    // effect (`meaningful`); files from before that column mark every significant one.
+    let sig_col = table
+        .column("meaningful")
+        .or_else(|| table.column("significant"));
     // Files written before per-team rows existed have no `team` column: every row pools.
     let team_col = table.column("team");
     let pooled = |row: usize| team_col.is_none_or(|c| table.text(row, c) == ALL_TEAMS);

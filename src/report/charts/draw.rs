@@ -940,7 +940,7 @@ fn compare_legend(c: &Compare) -> Vec<LegendEntry> {
         entries.push(LegendEntry {
             swatch: Swatch::Glyph("*"),
             label: format!(
-                "significantly different from {} (outlined)",
+                "different from {} beyond the metric's minimum effect, 95% paired CI (outlined)",
                 c.variants.first().map_or("base", String::as_str)
             ),
         });
