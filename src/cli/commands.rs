@@ -9,7 +9,7 @@ use std::time::Duration;
 use sresim::jobs::{
     self, CommonSpec, CompareSpec, JobError, MergeSpec, RunSpec, SweepHooks, SweepSpec,
 };
-use sresim::report::{self, terminal};
+use sresim::report::terminal;
 
 use super::{exit_code, Common, SweepArgs};
 
@@ -93,32 +93,7 @@ pub fn run(c: &Common, trace: bool) -> u8 {
     };
     if !c.quiet {
         say_charts(r.output.charts);
-        let sim = &r.config.simulation;
-        say!(
-            "{}: {} replications × {} weeks ({} warm-up), seed {}",
-            r.config.name,
-            sim.replications,
-            sim.horizon_weeks,
-            sim.warmup_weeks,
-            sim.seed
-        );
-        let summaries: Vec<_> = r.runs.iter().map(|r| &r.summary).collect();
-        say_raw!("{}", report::headline_table(&summaries));
-        if let Some(table) = terminal::team_table(&r.runs) {
-            say_raw!("{table}");
-        }
-        if let Some(note) = terminal::understaffed_note(&r.runs) {
-            say_raw!("{note}");
-        }
-        if let Some(note) = terminal::limits_note(&r.runs) {
-            say_raw!("{note}");
-        }
-        if let Some(note) = terminal::reorg_note(&r.runs) {
-            say_raw!("{note}");
-        }
-        if let Some(note) = terminal::engagement_note(&r.runs) {
-            say_raw!("{note}");
-        }
+        say_raw!("{}", r.summary);
         say_wrote(&r.output.dir, r.wall_time);
     }
     0
@@ -241,7 +216,7 @@ pub fn compare(c: &Common, variants: &[String]) -> u8 {
             say_raw!("{table}");
         }
         say!(
-            "paired on {} replications (same seeds); * = 95% CI of the difference excludes 0",
+            "paired on {} replications (same seeds); change from the base in %; * = the paired 95% CI of the change excludes 0 and the change is at least the metric's minimum effect",
             r.base.simulation.replications
         );
         say_wrote(&r.output.dir, r.wall_time);
@@ -274,6 +249,37 @@ pub fn merge(shards: &[PathBuf], out: &Path, no_charts: bool) -> u8 {
         Ok(r) => {
             say_charts(r.output.charts);
             say!("merged {} shards into {}", r.shards, r.output.dir.display());
+            0
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+/// `sresim workshop` (and `sresim` alone).
+pub fn workshop(out: Option<PathBuf>, threads: usize) -> u8 {
+    let spec = jobs::WorkshopSpec { out, threads };
+    match jobs::workshop(&spec) {
+        Ok(r) => {
+            for (part, dir) in &r.parts {
+                say!("{:<14} {}", part.folder, dir.display());
+            }
+            say!(
+                "workshop: {} scenarios in {:.1} s; open this page in a browser:",
+                r.parts.len(),
+                r.wall_time.as_secs_f64()
+            );
+            say!("{}", r.page.display());
+            0
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+/// `sresim report`.
+pub fn report(dir: &Path) -> u8 {
+    match jobs::report(dir) {
+        Ok(page) => {
+            say!("{}", page.display());
             0
         }
         Err(e) => fail(&e),

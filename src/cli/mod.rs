@@ -17,7 +17,8 @@ use sresim::jobs::{ErrorKind, DEFAULT_MAX_REPLICATIONS};
 
 /// Discrete-event simulator of SRE team scaling.
 ///
-/// With no command, runs the bundled baseline scenario into output/baseline/.
+/// With no command, runs the workshop set (`sresim workshop`) and prints the path of
+/// its HTML page.
 #[derive(Debug, Parser)]
 #[command(name = "sresim", version, about, long_about)]
 struct Cli {
@@ -39,6 +40,28 @@ enum Command {
     Plot(PlotArgs),
     /// Merge shard folders of one sweep into the files an unsharded sweep writes.
     Merge(MergeArgs),
+    /// Run the bundled workshop set (baseline, capacity, structures, disengagement,
+    /// lifecycle) and write one HTML page over it: output/workshop/index.html.
+    Workshop(WorkshopArgs),
+    /// Write the HTML page of an output folder of run, sweep, compare or merge
+    /// (DIR/index.html): readings, warnings, tables, charts, assumptions.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args, Default)]
+struct WorkshopArgs {
+    /// Workshop folder [default: output/workshop].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Worker threads (0 = one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    threads: usize,
+}
+
+#[derive(Debug, Args)]
+struct ReportArgs {
+    /// An output folder of run, sweep, compare or merge.
+    dir: PathBuf,
 }
 
 /// Options shared by the commands that run simulations.
@@ -167,7 +190,9 @@ pub fn main() -> ExitCode {
         Some(Command::Compare(a)) => commands::compare(&a.common, &a.variant),
         Some(Command::Plot(a)) => commands::plot(&a.dir),
         Some(Command::Merge(a)) => commands::merge(&a.shards, &a.out, a.no_charts),
-        None => commands::run(&Common::default(), false),
+        Some(Command::Workshop(a)) => commands::workshop(a.out, a.threads),
+        Some(Command::Report(a)) => commands::report(&a.dir),
+        None => commands::workshop(None, 0),
     };
     ExitCode::from(code)
 }

@@ -27,6 +27,7 @@ mod merge;
 mod run;
 mod sweep;
 mod validate;
+mod workshop;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -40,6 +41,9 @@ pub use sweep::{
     sweep, PointOverview, SweepHooks, SweepReport, SweepSpec, DEFAULT_MAX_REPLICATIONS,
 };
 pub use validate::validate;
+pub use workshop::{
+    report, workshop, PartKind, WorkshopPart, WorkshopReport, WorkshopSpec, WORKSHOP,
+};
 
 use crate::model::Unstable;
 use crate::report::charts::{self, ChartError};

@@ -11,6 +11,9 @@ use crate::report::{self, Claim, Manifest};
 use crate::scenario::ScenarioConfig;
 use crate::sweep;
 
+/// The run's terminal summary, saved beside its CSV files.
+pub const SUMMARY_TXT: &str = "summary.txt";
+
 /// What to run.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RunSpec {
@@ -29,13 +32,16 @@ pub struct RunReport {
     pub runs: Vec<RunResult>,
     /// The output folder and what was written there.
     pub output: Output,
+    /// The summary printed by `sresim run` and saved as `summary.txt`
+    /// ([`crate::report::terminal::run_summary`]).
+    pub summary: String,
     /// Wall time of the whole job.
     pub wall_time: Duration,
 }
 
 /// Runs every replication of the scenario and writes `summary.csv`, `teams.csv`,
 /// `sites.csv`, `services.csv`, `weekly.csv` (and with `trace`, `incidents.csv`),
-/// `manifest.json` and the charts into the output folder. Nothing is written when the
+/// `summary.txt` (the terminal summary), `manifest.json` and the charts into the output folder. Nothing is written when the
 /// scenario or an argument is invalid.
 pub fn run(spec: &RunSpec) -> Result<RunReport, JobError> {
     let started = Instant::now();
@@ -48,6 +54,10 @@ pub fn run(spec: &RunSpec) -> Result<RunReport, JobError> {
     let sim_seconds = started.elapsed().as_secs_f64();
     let stage = out.staging().map_err(JobError::Report)?;
     let mut files = report::write_run(&stage, &runs, spec.trace).map_err(JobError::Report)?;
+    let summary = report::terminal::run_summary(&cfg.name, &cfg.simulation, &runs);
+    report::write_atomic(&stage.join(SUMMARY_TXT), summary.as_bytes())
+        .map_err(JobError::Report)?;
+    files.push(SUMMARY_TXT.into());
     files.push("manifest.json".into());
     let mut m = Manifest {
         scenario_origin: Some(source.origin().to_string()),
@@ -61,6 +71,7 @@ pub fn run(spec: &RunSpec) -> Result<RunReport, JobError> {
         config: cfg,
         runs,
         output,
+        summary,
         wall_time: started.elapsed(),
     })
 }

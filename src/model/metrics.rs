@@ -192,7 +192,7 @@ catalogue! {
     /// Hours engineers spent on shift as responders, in any role, over head count ×
     /// 168 h: the share of time on call the SRE book caps at 25% (ch.11).
     OncallTimeFrac {
-        key: "oncall_time_frac", label: "on-call share (≤ 0.25)", title: "Time on call",
+        key: "oncall_time_frac", label: "on-call share (≤ 25%)", title: "Time on call",
         unit: "share of all hours on shift", limits: &[ONCALL_LIMIT],
         headline: true, ci_target: true, per_team: true, integer: false,
     },
@@ -213,7 +213,7 @@ catalogue! {
     },
     /// Ops hours (handling, follow-up, tickets, interrupts) over capacity.
     OpsLoadFrac {
-        key: "ops_load_frac", label: "ops load (≤ 0.50)", title: "Ops load",
+        key: "ops_load_frac", label: "ops load (≤ 50%)", title: "Ops load",
         unit: "ops load (share of capacity)", limits: &[OPS_CAP],
         headline: true, ci_target: true, per_team: true, integer: false,
     },

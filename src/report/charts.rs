@@ -19,7 +19,7 @@ mod draw;
 mod run;
 mod style;
 mod sweep;
-mod table;
+pub(crate) mod table;
 
 use std::fmt;
 use std::fs;

@@ -23,6 +23,56 @@ pub fn table_number(x: f64) -> String {
     }
 }
 
+/// A metric's value for people (terminal tables, the HTML report): a share as a
+/// percentage with one decimal (`16.7%`), a count as a whole number, anything else as
+/// [`table_number`]; `–` when there is nothing to show. CSV files keep full precision.
+pub fn metric_number(m: crate::model::Metric, x: f64) -> String {
+    if !x.is_finite() {
+        "–".into()
+    } else if m.is_share() {
+        percent(x)
+    } else if m.def().integer {
+        format!("{x:.0}")
+    } else {
+        table_number(x)
+    }
+}
+
+/// A fraction as a percentage with one decimal (`0.1667` → `16.7%`, `0.5` → `50.0%`).
+pub fn percent(x: f64) -> String {
+    if !x.is_finite() {
+        return "–".into();
+    }
+    let p = format!("{:.1}", 100.0 * x);
+    // `-0.0` reads as 0.
+    if p == "-0.0" {
+        "0.0%".into()
+    } else {
+        format!("{p}%")
+    }
+}
+
+/// A signed change in percent for a comparison (`+12%`, `−4.5%`, with a true minus).
+pub fn signed_percent(p: f64) -> String {
+    if !p.is_finite() {
+        return "–".into();
+    }
+    let a = p.abs();
+    let body = if a >= 10.0 {
+        format!("{a:.0}")
+    } else {
+        format!("{a:.1}")
+    };
+    let body = body.strip_suffix(".0").unwrap_or(&body).to_string();
+    if body == "0" {
+        "±0%".into()
+    } else if p < 0.0 {
+        format!("−{body}%")
+    } else {
+        format!("+{body}%")
+    }
+}
+
 /// A number on a chart (cell values, notes): about three significant digits, no
 /// trailing zeros, no exponent below a million.
 pub fn chart_number(v: f64) -> String {
@@ -83,6 +133,16 @@ mod tests {
         assert_eq!(table_number(1.5523), "1.552");
         assert_eq!(table_number(f64::INFINITY), "–");
         assert_eq!(csv_number(0.1), "0.1");
+        assert_eq!(percent(1.0 / 6.0), "16.7%");
+        assert_eq!(percent(0.5), "50.0%");
+        assert_eq!(percent(-1e-9), "0.0%");
+        assert_eq!(signed_percent(-4.51), "−4.5%");
+        assert_eq!(signed_percent(48.2), "+48%");
+        assert_eq!(signed_percent(0.01), "±0%");
+        use crate::model::Metric;
+        assert_eq!(metric_number(Metric::OncallTimeFrac, 0.25), "25.0%");
+        assert_eq!(metric_number(Metric::Incidents, 2191.6), "2192");
+        assert_eq!(metric_number(Metric::PagesPerShiftMean, 1.5661), "1.566");
         assert_eq!(csv_number(2.0), "2");
     }
 }

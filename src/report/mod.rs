@@ -6,6 +6,7 @@
 
 pub mod charts;
 pub mod format;
+pub mod html;
 mod manifest;
 pub mod outdir;
 pub mod sweep;

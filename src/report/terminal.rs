@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::format::table_number;
+use super::format::{metric_number, percent, signed_percent, table_number};
 use crate::model::RunResult;
 use crate::model::{Metric, Summary};
 use crate::sweep::ci::MeanCi;
@@ -24,7 +24,11 @@ pub fn headline_table(summaries: &[&Summary]) -> String {
         let label = m.def().label;
         let ci = MeanCi::of(summaries.iter().map(|s| s[m]));
         let interval = if ci.half_width.is_finite() {
-            format!("[{}, {}]", table_number(ci.low()), table_number(ci.high()))
+            format!(
+                "[{}, {}]",
+                metric_number(m, ci.low()),
+                metric_number(m, ci.high())
+            )
         } else {
             "–".into()
         };
@@ -32,9 +36,34 @@ pub fn headline_table(summaries: &[&Summary]) -> String {
             out,
             "{:<30} {:>10} {:>22}",
             label,
-            table_number(ci.mean),
+            metric_number(m, ci.mean),
             interval
         );
+    }
+    out
+}
+
+/// What `sresim run` prints and saves as `summary.txt`: the scenario line, the headline
+/// table, each team's figures side by side (several teams), and the notes and warnings
+/// (understaffed rotations, limits passed, re-organisations, engagement).
+pub fn run_summary(name: &str, sim: &crate::scenario::SimulationConfig, runs: &[RunResult]) -> String {
+    let mut out = format!(
+        "{}: {} replications × {} weeks ({} warm-up), seed {}\n",
+        name, sim.replications, sim.horizon_weeks, sim.warmup_weeks, sim.seed
+    );
+    let summaries: Vec<&Summary> = runs.iter().map(|r| &r.summary).collect();
+    out.push_str(&headline_table(&summaries));
+    for part in [
+        team_table(runs),
+        understaffed_note(runs),
+        limits_note(runs),
+        reorg_note(runs),
+        engagement_note(runs),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        out.push_str(&part);
     }
     out
 }
@@ -60,66 +89,63 @@ pub fn point_header(axes: &[String]) -> String {
 pub fn point_line(point: usize, axis_values: &[String], summaries: &[Summary]) -> String {
     let m = |metric: Metric| MeanCi::of(summaries.iter().map(|s| s[metric])).mean;
     format!(
-        "{:>5} {:<28} {:>4} {:>9.2} {:>9.3} {:>9.3} {:>9.3} {:>9.1}",
+        "{:>5} {:<28} {:>4} {:>9.2} {:>9} {:>9} {:>9} {:>9.1}",
         point,
         axis_values.join(", "),
         summaries.len(),
         m(Metric::PagesPerShiftMean),
-        m(Metric::ShiftsOverBudgetFrac),
-        m(Metric::OpsLoadFrac),
-        m(Metric::OncallTimeFrac),
+        percent(m(Metric::ShiftsOverBudgetFrac)),
+        percent(m(Metric::OpsLoadFrac)),
+        percent(m(Metric::OncallTimeFrac)),
         m(Metric::ProjectHoursPerEngineerWeek),
     )
 }
 
-/// The comparison table: per headline metric, each variant's mean and its paired
-/// difference from the base (the first name) with the 95% CI; `*` marks a CI that
-/// excludes 0.
+/// The comparison table, one row per headline metric and one column per variant: the
+/// base's mean, then each variant's mean with its change from the base in percent,
+/// `*` where the change is worth marking (the paired 95% CI excludes 0 and the change
+/// is at least the metric's minimum effect, [`Metric::min_effect`]).
 pub fn compare_table(names: &[String], rows: &[CompareRow]) -> String {
+    let width = names
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(16, 24);
     let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "{:<28} {:<24} {:>10} {:>10} {:>24}",
-        "metric", "variant", "mean", "Δ vs base", "paired 95% CI of Δ"
-    );
+    let _ = write!(s, "{:<30}", "metric (mean)");
+    for name in names {
+        let _ = write!(s, " {:>width$}", clip(name, width));
+    }
+    let _ = writeln!(s);
     for m in Metric::headline() {
-        let (column, label) = (m.key(), m.def().label);
-        for name in names {
-            let Some(r) = rows
-                .iter()
-                .find(|r| r.metric == column && &r.variant == name && r.team == ALL_TEAMS)
-            else {
-                continue;
-            };
-            let f = |x: f64| {
-                if x.is_finite() {
-                    format!("{x:.3}")
-                } else {
-                    "–".into()
-                }
-            };
-            let (d, ci) = match (r.diff_mean, r.diff_ci95_low, r.diff_ci95_high) {
-                (Some(d), Some(lo), Some(hi)) => (
-                    format!(
-                        "{}{}",
-                        f(d),
-                        if r.meaningful == Some(true) { "*" } else { "" }
-                    ),
-                    format!("[{}, {}]", f(lo), f(hi)),
-                ),
-                _ => (String::new(), String::new()),
-            };
-            let label = if name == &names[0] { label } else { "" };
-            let _ = writeln!(
-                s,
-                "{:<28} {:<24} {:>10} {:>10} {:>24}",
-                label,
-                clip(name, 24),
-                f(r.mean),
-                d,
-                ci
-            );
+        let cells: Vec<String> = names
+            .iter()
+            .map(|name| {
+                rows.iter()
+                    .find(|r| r.metric == m.key() && &r.variant == name && r.team == ALL_TEAMS)
+                    .map_or_else(String::new, |r| {
+                        let value = metric_number(m, r.mean);
+                        match r.diff_pct {
+                            Some(p) => format!(
+                                "{value} ({}){}",
+                                signed_percent(p),
+                                if r.meaningful == Some(true) { "*" } else { " " }
+                            ),
+                            None if r.diff_mean.is_some() => format!("{value} (–) "),
+                            None => format!("{value}  "),
+                        }
+                    })
+            })
+            .collect();
+        if cells.iter().all(String::is_empty) {
+            continue;
         }
+        let _ = write!(s, "{:<30}", m.def().label);
+        for c in &cells {
+            let _ = write!(s, " {c:>width$}");
+        }
+        let _ = writeln!(s);
     }
     s
 }
@@ -178,7 +204,7 @@ pub fn team_table(runs: &[RunResult]) -> Option<String> {
         n,
         |c, m| {
             let ci = MeanCi::of(team_values(runs, &teams[c], m));
-            table_number(ci.mean)
+            metric_number(m, ci.mean)
         },
     ))
 }
@@ -361,7 +387,7 @@ pub fn compare_team_table(rows: &[CompareRow]) -> Option<String> {
             .find(|r| r.variant == variant && r.team == team && r.metric == m.key())
             .map_or_else(String::new, |r| {
                 let star = if r.meaningful == Some(true) { "*" } else { "" };
-                format!("{}{star}", table_number(r.mean))
+                format!("{}{star}", metric_number(m, r.mean))
             })
     }))
 }

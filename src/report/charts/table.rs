@@ -10,7 +10,7 @@ use super::ChartError;
 
 /// The rows of one CSV file, kept as text and parsed on demand.
 #[derive(Debug)]
-pub(super) struct Table {
+pub(crate) struct Table {
     path: PathBuf,
     headers: Vec<String>,
     rows: Vec<StringRecord>,
