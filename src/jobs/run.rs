@@ -55,8 +55,7 @@ pub fn run(spec: &RunSpec) -> Result<RunReport, JobError> {
     let stage = out.staging().map_err(JobError::Report)?;
     let mut files = report::write_run(&stage, &runs, spec.trace).map_err(JobError::Report)?;
     let summary = report::terminal::run_summary(&cfg.name, &cfg.simulation, &runs);
-    report::write_atomic(&stage.join(SUMMARY_TXT), summary.as_bytes())
-        .map_err(JobError::Report)?;
+    report::write_atomic(&stage.join(SUMMARY_TXT), summary.as_bytes()).map_err(JobError::Report)?;
     files.push(SUMMARY_TXT.into());
     files.push("manifest.json".into());
     let mut m = Manifest {

@@ -46,7 +46,11 @@ pub fn headline_table(summaries: &[&Summary]) -> String {
 /// What `sresim run` prints and saves as `summary.txt`: the scenario line, the headline
 /// table, each team's figures side by side (several teams), and the notes and warnings
 /// (understaffed rotations, limits passed, re-organisations, engagement).
-pub fn run_summary(name: &str, sim: &crate::scenario::SimulationConfig, runs: &[RunResult]) -> String {
+pub fn run_summary(
+    name: &str,
+    sim: &crate::scenario::SimulationConfig,
+    runs: &[RunResult],
+) -> String {
     let mut out = format!(
         "{}: {} replications × {} weeks ({} warm-up), seed {}\n",
         name, sim.replications, sim.horizon_weeks, sim.warmup_weeks, sim.seed

@@ -431,7 +431,10 @@ fn compare_folder_gets_a_grid_of_bar_charts() {
         svg.contains("12h shifts: teams.core.shift_hours=12"),
         "variant names shown"
     );
-    assert!(svg.contains("significantly different"));
+    assert!(
+        svg.contains("minimum effect"),
+        "the mark says what it means"
+    );
 }
 
 #[test]

@@ -80,9 +80,7 @@ fn write_page(
     let path = dir.join(INDEX_HTML);
     crate::report::write_atomic(&path, html.as_bytes()).map_err(|e| match e {
         crate::report::ReportError::Io { path, source } => ChartError::Io { path, source },
-        crate::report::ReportError::Encode { path, message } => {
-            ChartError::Draw { path, message }
-        }
+        crate::report::ReportError::Encode { path, message } => ChartError::Draw { path, message },
     })?;
     Ok(path)
 }

@@ -102,7 +102,11 @@ pub fn section(dir: &Path, id: &str, link_prefix: &str) -> Result<Section, Chart
     };
     if has("points.csv") {
         s.kind = "sweep".into();
-        sweep_section(&mut s, &Table::read(&dir.join("points.csv"))?, manifest.as_ref());
+        sweep_section(
+            &mut s,
+            &Table::read(&dir.join("points.csv"))?,
+            manifest.as_ref(),
+        );
     } else if has("compare.csv") {
         s.kind = "compare".into();
         compare_section(&mut s, &Table::read(&dir.join("compare.csv"))?);
@@ -113,7 +117,11 @@ pub fn section(dir: &Path, id: &str, link_prefix: &str) -> Result<Section, Chart
         } else {
             None
         };
-        run_section(&mut s, &Table::read(&dir.join("summary.csv"))?, teams.as_ref());
+        run_section(
+            &mut s,
+            &Table::read(&dir.join("summary.csv"))?,
+            teams.as_ref(),
+        );
     } else {
         return Err(ChartError::Empty {
             dir: dir.to_path_buf(),
@@ -439,7 +447,11 @@ fn run_section(s: &mut Section, summary: &Table, teams: Option<&Table>) {
                     tone: tone(m, c.mean),
                 },
                 Cell::plain(if c.half_width.is_finite() {
-                    format!("{} to {}", metric_number(m, c.low()), metric_number(m, c.high()))
+                    format!(
+                        "{} to {}",
+                        metric_number(m, c.low()),
+                        metric_number(m, c.high())
+                    )
                 } else {
                     "–".into()
                 }),
@@ -554,9 +566,7 @@ fn team_table(s: &mut Section, teams: &Table) {
             caption: "Per team (means over replications)".into(),
             headers,
             rows,
-            note: Some(
-                "Red: an SRE team past its pager budget, 25% on call or 50% ops.".into(),
-            ),
+            note: Some("Red: an SRE team past its pager budget, 25% on call or 50% ops.".into()),
         });
     }
 }
@@ -574,7 +584,10 @@ struct Axis {
 
 fn axes(points: &Table) -> Vec<Axis> {
     let headers = points.headers();
-    let start = headers.iter().position(|h| h == "point").map_or(0, |i| i + 1);
+    let start = headers
+        .iter()
+        .position(|h| h == "point")
+        .map_or(0, |i| i + 1);
     let end = headers.iter().position(|h| h == "n").unwrap_or(start);
     (start..end)
         .map(|col| Axis {
@@ -738,10 +751,8 @@ fn sweep_section(s: &mut Section, points: &Table, manifest: Option<&serde_json::
                     continue;
                 }
                 // Best first: less of a load, more of project time and SLOs met.
-                let higher_is_better = matches!(
-                    m,
-                    Metric::ProjectHoursPerEngineerWeek | Metric::SloMetFrac
-                );
+                let higher_is_better =
+                    matches!(m, Metric::ProjectHoursPerEngineerWeek | Metric::SloMetFrac);
                 vals.sort_by(|a, b| {
                     if higher_is_better {
                         b.1.total_cmp(&a.1)
@@ -791,8 +802,7 @@ fn sweep_section(s: &mut Section, points: &Table, manifest: Option<&serde_json::
         .copied()
         .filter(|m| points.column(&format!("{}_mean", m.key())).is_some())
         .filter(|m| {
-            *m != Metric::DevOpsHoursPerWeek
-                || (0..points.len()).any(|r| mean_of(r, *m) > 0.0)
+            *m != Metric::DevOpsHoursPerWeek || (0..points.len()).any(|r| mean_of(r, *m) > 0.0)
         })
         .collect();
     let n_col = points.column("n");
@@ -878,9 +888,8 @@ fn compare_section(s: &mut Section, table: &Table) {
         }
     }
     let find = |v: &str, m: Metric| {
-        (0..table.len()).find(|&r| {
-            pooled(r) && table.text(r, variant) == v && table.text(r, metric) == m.key()
-        })
+        (0..table.len())
+            .find(|&r| pooled(r) && table.text(r, variant) == v && table.text(r, metric) == m.key())
     };
     let num = |r: usize, name: &str| {
         col(name)
@@ -961,11 +970,7 @@ fn compare_section(s: &mut Section, table: &Table) {
                 row.push(Cell {
                     text: metric_number(m, x),
                     note: (v != &base).then(|| {
-                        format!(
-                            "{}{}",
-                            signed_percent(pct),
-                            if marked { " *" } else { "" }
-                        )
+                        format!("{}{}", signed_percent(pct), if marked { " *" } else { "" })
                     }),
                     tone: if over(m, x) {
                         Tone::Over
