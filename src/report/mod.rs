@@ -6,6 +6,7 @@
 
 pub mod charts;
 pub mod format;
+pub mod json;
 mod manifest;
 pub mod outdir;
 pub mod sweep;
