@@ -213,12 +213,7 @@ fn word(names: &[&str], about: &str) -> Value {
 }
 
 /// A table of `keys` (no others), each given by `node`.
-fn table(
-    keys: &[&str],
-    required: &[&str],
-    about: &str,
-    node: &dyn Fn(&str) -> Value,
-) -> Value {
+fn table(keys: &[&str], required: &[&str], about: &str, node: &dyn Fn(&str) -> Value) -> Value {
     let mut properties = Map::new();
     for key in keys {
         properties.insert((*key).to_owned(), node(key));
@@ -352,7 +347,7 @@ fn team(context: &'static str, required: &[&str], about: &str) -> Value {
         "members" => members(),
         "products" => json!({
             "type": "array",
-            "items": { "type": "string", "minLength": 1, "maxLength": MAX_NAME_CHARS },
+            "items": name("A product name."),
             "description": "The products (as in services.product) whose developers this team is.",
         }),
         "ack_business_hours" => duration_ref(
@@ -398,7 +393,10 @@ fn organization() -> Value {
         "[organization]: teams derived from the services (one team, a team per product or \
          per stack) from a team template, and the rules by which teams split and merge.",
     );
-    let mut properties = template["properties"].as_object().cloned().unwrap_or_default();
+    let mut properties = template["properties"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
     properties.insert(
         "structure".into(),
         word(
@@ -458,7 +456,8 @@ fn people() -> Value {
         fields::<RawPeople>(),
         &[],
         "[people]: attrition, ramp-up of new hires, hiring and fatigue.",
-        &|k| match k {
+        &|k| {
+            match k {
             "hiring" => word(
                 &Hiring::NAMES,
                 "How teams hire: none, load (a requisition when a team is over a limit for trigger_weeks) or plan (only [[people.plan]]); default none.",
@@ -478,6 +477,7 @@ fn people() -> Value {
                 "[[people.plan]]: planned hires (with hiring = \"plan\").",
             ),
             _ => ranged("people", k),
+        }
         },
     )
 }
@@ -530,9 +530,16 @@ fn engagement() -> Value {
 fn service() -> Value {
     table(
         fields::<RawService>(),
-        &["name", "product", "stack", "page_rate_per_week", "slo_target"],
+        &[
+            "name",
+            "product",
+            "stack",
+            "page_rate_per_week",
+            "slo_target",
+        ],
         "One [[services]] block: a service, its pages, tickets, SLO and lifecycle.",
-        &|k| match k {
+        &|k| {
+            match k {
             "name" => name("The service's name; with count > 1 the copies are NAME-1, NAME-2, ..."),
             "product" => name("The product the service belongs to (teams by product, developer teams)."),
             "stack" => name("The service's technology stack (teams by stack)."),
@@ -561,6 +568,7 @@ fn service() -> Value {
                 "[[services.severities]]: the service's incident classes; shares sum to 1.",
             ),
             _ => ranged("services", k),
+        }
         },
     )
 }
@@ -744,8 +752,8 @@ fn about(path: &str) -> &'static str {
 mod tests {
     use super::*;
 
-    /// Every node under `v` that has a `description` but neither a type nor a way to
-    /// get one: a key the schema does not know how to type.
+    /// Every node under `v` without a type (or a way to get one) or without a
+    /// description: a key the schema does not know how to type or explain.
     fn untyped(v: &Value, at: &str, out: &mut Vec<String>) {
         let Some(obj) = v.as_object() else {
             return;
@@ -753,7 +761,12 @@ mod tests {
         let typed = ["type", "const", "enum", "$ref", "anyOf", "oneOf"]
             .iter()
             .any(|k| obj.contains_key(*k));
-        if !typed && at != "" {
+        let described = obj
+            .get("description")
+            .and_then(Value::as_str)
+            .is_some_and(|d| !d.is_empty());
+        let complete = typed && described;
+        if !at.is_empty() && !complete {
             out.push(at.to_owned());
         }
         if let Some(props) = obj.get("properties").and_then(Value::as_object) {
@@ -767,7 +780,13 @@ mod tests {
             }
         }
         for k in ["anyOf", "oneOf"] {
-            for (i, p) in obj.get(k).and_then(Value::as_array).into_iter().flatten().enumerate() {
+            for (i, p) in obj
+                .get(k)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
                 untyped(p, &format!("{at}{{{k}{i}}}"), out);
             }
         }
@@ -787,6 +806,6 @@ mod tests {
             untyped(v, k, &mut missing);
         }
         untyped(&schema["$defs"]["duration"], "<duration>", &mut missing);
-        assert!(missing.is_empty(), "untyped keys: {missing:?}");
+        assert!(missing.is_empty(), "untyped or undescribed: {missing:?}");
     }
 }

@@ -97,12 +97,15 @@ fn the_minimal_test_scenario_validates_against_the_schema() {
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
+/// A change that breaks a valid document.
+type Change = Box<dyn Fn(&mut Value)>;
+
 #[test]
 fn wrong_documents_do_not_validate() {
     let s = schema();
     let base = scenario_json(&root().join("scenarios/baseline.toml"));
     assert!(valid(&s, &base));
-    let broken: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    let broken: Vec<(&str, Change)> = vec![
         (
             "unknown top-level key",
             Box::new(|v| v["simulatoin"] = serde_json::json!({})),
@@ -178,18 +181,18 @@ fn nodes<'a>(schema: &'a Value, key: &str) -> Vec<&'a Value> {
             match seg {
                 "<duration>" => next.push(&schema["$defs"]["duration"]),
                 "<site>" => next.push(&node["additionalProperties"]),
-                "<phase>" => next.extend(
-                    node["properties"]
-                        .as_object()
-                        .expect("phases")
-                        .values(),
-                ),
+                "<phase>" => next.extend(node["properties"].as_object().expect("phases").values()),
                 _ => {
                     let mut branches = vec![node];
                     for k in ["oneOf", "anyOf"] {
-                        branches.extend(node.get(k).and_then(Value::as_array).into_iter().flatten());
+                        branches
+                            .extend(node.get(k).and_then(Value::as_array).into_iter().flatten());
                     }
-                    next.extend(branches.into_iter().filter_map(|b| b["properties"].get(seg)));
+                    next.extend(
+                        branches
+                            .into_iter()
+                            .filter_map(|b| b["properties"].get(seg)),
+                    );
                 }
             }
         }
@@ -228,14 +231,16 @@ fn has_bounds(node: &Value, range: &KeyRange) -> bool {
             "maximum"
         },
     );
-    let close = |a: Option<f64>, b: f64| a.is_some_and(|a| (a - b).abs() <= 1e-9 * b.abs().max(1.0));
+    let close =
+        |a: Option<f64>, b: f64| a.is_some_and(|a| (a - b).abs() <= 1e-9 * b.abs().max(1.0));
     match numeric["type"].as_str() {
         Some("number" | "integer") => {
             let integer = numeric["type"] == "integer";
             integer == range.integer && close(bound(lo), range.min) && close(bound(hi), range.max)
         }
         Some("array") => {
-            close(bound("minItems"), range.min.ceil()) && close(bound("maxItems"), range.max.floor())
+            close(bound("minItems"), range.min.ceil())
+                && close(bound("maxItems"), range.max.floor())
         }
         _ => false,
     }
@@ -257,8 +262,8 @@ fn every_range_appears_in_the_schema_with_its_bounds() {
             );
             // Aggregates (a head count summed over sites, points of a plan) have no
             // keyword of their own: the description states them.
-            let aggregate = range.key.contains(' ')
-                || ["teams.members", "sweep.axes"].contains(&range.key);
+            let aggregate =
+                range.key.contains(' ') || ["teams.members", "sweep.axes"].contains(&range.key);
             assert!(
                 aggregate || has_bounds(node, range),
                 "{}: bounds missing or wrong in {node:#}",
@@ -281,7 +286,11 @@ fn completions_name_every_subcommand() {
         }
     }
     let o = sresim(&["completions", "powershell-ish"]);
-    assert_eq!(o.status.code(), Some(2), "an unknown shell is a usage error");
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "an unknown shell is a usage error"
+    );
 }
 
 #[test]
@@ -358,12 +367,15 @@ fn run_json_has_the_headline_metrics_teams_and_warnings() {
     assert_eq!(j["teams"][0]["team"], "core");
     let warnings = j["warnings"].as_array().expect("warnings");
     assert!(
-        warnings
-            .iter()
-            .any(|w| w.as_str().is_some_and(|w| w.starts_with("understaffed: team core"))),
+        warnings.iter().any(|w| w
+            .as_str()
+            .is_some_and(|w| w.starts_with("understaffed: team core"))),
         "{warnings:?}"
     );
-    assert!(!stdout(&o).contains("wrote "), "human lines leaked into stdout");
+    assert!(
+        !stdout(&o).contains("wrote "),
+        "human lines leaked into stdout"
+    );
 }
 
 #[test]
@@ -401,7 +413,9 @@ fn sweep_json_lists_every_point_with_its_axis_values_and_means() {
         assert_eq!(keys, expected);
     }
     // The shadowed --set is a warning, in the JSON and on stderr.
-    assert!(j["warnings"][0].as_str().is_some_and(|w| w.contains("london")));
+    assert!(j["warnings"][0]
+        .as_str()
+        .is_some_and(|w| w.contains("london")));
     assert!(stderr(&o).contains("warning: "));
 }
 
@@ -429,9 +443,8 @@ fn compare_json_has_the_pooled_rows_of_every_variant() {
     for variant in ["base", "long"] {
         for key in headline_keys() {
             assert!(
-                rows.iter().any(|r| r["variant"] == variant
-                    && r["team"] == "all"
-                    && r["metric"] == key),
+                rows.iter()
+                    .any(|r| r["variant"] == variant && r["team"] == "all" && r["metric"] == key),
                 "no pooled row for {variant} {key}"
             );
         }
@@ -447,8 +460,11 @@ fn compare_json_has_the_pooled_rows_of_every_variant() {
 fn validate_json_reports_each_file_and_keeps_the_exit_code() {
     let dir = temp_dir("ergonomics-validate-json");
     let bad = dir.join("bad.toml");
-    std::fs::write(&bad, MINIMAL.replace("horizon_weeks = 10", "horizon_weeks = -1\nfoo = 1"))
-        .expect("write");
+    std::fs::write(
+        &bad,
+        MINIMAL.replace("horizon_weeks = 10", "horizon_weeks = -1\nfoo = 1"),
+    )
+    .expect("write");
     let bad_text = bad.to_string_lossy().into_owned();
     let o = sresim(&["validate", "scenarios/baseline.toml", &bad_text, "--json"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
