@@ -39,7 +39,6 @@ pub fn scenario_schema() -> Value {
     }
     json!({
         "$schema": DIALECT,
-        "$id": "https://sresim.invalid/scenario.schema.json",
         "title": "sresim scenario",
         "description": "A scenario of sresim, the simulator of SRE team scaling (format version 1). \
             The schema checks keys, types, words and ranges; `sresim validate FILE` also checks \
