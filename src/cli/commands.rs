@@ -9,9 +9,10 @@ use std::time::Duration;
 use sresim::jobs::{
     self, CommonSpec, CompareSpec, JobError, MergeSpec, RunSpec, SweepHooks, SweepSpec,
 };
-use sresim::report::terminal;
+use sresim::report::{json, terminal};
 
-use super::{exit_code, Common, SweepArgs};
+use super::output::{self, Stream};
+use super::{exit_code, Cli, Common, CompletionShell, SweepArgs};
 
 /// Prints a line on stdout, ignoring a closed pipe (`sresim … | head` must not panic).
 macro_rules! say {
@@ -91,18 +92,30 @@ pub fn run(c: &Common, trace: bool) -> u8 {
         Ok(r) => r,
         Err(e) => return fail(&e),
     };
-    if !c.quiet {
+    if c.json {
+        output::json(&json::run(&r));
+    } else if !c.quiet {
         say_charts(r.output.charts);
-        say_raw!("{}", r.summary);
+        output::write(Stream::Stdout, &r.summary);
         say_wrote(&r.output.dir, r.wall_time);
     }
     0
 }
 
 /// `sresim validate`.
-pub fn validate(files: &[PathBuf]) -> u8 {
+pub fn validate(files: &[PathBuf], as_json: bool) -> u8 {
     let mut worst = 0u8;
-    for (file, checked) in jobs::validate(files) {
+    let results = jobs::validate(files);
+    if as_json {
+        output::json(&json::validate(&results));
+        for (_, checked) in results {
+            if let Err(e) = checked {
+                worst = worst.max(exit_code(JobError::from(e).kind()));
+            }
+        }
+        return worst;
+    }
+    for (file, checked) in results {
         match checked {
             Ok(cfg) => say!(
                 "{}: ok ({} sites, {} teams, {} services)",
@@ -156,9 +169,11 @@ pub fn sweep(a: &SweepArgs) -> u8 {
         Err(e) => return fail(&e),
     };
     for w in &r.warnings {
-        tell!("warning: {w}");
+        output::write(Stream::Stderr, &format!("warning: {w}\n"));
     }
-    if !a.common.quiet {
+    if a.common.json {
+        output::json(&json::sweep(&r));
+    } else if !a.common.quiet {
         say_charts(r.output.charts);
         say!(
             "{}: {} points × {} replications{}{}",
@@ -209,7 +224,9 @@ pub fn compare(c: &Common, variants: &[String]) -> u8 {
         Ok(r) => r,
         Err(e) => return fail(&e),
     };
-    if !c.quiet {
+    if c.json {
+        output::json(&json::compare(&r));
+    } else if !c.quiet {
         say_charts(r.output.charts);
         say_raw!("{}", terminal::compare_table(&r.names, &r.rows));
         if let Some(table) = terminal::compare_team_table(&r.rows) {
@@ -284,4 +301,27 @@ pub fn report(dir: &Path) -> u8 {
         }
         Err(e) => fail(&e),
     }
+}
+
+/// `sresim schema`.
+pub fn schema() -> u8 {
+    say_raw!("{}", sresim::scenario::schema::scenario_schema_text());
+    0
+}
+
+/// `sresim completions SHELL`.
+pub fn completions(shell: CompletionShell) -> u8 {
+    use clap::CommandFactory as _;
+    use clap_complete::Shell;
+    let shell = match shell {
+        CompletionShell::Bash => Shell::Bash,
+        CompletionShell::Zsh => Shell::Zsh,
+        CompletionShell::Fish => Shell::Fish,
+    };
+    // Generated into memory first: the generator panics on a write error, and a closed
+    // pipe must not panic.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "sresim", &mut script);
+    say_raw!("{}", String::from_utf8_lossy(&script));
+    0
 }

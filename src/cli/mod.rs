@@ -8,6 +8,8 @@
 //! This is the only place that maps errors to exit codes ([`exit_code`]).
 
 mod commands;
+mod help;
+mod output;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,7 +22,7 @@ use sresim::jobs::{ErrorKind, DEFAULT_MAX_REPLICATIONS};
 /// With no command, runs the workshop set (`sresim workshop`) and prints the path of
 /// its HTML page.
 #[derive(Debug, Parser)]
-#[command(name = "sresim", version, about, long_about)]
+#[command(name = "sresim", version, about, long_about, after_help = help::TOP)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -29,22 +31,36 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run a scenario's replications and write CSV, charts, a manifest and a summary.
+    #[command(after_help = help::RUN)]
     Run(RunArgs),
     /// Check scenario files; list every problem with its file:line:col and key path.
+    #[command(after_help = help::VALIDATE)]
     Validate(ValidateArgs),
     /// Run a scenario over a grid (or Latin hypercube) of parameter values.
+    #[command(after_help = help::SWEEP)]
     Sweep(SweepArgs),
     /// Compare variants of a scenario with the base on the same seeds (paired).
+    #[command(after_help = help::COMPARE)]
     Compare(CompareArgs),
     /// Redraw the charts of an output folder from its CSV files alone.
+    #[command(after_help = help::PLOT)]
     Plot(PlotArgs),
     /// Merge shard folders of one sweep into the files an unsharded sweep writes.
+    #[command(after_help = help::MERGE)]
     Merge(MergeArgs),
+    /// Print the JSON Schema of scenario files (for editors that check TOML against one).
+    #[command(after_help = help::SCHEMA)]
+    Schema,
+    /// Print a shell completion script for bash, zsh or fish.
+    #[command(after_help = help::COMPLETIONS)]
+    Completions(CompletionsArgs),
     /// Run the bundled workshop set (baseline, capacity, structures, disengagement,
     /// lifecycle) and write one HTML page over it: output/workshop/index.html.
+    #[command(after_help = help::WORKSHOP)]
     Workshop(WorkshopArgs),
     /// Write the HTML page of an output folder of run, sweep, compare or merge
     /// (DIR/index.html): readings, warnings, tables, charts, assumptions.
+    #[command(after_help = help::REPORT)]
     Report(ReportArgs),
 }
 
@@ -95,6 +111,9 @@ struct Common {
     /// quarter of an hour of one core, or 4 GiB of results in memory at once).
     #[arg(long)]
     force: bool,
+    /// Print a JSON summary on stdout instead of the tables (messages stay on stderr).
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args, Default)]
@@ -111,6 +130,9 @@ struct ValidateArgs {
     /// Scenario files to check.
     #[arg(required = true)]
     files: Vec<PathBuf>,
+    /// Print the result as JSON on stdout (every file, ok or its problems).
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -171,6 +193,21 @@ struct MergeArgs {
     no_charts: bool,
 }
 
+#[derive(Debug, Args)]
+struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    shell: CompletionShell,
+}
+
+/// The shells `sresim completions` writes for.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
 /// The exit code for a job's error.
 fn exit_code(kind: ErrorKind) -> u8 {
     match kind {
@@ -185,11 +222,13 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Some(Command::Run(a)) => commands::run(&a.common, a.trace),
-        Some(Command::Validate(a)) => commands::validate(&a.files),
+        Some(Command::Validate(a)) => commands::validate(&a.files, a.json),
         Some(Command::Sweep(a)) => commands::sweep(&a),
         Some(Command::Compare(a)) => commands::compare(&a.common, &a.variant),
         Some(Command::Plot(a)) => commands::plot(&a.dir),
         Some(Command::Merge(a)) => commands::merge(&a.shards, &a.out, a.no_charts),
+        Some(Command::Schema) => commands::schema(),
+        Some(Command::Completions(a)) => commands::completions(a.shell),
         Some(Command::Workshop(a)) => commands::workshop(a.out, a.threads),
         Some(Command::Report(a)) => commands::report(&a.dir),
         None => commands::workshop(None, 0),

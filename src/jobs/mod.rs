@@ -38,7 +38,7 @@ pub use compare::{compare, parse_variant, CompareReport, CompareSpec, Variant};
 pub use merge::{merge, plot, MergeReport, MergeSpec};
 pub use run::{run, RunReport, RunSpec};
 pub use sweep::{
-    sweep, PointOverview, SweepHooks, SweepReport, SweepSpec, DEFAULT_MAX_REPLICATIONS,
+    sweep, PointMeans, PointOverview, SweepHooks, SweepReport, SweepSpec, DEFAULT_MAX_REPLICATIONS,
 };
 pub use validate::validate;
 pub use workshop::{

@@ -8,10 +8,11 @@ use super::{
     claim, finish, manifest, out_dir, prepare, threads, CommonSpec, JobError, JobEstimate, Output,
     UsageError,
 };
-use crate::model::Summary;
+use crate::model::{Metric, Summary};
 use crate::report::sweep::SweepWriter;
 use crate::report::{Claim, Manifest, SweepManifest, PARTIAL};
 use crate::scenario::ScenarioConfig;
+use crate::sweep::ci::MeanCi;
 use crate::sweep::{self, plan, Outcome, SweepOptions, SweepPlan};
 
 /// Replications per point at most with a CI target, unless the spec says otherwise.
@@ -105,6 +106,34 @@ pub struct PointOverview {
     pub summaries: Vec<Summary>,
 }
 
+/// One point that ran, reduced to its headline means (kept for every point, unlike
+/// [`PointOverview`], for machine-readable summaries).
+#[derive(Debug, Clone)]
+pub struct PointMeans {
+    /// Point index in the plan.
+    pub point: usize,
+    /// Its axis values, as written in the CSV files.
+    pub axis_values: Vec<String>,
+    /// Replications the point ran.
+    pub n: usize,
+    /// Each headline metric ([`Metric::headline`]) with its mean over the replications
+    /// (NaN when no replication had a value).
+    pub means: Vec<(Metric, f64)>,
+}
+
+impl PointMeans {
+    fn of(overview: &PointOverview) -> Self {
+        PointMeans {
+            point: overview.point,
+            axis_values: overview.axis_values.clone(),
+            n: overview.summaries.len(),
+            means: Metric::headline()
+                .map(|m| (m, MeanCi::of(overview.summaries.iter().map(|s| s[m])).mean))
+                .collect(),
+        }
+    }
+}
+
 /// What a sweep job did.
 #[derive(Debug, Clone)]
 pub struct SweepReport {
@@ -128,6 +157,8 @@ pub struct SweepReport {
     pub points_run: usize,
     /// The first points run by this call (at most 40), in point order.
     pub first_points: Vec<PointOverview>,
+    /// Every point run by this call, in point order, with its headline means.
+    pub point_means: Vec<PointMeans>,
     /// The CI target, if any.
     pub ci_target: Option<f64>,
     /// Fewest and most replications a point ran, over every call (0 and 0 when none
@@ -303,6 +334,7 @@ pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, Job
     let total = (in_shard - done.len()) as u64 * u64::from(base_cfg.simulation.replications);
     (hooks.progress)(0, total);
     let mut first_points = Vec::new();
+    let mut point_means = Vec::new();
     let mut runs_this_call = 0u64;
     let prepare_point = |pr: sweep::PointRuns| {
         let values: Vec<String> = (0..plan.axes.len())
@@ -327,6 +359,7 @@ pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, Job
         &prepare_point,
         |(encoded, overview)| {
             runs_this_call += overview.summaries.len() as u64;
+            point_means.push(PointMeans::of(&overview));
             if first_points.len() < OVERVIEW_POINTS {
                 first_points.push(overview);
             }
@@ -382,6 +415,7 @@ pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, Job
         recomputed: dropped,
         points_run: in_shard - done.len(),
         first_points,
+        point_means,
         ci_target: spec.ci_target,
         replications_per_point: (reps_min, reps_max),
         runs: runs_this_call,

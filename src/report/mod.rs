@@ -7,6 +7,7 @@
 pub mod charts;
 pub mod format;
 pub mod html;
+pub mod json;
 mod manifest;
 pub mod outdir;
 pub mod sweep;

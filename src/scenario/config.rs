@@ -563,6 +563,15 @@ pub enum Hiring {
     Plan,
 }
 
+impl Hiring {
+    /// Every hiring rule, as written in a scenario (`people.hiring`).
+    pub const NAMES: [&'static str; 3] = ["none", "load", "plan"];
+}
+
+/// Who is primary on call in limited availability (`engagement.launch_primary`), as
+/// written in a scenario: the developers (the default) or SRE.
+pub const LAUNCH_PRIMARY: [&str; 2] = ["developers", "sre"];
+
 /// Planned hires: `count` engineers start at `site` of `team` in `week`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlannedHire {

@@ -24,6 +24,7 @@ mod overrides;
 mod path;
 pub mod ranges;
 mod raw;
+pub mod schema;
 mod show;
 mod suggest;
 mod validate;

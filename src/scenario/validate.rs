@@ -7,6 +7,8 @@
 
 mod growth;
 
+pub(crate) use growth::raw_keys as growth_keys;
+
 use std::collections::{HashMap, HashSet};
 
 use serde::de::DeserializeOwned;
@@ -15,6 +17,7 @@ use super::config::{
     BudgetPolicy, Disengage, Duration, EngagementConfig, Hiring, MergeRule, Onboarding,
     PeopleConfig, PerPhase, Phase, PlannedHire, ReliabilityConfig, ReorgConfig, ScenarioConfig,
     ServiceConfig, Severity, SimulationConfig, Site, SplitAlong, SplitRule, TeamConfig,
+    LAUNCH_PRIMARY,
 };
 use super::names;
 use super::organization::{self, Organization, Share, Structure};
@@ -1104,7 +1107,11 @@ impl Validator<'_> {
             Some(other) => {
                 self.problem(
                     path::key(&base, "launch_primary"),
-                    format!("expected one of developers, sre; got {}", escaped(other)),
+                    format!(
+                        "expected one of {}; got {}",
+                        LAUNCH_PRIMARY.join(", "),
+                        escaped(other)
+                    ),
                 );
                 None
             }
@@ -1542,7 +1549,11 @@ impl Validator<'_> {
             Some(other) => {
                 self.problem(
                     path::key(&base, "hiring"),
-                    format!("expected one of none, load, plan; got {}", escaped(other)),
+                    format!(
+                        "expected one of {}; got {}",
+                        Hiring::NAMES.join(", "),
+                        escaped(other)
+                    ),
                 );
                 None
             }

@@ -44,6 +44,11 @@ struct RawGrowth {
     prefix: Option<String>,
 }
 
+/// The keys of a `[[growth]]` entry (for the JSON Schema of scenario files).
+pub(crate) fn raw_keys() -> &'static [&'static str] {
+    crate::scenario::schema::fields::<RawGrowth>()
+}
+
 /// One validated `[[growth]]` entry.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct GrowthRule {
