@@ -34,4 +34,10 @@ cp "$src/lifecycle/engagement.png" output/readme/lifecycle_engagement.png
 cp "$src/burnout-reliability/reliability.png" output/readme/burnout_reliability.png
 "$bin" sweep scenarios/disengagement.toml --out "$src/disengagement" --quiet
 cp "$src/disengagement/tradeoff.png" output/readme/disengagement_tradeoff.png
+# The workshop page as a browser shows it (Debian's chromium, headless).
+"$bin" workshop --out "$src/workshop" >/dev/null
+if command -v chromium >/dev/null 2>&1; then
+  chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1400,2400 \
+    --screenshot="$PWD/output/readme/workshop.png" "file://$PWD/$src/workshop/index.html" 2>/dev/null
+fi
 ls -l output/readme

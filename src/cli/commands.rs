@@ -232,6 +232,9 @@ pub fn compare(c: &Common, variants: &[String]) -> u8 {
         if let Some(table) = terminal::compare_team_table(&r.rows) {
             say_raw!("{table}");
         }
+        if let Some(note) = terminal::compare_limits_note(&r.names, &r.rows) {
+            output::write(Stream::Stdout, &note);
+        }
         say!(
             "paired on {} replications (same seeds); change from the base in %; * = the paired 95% CI of the change excludes 0 and the change is at least the metric's minimum effect",
             r.base.simulation.replications

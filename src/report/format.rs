@@ -38,6 +38,21 @@ pub fn metric_number(m: crate::model::Metric, x: f64) -> String {
     }
 }
 
+/// A limit of metric `m` as a sentence names it: `the 25% on-call limit`, `the pager
+/// budget of 2`.
+pub fn limit_phrase(m: crate::model::Metric, limit: &crate::model::metrics::Limit) -> String {
+    let value = if m.is_share() {
+        format!("{:.0}%", 100.0 * limit.value)
+    } else {
+        chart_number(limit.value)
+    };
+    if limit.label.contains(&value) {
+        format!("the {}", limit.label)
+    } else {
+        format!("the {} of {value}", limit.label)
+    }
+}
+
 /// A fraction as a percentage with one decimal (`0.1667` → `16.7%`, `0.5` → `50.0%`).
 pub fn percent(x: f64) -> String {
     if !x.is_finite() {

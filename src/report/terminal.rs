@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::format::{metric_number, percent, signed_percent, table_number};
+use super::format::{limit_phrase, metric_number, percent, signed_percent, table_number};
 use crate::model::RunResult;
 use crate::model::{Metric, Summary};
 use crate::sweep::ci::MeanCi;
@@ -152,6 +152,39 @@ pub fn compare_table(names: &[String], rows: &[CompareRow]) -> String {
         let _ = writeln!(s);
     }
     s
+}
+
+/// A warning line for each variant (the base included) whose worst team is past one of
+/// the book's limits on average (pages per shift over the budget of 2, more than 25% of
+/// time on call, more than 50% on ops), or `None` when every variant keeps them.
+pub fn compare_limits_note(names: &[String], rows: &[CompareRow]) -> Option<String> {
+    let mut out = String::new();
+    for name in names {
+        for m in [
+            Metric::WorstTeamPagesPerShiftMean,
+            Metric::WorstTeamOncallTimeFrac,
+            Metric::WorstTeamOpsLoadFrac,
+        ] {
+            let Some(limit) = m.def().limits.iter().find(|l| l.breach) else {
+                continue;
+            };
+            let Some(r) = rows
+                .iter()
+                .find(|r| r.metric == m.key() && &r.variant == name && r.team == ALL_TEAMS)
+            else {
+                continue;
+            };
+            if r.mean > limit.value {
+                out.push_str(&format!(
+                    "over a limit: {name}: {} is {}, past {}\n",
+                    m.def().label,
+                    metric_number(m, r.mean),
+                    limit_phrase(m, limit)
+                ));
+            }
+        }
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 /// `text` cut to `width` characters, with an ellipsis when cut.

@@ -17,6 +17,8 @@ mod people;
 mod queueing;
 mod reliability;
 mod reorgs;
+mod readme;
+mod report;
 mod scenario;
 mod structures;
 mod support;

@@ -10,7 +10,9 @@ use crate::model::metrics::Limit;
 use crate::model::Metric;
 use crate::report::charts::table::Table;
 use crate::report::charts::ChartError;
-use crate::report::format::{chart_number, metric_number, percent, signed_percent};
+use crate::report::format::{
+    chart_number, limit_phrase, metric_number, percent, signed_percent,
+};
 use crate::sweep::ci::MeanCi;
 use crate::sweep::compare::ALL_TEAMS;
 
@@ -80,14 +82,6 @@ fn tone(m: Metric, x: f64) -> Tone {
     }
 }
 
-/// A limit as people say it (`25%`, `2`).
-fn limit_text(m: Metric, l: &Limit) -> String {
-    if m.is_share() {
-        format!("{:.0}%", 100.0 * l.value)
-    } else {
-        chart_number(l.value)
-    }
-}
 
 /// The section of the folder `dir`, linking its files relative to `link_prefix` (the
 /// folder's path as seen from the page, `""` or `"baseline/"`).
@@ -672,12 +666,7 @@ fn sweep_section(s: &mut Section, points: &Table, manifest: Option<&serde_json::
                     None => found.push((what, vec![g.clone()])),
                 }
             }
-            let lim = limit_text(m, limit);
-            let name = if limit.label.contains(&lim) {
-                limit.label.to_string()
-            } else {
-                format!("{} of {lim}", limit.label)
-            };
+            let name = limit_phrase(m, limit);
             let parts: Vec<String> = found
                 .iter()
                 .map(|(what, gs)| {
@@ -692,7 +681,7 @@ fn sweep_section(s: &mut Section, points: &Table, manifest: Option<&serde_json::
                 })
                 .collect();
             s.readings.push(format!(
-                "{} against the {name}: {}.",
+                "{} against {name}: {}.",
                 m.def().title,
                 parts.join("; it ")
             ));
@@ -920,8 +909,8 @@ fn compare_section(s: &mut Section, table: &Table) {
                 format!(
                     "{} {} → {} ({})",
                     m.def().title.to_lowercase(),
-                    metric_number(m, num(b, "mean")),
-                    metric_number(m, num(r, "mean")),
+                    say(m, num(b, "mean")),
+                    say(m, num(r, "mean")),
                     signed_percent(pct)
                 ),
             ));
@@ -943,11 +932,10 @@ fn compare_section(s: &mut Section, table: &Table) {
             let x = num(r, "mean");
             if x > limit.value {
                 s.warnings.push(format!(
-                    "{v}: {} is {}, past the {} of {}.",
+                    "{v}: {} is {}, past {}.",
                     m.def().title.to_lowercase(),
-                    metric_number(m, x),
-                    limit.label,
-                    limit_text(m, limit)
+                    say(m, x),
+                    limit_phrase(m, limit)
                 ));
             }
         }
