@@ -336,6 +336,7 @@ pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, Job
     let mut first_points = Vec::new();
     let mut point_means = Vec::new();
     let mut runs_this_call = 0u64;
+    let mut capped = 0usize;
     let prepare_point = |pr: sweep::PointRuns| {
         let values: Vec<String> = (0..plan.axes.len())
             .map(|x| plan.value_text(pr.point, x))
@@ -359,6 +360,11 @@ pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, Job
         &prepare_point,
         |(encoded, overview)| {
             runs_this_call += overview.summaries.len() as u64;
+            if spec.ci_target.is_some()
+                && overview.summaries.len() as u64 >= u64::from(spec.max_replications)
+            {
+                capped += 1;
+            }
             point_means.push(PointMeans::of(&overview));
             if first_points.len() < OVERVIEW_POINTS {
                 first_points.push(overview);
@@ -422,6 +428,17 @@ pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, Job
         runs_total: runs_all,
         output,
         wall_time: started.elapsed(),
-        warnings: shadowed_sets(&c.sets, &plan),
+        warnings: {
+            let mut w = shadowed_sets(&c.sets, &plan);
+            if let (Some(target), true) = (spec.ci_target, capped > 0) {
+                w.push(format!(
+                    "{capped} of the {} points run stopped at --max-replications {} before every headline metric's 95% CI was within {}% of its mean: read them with care, or raise --max-replications",
+                    in_shard - done.len(),
+                    spec.max_replications,
+                    100.0 * target
+                ));
+            }
+            w
+        },
     })
 }

@@ -62,7 +62,11 @@ fn readme_sample_output_matches_the_binary() {
             .map(normal)
             .collect();
         let args = words(command);
-        assert_eq!(args.first().map(String::as_str), Some("sresim"), "{command}");
+        assert_eq!(
+            args.first().map(String::as_str),
+            Some("sresim"),
+            "{command}"
+        );
         let args: Vec<&str> = args[1..].iter().map(String::as_str).collect();
         let o = sresim(&args);
         assert!(o.status.success(), "{command}: {}", stderr(&o));
@@ -80,7 +84,15 @@ fn readme_sample_output_matches_the_binary() {
 fn words_split_like_a_shell() {
     assert_eq!(
         words(r#"sresim compare a.toml --variant "x: k=1; j=2"  --variant k=3"#),
-        ["sresim", "compare", "a.toml", "--variant", "x: k=1; j=2", "--variant", "k=3"]
+        [
+            "sresim",
+            "compare",
+            "a.toml",
+            "--variant",
+            "x: k=1; j=2",
+            "--variant",
+            "k=3"
+        ]
     );
     assert_eq!(normal("wrote output/x in 0.12 s  "), "wrote output/x");
 }

@@ -21,8 +21,18 @@ fn report(dir: &Path) -> String {
 fn assert_self_contained(page: &str) {
     assert!(page.starts_with("<!DOCTYPE html>"));
     assert!(page.trim_end().ends_with("</html>"));
-    for outside in ["src=\"http", "href=\"http", "<link", "<img", "@import", "url("] {
-        assert!(!page.contains(outside), "the page reaches outside: {outside}");
+    for outside in [
+        "src=\"http",
+        "href=\"http",
+        "<link",
+        "<img",
+        "@import",
+        "url(",
+    ] {
+        assert!(
+            !page.contains(outside),
+            "the page reaches outside: {outside}"
+        );
     }
     assert_eq!(
         page.matches("<script>").count(),
@@ -70,11 +80,17 @@ fn a_run_folder_gets_a_page_with_readings_tables_charts_and_sources() {
     let page = report(&dir);
     assert_self_contained(&page);
     assert_links_resolve(&page, &dir);
-    assert!(page.contains("How loaded is a typical team"), "the question");
+    assert!(
+        page.contains("How loaded is a typical team"),
+        "the question"
+    );
     assert!(page.contains("What the numbers say"));
     assert!(page.contains("the pager budget of 2"), "a reading");
     assert!(page.contains("Headline metrics over 3 replications"));
-    assert!(page.contains("[G] Workbook ch.8"), "assumptions keep sources");
+    assert!(
+        page.contains("[G] Workbook ch.8"),
+        "assumptions keep sources"
+    );
     assert!(page.contains("data-chart=\"pages_per_shift\""));
     assert!(page.contains("data-chart=\"ops_load\""));
 }
@@ -177,8 +193,15 @@ fn report_of_a_folder_without_results_is_a_clear_error() {
     std::fs::write(dir.join("notes.txt"), "nothing").expect("write");
     let o = sresim(&["report", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains(&dir.display().to_string()), "{}", stderr(&o));
-    assert!(!dir.join("index.html").exists(), "no page passed off as complete");
+    assert!(
+        stderr(&o).contains(&dir.display().to_string()),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        !dir.join("index.html").exists(),
+        "no page passed off as complete"
+    );
 }
 
 /// Runs the workshop into a fresh folder; its page.
@@ -200,10 +223,19 @@ fn the_workshop_writes_one_page_over_five_scenarios_with_their_data() {
     let (dir, page) = workshop("workshop");
     assert_self_contained(&page);
     assert_links_resolve(&page, &dir);
-    for folder in ["baseline", "capacity", "structures", "disengagement", "lifecycle"] {
+    for folder in [
+        "baseline",
+        "capacity",
+        "structures",
+        "disengagement",
+        "lifecycle",
+    ] {
         assert!(page.contains(&format!("<section class=\"job\" id=\"{folder}\"")));
         assert!(dir.join(folder).join("manifest.json").is_file(), "{folder}");
-        assert!(dir.join("scenarios").join(format!("{folder}.toml")).is_file());
+        assert!(dir
+            .join("scenarios")
+            .join(format!("{folder}.toml"))
+            .is_file());
     }
     assert_eq!(page.matches("<section class=\"job\"").count(), 5);
     // The structures and disengagement comparisons are read out in words.
@@ -292,10 +324,16 @@ fn the_workshop_page_renders_in_a_real_browser_without_errors() {
     assert_eq!(attr("data-sections"), "5");
     let charts = page.matches("<figure class=\"chart\"").count();
     assert!(charts >= 10, "{charts} charts");
-    assert_eq!(attr("data-charts"), charts.to_string(), "every chart rendered");
+    assert_eq!(
+        attr("data-charts"),
+        charts.to_string(),
+        "every chart rendered"
+    );
     assert_eq!(
         attr("data-tables"),
-        page.matches("<table class=\"metrics\">").count().to_string(),
+        page.matches("<table class=\"metrics\">")
+            .count()
+            .to_string(),
         "every table rendered"
     );
     assert_eq!(
@@ -322,4 +360,35 @@ fn the_workshop_page_renders_in_a_real_browser_without_errors() {
     assert!(png.starts_with(b"\x89PNG"), "a PNG");
     assert!(png.len() > 20_000, "a screenshot with content");
     eprintln!("screenshot: {}", shot.display());
+}
+
+#[test]
+fn points_stopped_at_the_replication_cap_are_a_warning_in_the_terminal_and_the_page() {
+    let dir = temp_dir("report-cap");
+    let o = sresim(&[
+        "sweep",
+        "scenarios/capacity.toml",
+        "--vary",
+        "services.svc.count=10,20",
+        "--vary",
+        "teams.core.members={ london = 6, mountain-view = 6 }",
+        "--replications",
+        "4",
+        "--ci-target",
+        "0.0001",
+        "--max-replications",
+        "6",
+        "--out",
+        dir.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // A CI within 0.01% of the mean is out of reach in 6 replications.
+    assert!(
+        stderr(&o).contains("warning: 2 of the 2 points run stopped at --max-replications 6"),
+        "{}",
+        stderr(&o)
+    );
+    let page = report(&dir);
+    assert!(page.contains("2 of 2 points stopped at the cap of 6 replications"));
 }

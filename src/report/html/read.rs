@@ -10,9 +10,7 @@ use crate::model::metrics::Limit;
 use crate::model::Metric;
 use crate::report::charts::table::Table;
 use crate::report::charts::ChartError;
-use crate::report::format::{
-    chart_number, limit_phrase, metric_number, percent, signed_percent,
-};
+use crate::report::format::{chart_number, limit_phrase, metric_number, percent, signed_percent};
 use crate::sweep::ci::MeanCi;
 use crate::sweep::compare::ALL_TEAMS;
 
@@ -81,7 +79,6 @@ fn tone(m: Metric, x: f64) -> Tone {
         Tone::Plain
     }
 }
-
 
 /// The section of the folder `dir`, linking its files relative to `link_prefix` (the
 /// folder's path as seen from the page, `""` or `"baseline/"`).
@@ -795,7 +792,7 @@ fn sweep_section(s: &mut Section, points: &Table, manifest: Option<&serde_json::
         })
         .collect();
     let n_col = points.column("n");
-    let mut headers: Vec<String> = axes.iter().map(|a| label(a)).collect();
+    let mut headers: Vec<String> = axes.iter().map(label).collect();
     headers.push("replications".into());
     headers.extend(metrics.iter().map(|m| m.def().label.to_string()));
     let rows = (0..points.len())
