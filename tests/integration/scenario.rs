@@ -998,5 +998,22 @@ fn every_scenario_file_says_how_to_run_it_and_is_indexed() {
             "{rel}: its opening comment gives no command"
         );
         assert!(header.iter().any(|l| l.contains('?')), "{rel}: no question");
+        // The published sources themselves, and what is an assumption.
+        assert!(
+            header.iter().any(|l| l.contains("Sources")
+                || l.contains("[G]")
+                || l.contains("SRE book")
+                || l.contains("Workbook")),
+            "{rel}: its opening comment names no published source"
+        );
+        assert!(
+            header.iter().any(|l| l.contains("assumption")),
+            "{rel}: its opening comment does not say what is an assumption"
+        );
+        for l in &header {
+            for outside in ["DOMAIN.md", "DESIGN.md", "STYLE.md", "../"] {
+                assert!(!l.contains(outside), "{rel}: cites a file outside the repository: {l}");
+            }
+        }
     }
 }
