@@ -105,10 +105,12 @@ impl std::error::Error for ChartError {
 ///
 /// - a run (`weekly.csv`, with `teams.csv` for the pager budgets): `ops_load` and
 ///   `pages_per_shift`, week by week per team, `headcount` when it changes, and
-///   `engagement` when `engagements.csv` has rows;
+///   `engagement` when `engagements.csv` has rows; each marks the weeks of
+///   engagement changes, hires, departures and re-organisations (`reorgs.csv`);
 /// - a sweep (`points.csv`; the run charts are then skipped): `sweep_<metric>` and
 ///   `capacity` for one axis, `heatmap_<metric>` for a two-axis grid, and
-///   `scatter_<metric>__<axis>` otherwise;
+///   `scatter_<metric>__<axis>` otherwise, the axes titled by the labels of
+///   `manifest.json` where it has them;
 /// - a comparison (`compare.csv`): `compare`.
 ///
 /// Each file is written under a temporary name in the same folder and renamed into
@@ -131,7 +133,10 @@ pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
     let mut charts: Vec<(String, Chart)> = Vec::new();
     if has(POINTS_CSV) {
         let labels = axis_labels(dir);
-        charts.extend(sweep::charts(&Table::read(&dir.join(POINTS_CSV))?, &labels)?);
+        charts.extend(sweep::charts(
+            &Table::read(&dir.join(POINTS_CSV))?,
+            &labels,
+        )?);
     } else if has(WEEKLY_CSV) || !has(COMPARE_CSV) {
         // A run folder; reading weekly.csv names it when only summary.csv is there.
         let weekly = Table::read(&dir.join(WEEKLY_CSV))?;

@@ -885,8 +885,9 @@ mod tests {
 
     #[test]
     fn axis_labels_are_read_and_checked() {
-        let ok = file_sweep("key = \"services.svc.count\"\nrange = \"1..3\"\nlabel = \" services \"")
-            .expect("valid");
+        let ok =
+            file_sweep("key = \"services.svc.count\"\nrange = \"1..3\"\nlabel = \" services \"")
+                .expect("valid");
         assert_eq!(ok.axes[0].label.as_deref(), Some("services"));
         let none = file_sweep("key = \"a.b\"\nvalues = [1]").expect("valid");
         assert_eq!(none.axes[0].label, None);

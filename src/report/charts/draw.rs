@@ -603,7 +603,11 @@ fn draw_heatmap<DB: DrawingBackend>(
     // colours are past it.
     for l in h.limits.iter().filter(|l| l.value >= lo && l.value <= hi) {
         let y = y_of(l.value);
-        let ink = if l.colour == GOOD_COLOUR { l.colour } else { BLACK };
+        let ink = if l.colour == GOOD_COLOUR {
+            l.colour
+        } else {
+            BLACK
+        };
         root.draw(&PathElement::new(
             vec![(left - 8, y), (right + 8, y)],
             WHITE.stroke_width(LIMIT_STROKE + 4),
@@ -639,23 +643,10 @@ fn draw_compare<DB: DrawingBackend>(
     let rows = c.panels.len().max(1).div_ceil(cols);
     let cells = area.split_evenly((rows, cols));
     let n = c.variants.len();
-    let (x0, x1, xt) = category_range(n.max(1));
+    let (x0, _, xt) = category_range(n.max(1));
     let (names, names_h) = compare_names(c);
-    for (panel, cell) in c.panels.iter().zip(&cells) {
-        // Widen the x range by an empty slot on the right, just wide enough for the limit
-        // labels, so that they never sit on a bar.
-        let label_w = panel
-            .limits
-            .iter()
-            .map(|l| text_width(&l.label, TICK_PX, true) + 24)
-            .max()
-            .unwrap_or(0) as f64;
-        let plot_w = cell.dim_in_pixel().0 as f64 - 115.0 - 45.0;
-        let x1 = if label_w > 0.0 && plot_w > label_w * 1.5 {
-            x1 + label_w * (x1 - x0) / (plot_w - label_w)
-        } else {
-            x1
-        };
+    for ((panel, cell), names) in c.panels.iter().zip(&cells).zip(&names) {
+        let (x1, _) = bar_slots(c, panel);
         let values = panel
             .bars
             .iter()
@@ -751,26 +742,28 @@ const NAME_LINES: usize = 3;
 /// line cut with an ellipsis when the name does not fit.
 pub(super) fn wrap_name(name: &str, width: i32, px: u32, max_lines: usize) -> Vec<String> {
     let fits = |s: &str| text_width(s, px, false) <= width;
-    // Pieces of text, each marked with whether a space precedes it; a word too wide
-    // for a line is cut after its punctuation.
-    let mut pieces: Vec<(String, bool)> = Vec::new();
+    // Pieces of text, each marked with whether a space precedes it and whether it
+    // starts a word too wide for a line, which is cut after its punctuation and starts
+    // a line of its own.
+    let mut pieces: Vec<(String, bool, bool)> = Vec::new();
     for w in name.split_whitespace() {
-        let mut spaced = true;
+        let wide = !fits(w);
+        let mut first = true;
         let mut part = String::new();
         for c in w.chars() {
             part.push(c);
             let cut = matches!(c, ':' | ',' | ';' | '=' | '/' | '.' | '_');
-            if cut && !fits(w) && part.chars().count() > 1 {
-                pieces.push((std::mem::take(&mut part), spaced));
-                spaced = false;
+            if cut && wide && part.chars().count() > 1 {
+                pieces.push((std::mem::take(&mut part), first, first));
+                first = false;
             }
         }
         if !part.is_empty() {
-            pieces.push((part, spaced));
+            pieces.push((part, first, first && wide));
         }
     }
     let mut lines: Vec<String> = Vec::new();
-    for (piece, spaced) in pieces {
+    for (piece, spaced, breaks) in pieces {
         let joined = lines.last().map(|l| {
             if spaced {
                 format!("{l} {piece}")
@@ -779,7 +772,7 @@ pub(super) fn wrap_name(name: &str, width: i32, px: u32, max_lines: usize) -> Ve
             }
         });
         match (lines.last_mut(), joined) {
-            (Some(l), Some(j)) if fits(&j) => *l = j,
+            (Some(l), Some(j)) if !breaks && fits(&j) => *l = j,
             _ => lines.push(piece),
         }
     }
@@ -919,16 +912,24 @@ fn draw_panel<DB: DrawingBackend>(
             };
             !finite(i.checked_sub(1)) && !finite(Some(i + 1))
         };
-        let fill = |i: usize| match (&panel.colour_by, si) {
-            (Some(by), 0) => by.colour(i),
-            _ => s.colour,
-        };
+        let (fill, radius) = (
+            |i: usize| match (&panel.colour_by, si) {
+                (Some(by), 0) => by.colour(i),
+                _ => s.colour,
+            },
+            // Colours read better on larger markers.
+            if panel.colour_by.is_some() {
+                MARKER_RADIUS + 4
+            } else {
+                MARKER_RADIUS
+            },
+        );
         chart.draw_series(
             s.points
                 .iter()
                 .enumerate()
                 .filter(|(i, p)| p.mean.is_finite() && (markers || lone(*i)))
-                .map(|(i, p)| Circle::new((p.x, p.mean), MARKER_RADIUS, fill(i).filled())),
+                .map(|(i, p)| Circle::new((p.x, p.mean), radius, fill(i).filled())),
         )?;
         if panel.colour_by.is_some() && si == 0 {
             // Outlined, so that pale markers stay visible on white.
@@ -936,7 +937,7 @@ fn draw_panel<DB: DrawingBackend>(
                 s.points
                     .iter()
                     .filter(|p| p.mean.is_finite())
-                    .map(|p| Circle::new((p.x, p.mean), MARKER_RADIUS, MUTED_COLOUR)),
+                    .map(|p| Circle::new((p.x, p.mean), radius, MUTED_COLOUR)),
             )?;
         }
     }
@@ -1260,7 +1261,7 @@ fn colour_by_legend(entries: &mut Vec<LegendEntry>, by: &ColourBy) {
         entries.push(LegendEntry {
             swatch: Swatch::Ramp,
             label: format!(
-                "colour: {} from {} to {}",
+                "colour: {}, {} (purple) to {} (yellow)",
                 by.desc,
                 chart_number(lo),
                 chart_number(hi)
@@ -1318,18 +1319,48 @@ fn compare_legend(c: &Compare) -> Vec<LegendEntry> {
     entries
 }
 
-/// Each variant's name wrapped to the width of its bar slot, and the height the names
-/// need under the axis.
-fn compare_names(c: &Compare) -> (Vec<Vec<String>>, u32) {
-    let cols = compare_columns(c.panels.len()) as i32;
-    let plot_w = COMPARE_WIDTH as i32 / cols - 115 - 45;
-    let slot = (plot_w / c.variants.len().max(1) as i32 - 6).max(40);
-    let names: Vec<Vec<String>> = c
-        .variants
+/// The right end of a comparison panel's x range and the width of one bar's slot in
+/// pixels. The range is widened by an empty slot on the right, just wide enough for
+/// the limit labels, so that they never sit on a bar.
+fn bar_slots(c: &Compare, panel: &BarPanel) -> (f64, f64) {
+    let (x0, x1, _) = category_range(c.variants.len().max(1));
+    let label_w = panel
+        .limits
         .iter()
-        .map(|v| wrap_name(v, slot, NAME_PX, NAME_LINES))
+        .map(|l| text_width(&l.label, TICK_PX, true) + 24)
+        .max()
+        .unwrap_or(0) as f64;
+    let cols = compare_columns(c.panels.len()) as f64;
+    let plot_w = COMPARE_WIDTH as f64 / cols - 115.0 - 45.0;
+    let x1 = if label_w > 0.0 && plot_w > label_w * 1.5 {
+        x1 + label_w * (x1 - x0) / (plot_w - label_w)
+    } else {
+        x1
+    };
+    (x1, plot_w / (x1 - x0))
+}
+
+/// Each panel's variant names, each wrapped to the width of its bar's slot, and the
+/// height the longest needs under the axes.
+fn compare_names(c: &Compare) -> (Vec<Vec<Vec<String>>>, u32) {
+    let names: Vec<Vec<Vec<String>>> = c
+        .panels
+        .iter()
+        .map(|p| {
+            let slot = (bar_slots(c, p).1 as i32 - 8).max(40);
+            c.variants
+                .iter()
+                .map(|v| wrap_name(v, slot, NAME_PX, NAME_LINES))
+                .collect()
+        })
         .collect();
-    let lines = names.iter().map(Vec::len).max().unwrap_or(1).max(1);
+    let lines = names
+        .iter()
+        .flatten()
+        .map(Vec::len)
+        .max()
+        .unwrap_or(1)
+        .max(1);
     (names, 16 + lines as u32 * NAME_LINE_PX as u32)
 }
 
@@ -1340,7 +1371,6 @@ fn compare_columns(panels: usize) -> usize {
         _ => 3,
     }
 }
-
 
 // ---------------------------------------------------------------------------------------
 // Small helpers
@@ -1578,13 +1608,21 @@ mod tests {
         let labels: Vec<String> = ticks.iter().map(|t| Format::Share.tick(*t)).collect();
         assert_eq!(labels, ["0%", "20%", "40%", "60%", "80%", "100%"]);
         assert_eq!(Format::Count.ticks(0.0, 3.0, 8), vec![0.0, 1.0, 2.0, 3.0]);
-        assert!(Format::Plain.ticks(0.0, 3.0, 8).iter().any(|t| t.fract() != 0.0));
+        assert!(Format::Plain
+            .ticks(0.0, 3.0, 8)
+            .iter()
+            .any(|t| t.fract() != 0.0));
     }
 
     #[test]
     fn long_variant_names_wrap_at_words_and_punctuation() {
         ensure_fonts().expect("fonts");
-        let lines = wrap_name("two more in London: teams.core.members.london=8", 150, 18, 3);
+        let lines = wrap_name(
+            "two more in London: teams.core.members.london=8",
+            150,
+            18,
+            3,
+        );
         assert!(lines.len() > 1 && lines.len() <= 3, "{lines:?}");
         assert_eq!(lines[0], "two more in");
         for l in &lines {

@@ -151,7 +151,7 @@ pub(super) fn charts(
             limits: vec![LimitLine::of(&OPS_CAP)],
             shade: shade.clone(),
             mark: Mark::Lines { markers: false },
-                    colour_by: None,
+            colour_by: None,
         }],
         band_label: band_label.clone(),
         events: events.to_vec(),
@@ -167,7 +167,7 @@ pub(super) fn charts(
             limits: budget_lines(teams, &by_team)?,
             shade: shade.clone(),
             mark: Mark::Lines { markers: false },
-                    colour_by: None,
+            colour_by: None,
         }],
         band_label,
         events: events.to_vec(),
@@ -252,7 +252,7 @@ pub(super) fn charts(
             limits,
             shade: shade.clone(),
             mark: Mark::Lines { markers: false },
-                    colour_by: None,
+            colour_by: None,
         };
         let circle = LineChart {
             title: "Ops load, project time and page rates by team".into(),
@@ -510,9 +510,7 @@ pub(super) fn events(
         for row in 0..t.len() {
             let kind = match t.text(row, reason) {
                 "onboarded" | "takeback" => EventKind::Onboarding,
-                "abandoned" | "handover" | "handback" | "overload" | "exit" => {
-                    EventKind::HandBack
-                }
+                "abandoned" | "handover" | "handback" | "overload" | "exit" => EventKind::HandBack,
                 _ => EventKind::PhaseChange,
             };
             note(kind, t.number(row, week)?, t.text(row, rep));

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::draw::{
-    finite_bounds, Chart, ColourBy, Format, Heatmap, LimitLine, LineChart, Mark, Panel, Point, Series, XAxis,
+    finite_bounds, Chart, ColourBy, Format, Heatmap, LimitLine, LineChart, Mark, Panel, Point,
+    Series, XAxis,
 };
 use super::style::{colour, headline_metrics};
 use super::table::Table;
@@ -517,7 +518,11 @@ fn colour_scale(
     values: impl Iterator<Item = f64>,
 ) -> (f64, f64) {
     let (lo, hi) = finite_bounds(values).unwrap_or((0.0, 1.0));
-    let top_limit = metric.limits.iter().map(|l| l.value).fold(f64::NAN, f64::max);
+    let top_limit = metric
+        .limits
+        .iter()
+        .map(|l| l.value)
+        .fold(f64::NAN, f64::max);
     if top_limit.is_finite() {
         return (lo.min(0.0), hi.max(2.0 * top_limit));
     }
@@ -712,7 +717,11 @@ mod tests {
         assert!((h.position(2.0) - 0.5).abs() < 1e-9, "the limit mid-scale");
         assert_eq!(h.limits.first().map(|l| l.value), Some(2.0));
         let h = two_cells(Metric::PagesPerShiftMean, 1.0, 9.0);
-        assert_eq!(h.scale, (0.0, 9.0), "data beyond twice the limit stay on the scale");
+        assert_eq!(
+            h.scale,
+            (0.0, 9.0),
+            "data beyond twice the limit stay on the scale"
+        );
         let h = two_cells(Metric::OpsLoadFrac, 0.2, 0.3);
         assert_eq!(h.scale, (0.0, 1.0));
         assert_eq!(h.format, Format::Share);
