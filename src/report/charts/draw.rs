@@ -738,8 +738,8 @@ const NAME_LINE_PX: i32 = 21;
 const NAME_LINES: usize = 3;
 
 /// `name` broken into at most `max_lines` lines of at most `width` pixels in `px`
-/// type: at spaces (and after `:`, `,`, `;`, `=` or `/` inside a long word), the last
-/// line cut with an ellipsis when the name does not fit.
+/// type: at spaces (and after `:`, `,`, `;`, `=`, `/`, `.`, `_` or `-` inside a long
+/// word), the last line cut with an ellipsis when the name does not fit.
 pub(super) fn wrap_name(name: &str, width: i32, px: u32, max_lines: usize) -> Vec<String> {
     let fits = |s: &str| text_width(s, px, false) <= width;
     // Pieces of text, each marked with whether a space precedes it and whether it
@@ -752,7 +752,7 @@ pub(super) fn wrap_name(name: &str, width: i32, px: u32, max_lines: usize) -> Ve
         let mut part = String::new();
         for c in w.chars() {
             part.push(c);
-            let cut = matches!(c, ':' | ',' | ';' | '=' | '/' | '.' | '_');
+            let cut = matches!(c, ':' | ',' | ';' | '=' | '/' | '.' | '_' | '-');
             if cut && wide && part.chars().count() > 1 {
                 pieces.push((std::mem::take(&mut part), first, first));
                 first = false;

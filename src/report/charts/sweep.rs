@@ -324,7 +324,7 @@ fn series_points(axis: &Axis, m: &MetricValues) -> (XAxis, Vec<Point>) {
 
 fn line_chart(axis: &Axis, m: &MetricValues) -> LineChart {
     let (x, points) = series_points(axis, m);
-    let subtitle = match crossings(&x, &points, m.metric.limits) {
+    let subtitle = match crossings(&x, &points, m.metric.limits, Format::of(m.metric)) {
         Some(note) => format!("mean over replications; {note}"),
         None => "mean over replications at each sweep point".into(),
     };
@@ -361,7 +361,7 @@ fn capacity_chart(axis: &Axis, metrics: &[MetricValues]) -> Option<LineChart> {
             continue;
         };
         let (x, points) = series_points(axis, m);
-        if let Some(note) = crossings(&x, &points, m.metric.limits) {
+        if let Some(note) = crossings(&x, &points, m.metric.limits, Format::of(m.metric)) {
             notes.push(format!("{}: {note}", m.metric.title.to_lowercase()));
         }
         panels.push(Panel {
@@ -397,18 +397,21 @@ fn capacity_chart(axis: &Axis, metrics: &[MetricValues]) -> Option<LineChart> {
 /// pager budget (2) at ≈ 5.1", "falls below 50% ops cap (0.5) at ≈ 3.6" (interpolated
 /// on a numeric axis; the first category past the crossing otherwise), or "stays
 /// below" / "above … throughout". None when the metric has no limit or no finite point.
-fn crossings(x: &XAxis, points: &[Point], limits: &[Limit]) -> Option<String> {
+fn crossings(x: &XAxis, points: &[Point], limits: &[Limit], format: Format) -> Option<String> {
     let finite: Vec<&Point> = points.iter().filter(|p| p.mean.is_finite()).collect();
     let first = finite.first()?;
     let notes: Vec<String> = limits
         .iter()
         .filter(|l| l.breach)
         .map(|l| {
-            // "pager budget (2)", but "the bad level (7)" for one-word labels.
-            let name = if l.label.contains(' ') {
-                format!("{} ({})", l.label, chart_number(l.value))
+            // "pager budget (2)", but "the bad level (7)" for one-word labels and "50%
+            // ops cap" for those that start with their value.
+            let name = if l.label.starts_with(|c: char| c.is_ascii_digit()) {
+                l.label.to_string()
+            } else if l.label.contains(' ') {
+                format!("{} ({})", l.label, format.value(l.value))
             } else {
-                format!("the {} level ({})", l.label, chart_number(l.value))
+                format!("the {} level ({})", l.label, format.value(l.value))
             };
             let above = |p: &Point| p.mean > l.value;
             let changes: Vec<String> = finite
@@ -667,15 +670,25 @@ mod tests {
             breach: true,
         }];
         let x = XAxis::Numeric { desc: "x".into() };
-        let note = crossings(&x, &[p(0.0, 1.0), p(10.0, 3.0)], &limit);
+        let note = crossings(&x, &[p(0.0, 1.0), p(10.0, 3.0)], &limit, Format::Plain);
         assert_eq!(note.as_deref(), Some("rises above pager budget (2) at ≈ 5"));
-        let note = crossings(&x, &[p(0.0, 3.0), p(4.0, 1.0)], &limit);
+        let note = crossings(&x, &[p(0.0, 3.0), p(4.0, 1.0)], &limit, Format::Plain);
         assert_eq!(note.as_deref(), Some("falls below pager budget (2) at ≈ 2"));
-        let note = crossings(&x, &[p(0.0, 3.0)], &limit);
+        let note = crossings(&x, &[p(0.0, 3.0)], &limit, Format::Plain);
         assert_eq!(note.as_deref(), Some("above pager budget (2) throughout"));
-        let note = crossings(&x, &[p(0.0, 1.0)], &limit);
+        let note = crossings(&x, &[p(0.0, 1.0)], &limit, Format::Plain);
         assert_eq!(note.as_deref(), Some("stays below pager budget (2)"));
-        assert_eq!(crossings(&x, &[p(0.0, f64::NAN)], &limit), None);
+        assert_eq!(
+            crossings(&x, &[p(0.0, f64::NAN)], &limit, Format::Plain),
+            None
+        );
+        let cap = [Limit {
+            value: 0.5,
+            label: "50% ops cap",
+            breach: true,
+        }];
+        let note = crossings(&x, &[p(0.0, 0.4), p(10.0, 0.6)], &cap, Format::Share);
+        assert_eq!(note.as_deref(), Some("rises above 50% ops cap at ≈ 5"));
     }
 
     /// A heatmap of `metric` over a 2 × 1 grid with the given two cell values.
