@@ -512,22 +512,14 @@ impl Metric {
             Incidents => 10.0,
             PagesPerShiftMean | WorstTeamPagesPerShiftMean => 0.05,
             PagesPerShiftP95 => 0.1,
-            ShiftsOverBudgetFrac
-            | ResponderBusyFrac
-            | OncallTimeFrac
-            | OncallWriteoffFrac
-            | OpsLoadFrac
-            | OpsLoadMaxFrac
-            | ErrorBudgetSpentFrac
-            | WorstTeamOncallTimeFrac
+            ShiftsOverBudgetFrac | ResponderBusyFrac | OncallTimeFrac | OncallWriteoffFrac
+            | OpsLoadFrac | OpsLoadMaxFrac | ErrorBudgetSpentFrac | WorstTeamOncallTimeFrac
             | WorstTeamOpsLoadFrac => 0.01,
             SloMetFrac => 0.005,
             WaitHoursMean | AckHoursMean => 0.02,
             TtmHoursMean => 0.05,
             TtmHoursP90 => 0.1,
-            HandoverOverrunHours
-            | OncallHoursMaxEngineerWeek
-            | DevOpsHoursPerWeek
+            HandoverOverrunHours | OncallHoursMaxEngineerWeek | DevOpsHoursPerWeek
             | ReliabilityHoursPerWeek => 1.0,
             ProjectHoursPerEngineerWeek => 0.5,
             ContextSwitchHoursPerEngineerWeek | OffhoursPagesPerEngineerMonth => 0.1,
