@@ -265,7 +265,12 @@ pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, Job
     for v in &spec.vary {
         let axis = sweep::parse_vary(v)?;
         match axes.iter_mut().find(|x| x.key == axis.key) {
-            Some(x) => *x = axis,
+            // New values for the file's axis: it keeps its label.
+            Some(x) => {
+                let label = x.label.take();
+                *x = axis;
+                x.label = label;
+            }
             None => axes.push(axis),
         }
     }
@@ -397,6 +402,11 @@ pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, Job
         sweep: Some(SweepManifest {
             sweep_fingerprint: fingerprint,
             axes: axis_keys.clone(),
+            axis_labels: plan
+                .axes
+                .iter()
+                .filter_map(|a| Some((a.key.clone(), a.label.clone()?)))
+                .collect(),
             points: plan.points.len(),
             sample,
             shard,

@@ -21,6 +21,7 @@ mod style;
 mod sweep;
 pub(crate) mod table;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -29,7 +30,9 @@ use plotters::prelude::{BitMapBackend, IntoDrawingArea, SVGBackend};
 
 use super::write::temp_path;
 use super::ReportError;
+pub(crate) use draw::compact_label;
 use draw::Chart;
+pub(crate) use sweep::axis_title;
 use table::Table;
 
 const SUMMARY_CSV: &str = "summary.csv";
@@ -38,6 +41,8 @@ const ENGAGEMENTS_CSV: &str = "engagements.csv";
 const TEAMS_CSV: &str = "teams.csv";
 const POINTS_CSV: &str = "points.csv";
 const COMPARE_CSV: &str = "compare.csv";
+const REORGS_CSV: &str = "reorgs.csv";
+const MANIFEST_JSON: &str = "manifest.json";
 
 /// Why charts could not be drawn. Every variant names the file or folder concerned;
 /// none is a bug in sresim, and none leaves a partial chart under its final name.
@@ -102,10 +107,12 @@ impl std::error::Error for ChartError {
 ///
 /// - a run (`weekly.csv`, with `teams.csv` for the pager budgets): `ops_load` and
 ///   `pages_per_shift`, week by week per team, `headcount` when it changes, and
-///   `engagement` when `engagements.csv` has rows;
+///   `engagement` when `engagements.csv` has rows; each marks the weeks of
+///   engagement changes, hires, departures and re-organisations (`reorgs.csv`);
 /// - a sweep (`points.csv`; the run charts are then skipped): `sweep_<metric>` and
 ///   `capacity` for one axis, `heatmap_<metric>` for a two-axis grid, and
-///   `scatter_<metric>__<axis>` otherwise;
+///   `scatter_<metric>__<axis>` otherwise, the axes titled by the labels of
+///   `manifest.json` where it has them;
 /// - a comparison (`compare.csv`): `compare`.
 ///
 /// Each file is written under a temporary name in the same folder and renamed into
@@ -127,7 +134,11 @@ pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
 
     let mut charts: Vec<(String, Chart)> = Vec::new();
     if has(POINTS_CSV) {
-        charts.extend(sweep::charts(&Table::read(&dir.join(POINTS_CSV))?)?);
+        let labels = axis_labels(dir);
+        charts.extend(sweep::charts(
+            &Table::read(&dir.join(POINTS_CSV))?,
+            &labels,
+        )?);
     } else if has(WEEKLY_CSV) || !has(COMPARE_CSV) {
         // A run folder; reading weekly.csv names it when only summary.csv is there.
         let weekly = Table::read(&dir.join(WEEKLY_CSV))?;
@@ -137,13 +148,14 @@ pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
         } else {
             None
         };
-        charts.extend(run::charts(&weekly, teams.as_ref())?);
-        // Only the header when no pager changed hands: nothing to draw.
-        let engaged =
-            fs::read_to_string(dir.join(ENGAGEMENTS_CSV)).is_ok_and(|t| t.lines().nth(1).is_some());
-        if let (Some(teams), true) = (&teams, engaged) {
-            let engagements = Table::read(&dir.join(ENGAGEMENTS_CSV))?;
-            if let Some(chart) = run::engagement_chart(&weekly, teams, &engagements)? {
+        // Only the header when no pager changed hands (or no team was re-organised):
+        // nothing to draw or mark.
+        let engagements = read_rows(dir, ENGAGEMENTS_CSV)?;
+        let reorgs = read_rows(dir, REORGS_CSV)?;
+        let events = run::events(&weekly, engagements.as_ref(), reorgs.as_ref())?;
+        charts.extend(run::charts(&weekly, teams.as_ref(), &events)?);
+        if let (Some(teams), Some(engagements)) = (&teams, &engagements) {
+            if let Some(chart) = run::engagement_chart(&weekly, teams, engagements, &events)? {
                 charts.push(("engagement".into(), chart));
             }
         }
@@ -157,6 +169,23 @@ pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
         written.extend(save(dir, stem, chart)?);
     }
     Ok(written)
+}
+
+/// `dir/name` when it has rows; `None` when it is missing or only a header.
+fn read_rows(dir: &Path, name: &str) -> Result<Option<Table>, ChartError> {
+    let has_rows = fs::read_to_string(dir.join(name)).is_ok_and(|t| t.lines().nth(1).is_some());
+    has_rows.then(|| Table::read(&dir.join(name))).transpose()
+}
+
+/// The sweep axes' labels recorded in `dir/manifest.json` (`axis_labels`), by key
+/// path. Charts are drawn from the CSV files alone, so a missing or unreadable manifest
+/// only means that every axis title is derived from its key.
+fn axis_labels(dir: &Path) -> BTreeMap<String, String> {
+    fs::read_to_string(dir.join(MANIFEST_JSON))
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|mut m| serde_json::from_value(m.get_mut("axis_labels")?.take()).ok())
+        .unwrap_or_default()
 }
 
 /// Writes `chart` as `<stem>.png` and `<stem>.svg` in `dir`.

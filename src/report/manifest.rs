@@ -65,6 +65,10 @@ pub struct SweepManifest {
     pub sweep_fingerprint: String,
     /// The axes' key paths, in plan order.
     pub axes: Vec<String>,
+    /// Chart titles of the axes that have one (`label` in `[[sweep.axes]]`), by key
+    /// path; charts derive a title from the key for the others.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub axis_labels: BTreeMap<String, String>,
     /// Points in the whole plan.
     pub points: usize,
     /// Points drawn by Latin hypercube, when sampled.

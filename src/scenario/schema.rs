@@ -616,9 +616,9 @@ fn duration_ref(about: &str) -> Value {
 /// `[sweep]`: the sweep a file declares (read by `sresim sweep`).
 fn sweep() -> Value {
     let axis = table(
-        &["key", "values", "range"],
+        &["key", "values", "range", "label"],
         &["key"],
-        "One [[sweep.axes]] entry: a key path and its values (values or range, not both).",
+        "One [[sweep.axes]] entry: a key path and its values (values or range, not both), with an optional label.",
         &|k| match k {
             "key" => json!({
                 "type": "string",
@@ -634,6 +634,12 @@ fn sweep() -> Value {
             "range" => json!({
                 "type": "string",
                 "description": "The axis' values as start..end:step, end included (e.g. \"5..40:5\").",
+            }),
+            "label" => json!({
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 60,
+                "description": "The axis' title on charts, tables and the report (e.g. \"services\"); without it, a title derived from the key.",
             }),
             _ => json!({ "description": "undocumented axis key" }),
         },

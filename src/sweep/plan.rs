@@ -25,6 +25,9 @@ use crate::scenario::{
 /// Stream id used for the Latin hypercube, apart from every model stream.
 const LHS_STREAM: u64 = u64::MAX - 1;
 
+/// Most characters an axis label may have: it is a chart's axis title.
+pub const MAX_LABEL_CHARS: usize = 60;
+
 /// Most significant digits a number of a range may have.
 const MAX_DIGITS: usize = 36;
 
@@ -37,6 +40,9 @@ pub struct Axis {
     pub values: Vec<toml::Value>,
     /// For a numeric range: (start, end, whether all of start, end, step are integers).
     pub range: Option<(f64, f64, bool)>,
+    /// What charts call the axis (`label = "services"` in its `[[sweep.axes]]` entry);
+    /// `None` lets them derive a name from the key.
+    pub label: Option<String>,
     /// The `[[sweep.axes]]` entry of the scenario file this axis comes from, if any.
     file_entry: Option<usize>,
 }
@@ -243,6 +249,7 @@ fn parse_range(spec: &str) -> Result<Option<Axis>, String> {
             key: String::new(),
             values: vec![value],
             range: Some((a.value, b.value, integer)),
+            label: None,
             file_entry: None,
         }));
     }
@@ -286,6 +293,7 @@ fn parse_range(spec: &str) -> Result<Option<Axis>, String> {
         key: String::new(),
         values,
         range: Some((a.value, b.value, integer)),
+        label: None,
         file_entry: None,
     }))
 }
@@ -382,6 +390,7 @@ fn parse_spec(key: &str, spec: &str) -> Result<Axis, String> {
                 key: String::new(),
                 values,
                 range: None,
+                label: None,
                 file_entry: None,
             }
         }
@@ -501,13 +510,32 @@ fn file_axis(source: &ScenarioSource, i: usize, e: &toml::Value) -> Result<Axis,
     };
     let mut problems = Vec::new();
     for key in e.keys() {
-        if !["key", "values", "range"].contains(&key.as_str()) {
+        if !["key", "values", "range", "label"].contains(&key.as_str()) {
             problems.push(source.problem_at(
                 &entry,
-                format!("unknown key `{key}` in [[sweep.axes]]; expected key, values or range"),
+                format!(
+                    "unknown key `{key}` in [[sweep.axes]]; expected key, values, range or label"
+                ),
             ));
         }
     }
+    let label = match e.get("label") {
+        None => None,
+        Some(toml::Value::String(l)) => match check_label(l) {
+            Ok(l) => Some(l),
+            Err(m) => {
+                problems.push(source.problem_at(&at("label"), m));
+                None
+            }
+        },
+        Some(other) => {
+            problems.push(source.problem_at(
+                &at("label"),
+                format!("label must be a string (the axis title on charts); got {other}"),
+            ));
+            None
+        }
+    };
     let key = match e.get("key") {
         Some(toml::Value::String(k)) => match check_axis_key(k) {
             Ok(()) => Some(k.trim().to_owned()),
@@ -554,6 +582,7 @@ fn file_axis(source: &ScenarioSource, i: usize, e: &toml::Value) -> Result<Axis,
                     key: String::new(),
                     values: vs.clone(),
                     range: None,
+                    label: None,
                     file_entry: Some(i),
                 })
             }
@@ -584,13 +613,36 @@ fn file_axis(source: &ScenarioSource, i: usize, e: &toml::Value) -> Result<Axis,
         )),
     };
     match (axis, key) {
-        (Ok(axis), Some(key)) if problems.is_empty() => Ok(Axis { key, ..axis }),
+        (Ok(axis), Some(key)) if problems.is_empty() => Ok(Axis { key, label, ..axis }),
         (Err((path, m)), _) => {
             problems.push(source.problem_at(&path, m));
             Err(problems)
         }
         _ => Err(problems),
     }
+}
+
+/// Checks an axis label: a non-blank string of at most [`MAX_LABEL_CHARS`] characters
+/// without control or invisible characters; returns it trimmed.
+fn check_label(label: &str) -> Result<String, String> {
+    let t = label.trim();
+    if t.is_empty() {
+        return Err("label must not be empty (leave it out to let charts name the axis)".into());
+    }
+    let n = t.chars().count();
+    if n > MAX_LABEL_CHARS {
+        return Err(format!(
+            "label has {n} characters; an axis label has at most {MAX_LABEL_CHARS} (it is a chart's axis title)"
+        ));
+    }
+    if let Some(c) = t.chars().find(|&c| is_forbidden_char(c)) {
+        return Err(format!(
+            "label '{}' contains the control or invisible character {}",
+            escaped(t),
+            escape_char(c)
+        ));
+    }
+    Ok(t.to_owned())
 }
 
 /// The points of a sweep: one value per axis each.
@@ -822,6 +874,38 @@ mod tests {
             "=1,2",
         ] {
             assert!(parse_vary(bad).is_err(), "{bad}");
+        }
+    }
+
+    fn file_sweep(axis: &str) -> Result<FileSweep, PlanError> {
+        let text = format!("version = 1\n\n[sweep]\n[[sweep.axes]]\n{axis}\n");
+        let source = ScenarioSource::parse(&text, "s.toml", "s").expect("parses");
+        from_file(&source)
+    }
+
+    #[test]
+    fn axis_labels_are_read_and_checked() {
+        let ok =
+            file_sweep("key = \"services.svc.count\"\nrange = \"1..3\"\nlabel = \" services \"")
+                .expect("valid");
+        assert_eq!(ok.axes[0].label.as_deref(), Some("services"));
+        let none = file_sweep("key = \"a.b\"\nvalues = [1]").expect("valid");
+        assert_eq!(none.axes[0].label, None);
+        for (label, says) in [
+            ("label = 3", "label must be a string"),
+            ("label = \"  \"", "label must not be empty"),
+            (&*format!("label = \"{}\"", "x".repeat(61)), "at most 60"),
+            ("label = \"a\\u0007b\"", "control or invisible character"),
+        ] {
+            match file_sweep(&format!("key = \"a.b\"\nvalues = [1]\n{label}")) {
+                Err(PlanError::Invalid(p)) => {
+                    assert_eq!(p.len(), 1, "{p:#?}");
+                    assert!(p[0].message.contains(says), "{label}: {}", p[0].message);
+                    assert_eq!(p[0].line, Some(7), "{label}: the label's line");
+                    assert!(p[0].key_path.contains("label"), "{}", p[0].key_path);
+                }
+                other => panic!("{label}: expected a located problem, got {other:?}"),
+            }
         }
     }
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use sresim::model::Metric;
 use sresim::report::charts::{plot_dir, ChartError};
 
-use crate::support::{read, temp_dir};
+use crate::support::{read, sresim, stderr, temp_dir};
 
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
@@ -216,13 +216,13 @@ fn one_axis_sweep_gets_a_line_chart_per_metric_and_a_capacity_chart() {
         &dir,
         &written,
         "sweep_pages_per_shift_mean",
-        "Pages per shift by teams.core.members.london",
+        "Pages per shift by core: members in london",
     );
     assert_chart(
         &dir,
         &written,
         "capacity",
-        "Capacity: pages and ops load by teams.core.members.london",
+        "Capacity: pages and ops load by core: members in london",
     );
     let capacity = read(&dir.join("capacity.svg"));
     assert!(capacity.contains("pager budget") && capacity.contains("50% ops cap"));
@@ -250,7 +250,7 @@ fn string_axis_sweep_draws_categories_in_file_order() {
         &dir,
         &written,
         "sweep_ops_load_frac",
-        "Ops load by teams.core.rotation",
+        "Ops load by core: rotation",
     );
     let svg = read(&dir.join("sweep_ops_load_frac.svg"));
     // plotters writes each text element's content on a line of its own.
@@ -334,7 +334,7 @@ fn scattered_sample_gets_scatter_plots_per_metric_and_axis() {
         &dir,
         &written,
         "scatter_ttm_hours_mean__c.d",
-        "Time to mitigate by c.d",
+        "Time to mitigate by d",
     );
     // Two axes that do not form a grid are scattered too.
     let dir = temp_dir("charts-lhs2");
@@ -349,7 +349,7 @@ fn scattered_sample_gets_scatter_plots_per_metric_and_axis() {
         &dir,
         &written,
         "scatter_slo_met_frac__a.b",
-        "SLO windows met by a.b",
+        "SLO windows met by b",
     );
 }
 
@@ -429,12 +429,284 @@ fn compare_folder_gets_a_grid_of_bar_charts() {
     let svg = read(&dir.join("compare.svg"));
     assert!(
         svg.contains("12h shifts: teams.core.shift_hours=12"),
-        "variant names shown"
+        "variant names in the legend"
     );
     assert!(
-        svg.contains("minimum effect"),
-        "the mark says what it means"
+        svg.contains("beyond the metric"),
+        "meaningful differences explained"
     );
+    // Under the bars: names, not numbers, wrapped at words, once per panel.
+    let panels = headline_keys().len();
+    assert!(
+        svg.matches("\n12h shifts:\n").count() >= panels / 2,
+        "wrapped names"
+    );
+    assert_eq!(
+        svg.matches("12h shifts: teams.core.shift_hours=12").count(),
+        1,
+        "in full only in the legend"
+    );
+    assert_eq!(
+        svg.matches("\nbase\n").count(),
+        panels + 1,
+        "and the legend"
+    );
+    assert!(!svg.contains("\n1: base\n"), "no numbered legend");
+    // Shares tick as percentages, counts and other numbers plainly.
+    assert!(svg.contains("\n0%\n"), "share ticks");
+}
+
+/// The text elements of an SVG plotters wrote (each on a line of its own).
+fn has_text(svg: &str, text: &str) -> bool {
+    svg.contains(&format!("\n{text}\n"))
+}
+
+#[test]
+fn sweep_axis_titles_come_from_the_manifest_label_or_the_key() {
+    let dir = temp_dir("charts-axis-label");
+    let rows: Vec<Vec<String>> = (1..=4).map(|v| row(&[&(10 * v).to_string()])).collect();
+    write(
+        &dir,
+        "points.csv",
+        &points_csv(&["services.svc.count"], &rows),
+    );
+    let written = plot_dir(&dir).expect("no manifest");
+    assert_chart(
+        &dir,
+        &written,
+        "capacity",
+        "Capacity: pages and ops load by svc services",
+    );
+    assert!(has_text(
+        &read(&dir.join("sweep_ops_load_frac.svg")),
+        "svc services"
+    ));
+
+    write(
+        &dir,
+        "manifest.json",
+        r#"{"version": "x", "axes": ["services.svc.count"],
+            "axis_labels": {"services.svc.count": "services on the rota"}}"#,
+    );
+    let written = plot_dir(&dir).expect("labelled");
+    assert_chart(
+        &dir,
+        &written,
+        "sweep_ops_load_frac",
+        "Ops load by services on the rota",
+    );
+    let svg = read(&dir.join("sweep_ops_load_frac.svg"));
+    assert!(has_text(&svg, "services on the rota"), "axis title");
+    assert!(!svg.contains("services.svc.count"), "no raw key path");
+
+    // A manifest that is not JSON only loses the labels.
+    write(&dir, "manifest.json", "{ not json");
+    plot_dir(&dir).expect("broken manifest");
+    assert!(has_text(
+        &read(&dir.join("sweep_ops_load_frac.svg")),
+        "svc services"
+    ));
+}
+
+#[test]
+fn inline_table_axis_values_read_compactly() {
+    let dir = temp_dir("charts-inline-table");
+    let mut rows = Vec::new();
+    for services in [10, 20] {
+        for size in [4, 6] {
+            rows.push(row(&[
+                &services.to_string(),
+                &format!("\"{{ london = {size}, mountain-view = {size} }}\""),
+            ]));
+        }
+    }
+    write(
+        &dir,
+        "points.csv",
+        &points_csv(&["services.svc.count", "teams.core.members"], &rows),
+    );
+    plot_dir(&dir).expect("heatmaps");
+    let svg = read(&dir.join("heatmap_ops_load_frac.svg"));
+    assert!(has_text(&svg, "london 4, mountain-view 4"), "compact tick");
+    assert!(has_text(&svg, "core: members per site"), "derived title");
+    assert!(!svg.contains("london = 4"), "no TOML syntax");
+}
+
+#[test]
+fn heatmap_scales_mark_the_limit_and_read_shares_as_percentages() {
+    let dir = temp_dir("charts-heatmap-scale");
+    let mut rows = Vec::new();
+    for a in 1..=3 {
+        for b in 1..=2 {
+            rows.push(row(&[&a.to_string(), &b.to_string()]));
+        }
+    }
+    write(&dir, "points.csv", &points_csv(&["x", "y"], &rows));
+    plot_dir(&dir).expect("heatmaps");
+    let ops = read(&dir.join("heatmap_ops_load_frac.svg"));
+    // 0% to 100% (twice the 50% cap), the cap named on the scale.
+    assert!(
+        has_text(&ops, "0%") && has_text(&ops, "100%"),
+        "percent ticks"
+    );
+    assert!(has_text(&ops, "50% ops cap"), "the cap on the scale");
+    let pages = read(&dir.join("heatmap_pages_per_shift_mean.svg"));
+    assert!(
+        has_text(&pages, "pager budget (2)"),
+        "the budget on the scale"
+    );
+    assert!(has_text(&pages, "4"), "the scale runs to twice the budget");
+}
+
+#[test]
+fn sample_scatter_plots_colour_markers_by_the_other_axis() {
+    let dir = temp_dir("charts-lhs-colour");
+    let rows = vec![
+        row(&["3.2", "0.9"]),
+        row(&["5.7", "0.1"]),
+        row(&["4.1", "0.5"]),
+    ];
+    write(&dir, "points.csv", &points_csv(&["a.b", "c.d"], &rows));
+    plot_dir(&dir).expect("scatter plots");
+    let svg = read(&dir.join("scatter_slo_met_frac__a.b.svg"));
+    assert!(
+        has_text(&svg, "colour: d, 0.1 (purple) to 0.9 (yellow)"),
+        "colour legend"
+    );
+    let svg = read(&dir.join("scatter_slo_met_frac__c.d.svg"));
+    assert!(
+        has_text(&svg, "colour: b, 3.2 (purple) to 5.7 (yellow)"),
+        "and the other way"
+    );
+    // With three axes each is coloured by the next; a category axis gets one legend
+    // entry per value.
+    let dir = temp_dir("charts-lhs-colour-names");
+    let rows = vec![
+        row(&["3.2", "0.9", "fast"]),
+        row(&["5.7", "0.1", "slow"]),
+        row(&["4.1", "0.5", "fast"]),
+        row(&["7.9", "0.3", "slow"]),
+    ];
+    write(
+        &dir,
+        "points.csv",
+        &points_csv(&["a.b", "c.d", "mode"], &rows),
+    );
+    plot_dir(&dir).expect("scatter plots");
+    let svg = read(&dir.join("scatter_ops_load_frac__c.d.svg"));
+    assert!(has_text(&svg, "mode: fast") && has_text(&svg, "mode: slow"));
+    let svg = read(&dir.join("scatter_ops_load_frac__mode.svg"));
+    assert!(has_text(&svg, "colour: b, 3.2 (purple) to 7.9 (yellow)"));
+}
+
+#[test]
+fn run_charts_mark_phase_changes_hand_backs_people_and_reorgs() {
+    let dir = run_folder("charts-run-events", true);
+    plot_dir(&dir).expect("run charts");
+    let quiet = read(&dir.join("ops_load.svg"));
+    for kind in [
+        "hire",
+        "departure",
+        "phase change",
+        "hand-back",
+        "re-organisation",
+    ] {
+        assert!(
+            !has_text(&quiet, kind),
+            "nothing happened, yet {kind} is marked"
+        );
+    }
+
+    // Head count rises in week 5 and falls in week 8 of every replication.
+    let weekly = read(&dir.join("weekly.csv"));
+    let mut text = String::new();
+    for (i, line) in weekly.lines().enumerate() {
+        let cells: Vec<&str> = line.split(',').collect();
+        if i == 0 {
+            text.push_str(line);
+        } else {
+            let week: i64 = cells[2].parse().expect("week");
+            let head = match week {
+                5..=7 => "13",
+                8.. => "11",
+                _ => "12",
+            };
+            let mut cells = cells.clone();
+            cells[4] = head;
+            text.push_str(&cells.join(","));
+        }
+        text.push('\n');
+    }
+    write(&dir, "weekly.csv", &text);
+    let mut teams = String::from("replication,team,kind,pager_budget_per_shift\n");
+    for rep in 0..3 {
+        let _ = writeln!(teams, "{rep},core,sre,2\n{rep},data,sre,3");
+    }
+    write(&dir, "teams.csv", &teams);
+    write(
+        &dir,
+        "engagements.csv",
+        "point,replication,week,at_hours,service,from,to,reason\n\
+         0,0,3,504,api,dev,core,onboarded\n\
+         0,0,4,672,api,core,core,general_availability\n\
+         0,1,9,1512,api,core,dev,handback\n",
+    );
+    write(
+        &dir,
+        "reorgs.csv",
+        "point,replication,week,kind,teams_before,teams_after,lines_moved,services_moved,\
+         engineers_moved,reason\n0,2,6,split,core,core;core-2,go,4,6,too many services\n",
+    );
+    plot_dir(&dir).expect("run charts with events");
+    for stem in ["ops_load", "pages_per_shift", "headcount"] {
+        let svg = read(&dir.join(format!("{stem}.svg")));
+        for kind in [
+            "onboarding",
+            "phase change",
+            "hand-back",
+            "hire",
+            "departure",
+            "re-organisation",
+        ] {
+            assert!(has_text(&svg, kind), "{stem} lacks the {kind} marks");
+        }
+    }
+    // Ops load reads in percent.
+    assert!(has_text(&read(&dir.join("ops_load.svg")), "40%"));
+}
+
+/// Regression: labels from the scenario file reach the manifest and the charts, also
+/// when `--vary` gives the labelled axis new values.
+#[test]
+fn a_labelled_sweep_records_its_labels_and_draws_them() {
+    let dir = temp_dir("charts-labelled-sweep");
+    let out = dir.to_string_lossy().into_owned();
+    let o = sresim(&[
+        "sweep",
+        "scenarios/capacity.toml",
+        "--out",
+        &out,
+        "--quiet",
+        "--replications",
+        "2",
+        "--set",
+        "simulation.horizon_weeks=4",
+        "--set",
+        "simulation.warmup_weeks=1",
+        "--vary",
+        "services.svc.count=10,20",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let m: serde_json::Value =
+        serde_json::from_str(&read(&dir.join("manifest.json"))).expect("manifest is JSON");
+    assert_eq!(m["axis_labels"]["services.svc.count"], "services");
+    assert_eq!(
+        m["axis_labels"]["teams.core.members"],
+        "team size (engineers per site)"
+    );
+    let svg = read(&dir.join("heatmap_ops_load_frac.svg"));
+    assert!(has_text(&svg, "services") && has_text(&svg, "team size (engineers per site)"));
+    assert!(!has_text(&svg, "services.svc.count"));
 }
 
 #[test]

@@ -1012,7 +1012,10 @@ fn every_scenario_file_says_how_to_run_it_and_is_indexed() {
         );
         for l in &header {
             for outside in ["DOMAIN.md", "DESIGN.md", "STYLE.md", "../"] {
-                assert!(!l.contains(outside), "{rel}: cites a file outside the repository: {l}");
+                assert!(
+                    !l.contains(outside),
+                    "{rel}: cites a file outside the repository: {l}"
+                );
             }
         }
     }

@@ -1,7 +1,7 @@
 //! The chart of a comparison, from `compare.csv`: one small bar chart per headline
 //! metric, one bar per variant with its 95% CI (the rows pooled over every team).
 
-use super::draw::{Bar, BarPanel, Chart, Compare, LimitLine};
+use super::draw::{Bar, BarPanel, Chart, Compare, Format, LimitLine};
 use super::style::headline_metrics;
 use super::table::Table;
 use super::ChartError;
@@ -66,6 +66,7 @@ pub(super) fn charts(table: &Table) -> Result<Vec<(String, Chart)>, ChartError> 
             panels.push(BarPanel {
                 title: metric.title.into(),
                 y_desc: metric.unit.into(),
+                format: Format::of(metric),
                 bars,
                 limits: metric.limits.iter().map(LimitLine::of).collect(),
             });

@@ -11,6 +11,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::*;
 use crate::model::metrics::Limit;
+use crate::model::MetricDef;
 use crate::report::format::{chart_number, tick as tick_label};
 
 /// What drawing returns on a backend `DB`.
@@ -58,6 +59,150 @@ impl LimitLine {
     }
 }
 
+/// How a quantity's numbers read on ticks and in cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) enum Format {
+    /// Short decimals.
+    #[default]
+    Plain,
+    /// A share, kept as a fraction and shown as a percentage: 0.25 reads `25%`.
+    Share,
+    /// A count: ticks at whole numbers only.
+    Count,
+}
+
+impl Format {
+    /// The format of a metric of the catalogue.
+    pub fn of(def: &MetricDef) -> Format {
+        if def.metric.is_share() {
+            Format::Share
+        } else if def.integer {
+            Format::Count
+        } else {
+            Format::Plain
+        }
+    }
+
+    /// A tick label.
+    pub fn tick(self, v: f64) -> String {
+        match self {
+            Format::Share if v.is_finite() => format!("{}%", tick_label(v * 100.0)),
+            _ => tick_label(v),
+        }
+    }
+
+    /// A value in a cell or a legend.
+    pub fn value(self, v: f64) -> String {
+        match self {
+            Format::Share if v.is_finite() => format!("{}%", chart_number(v * 100.0)),
+            _ => chart_number(v),
+        }
+    }
+
+    /// About `target` round tick positions covering `lo..=hi`: whole numbers for counts
+    /// (every one when the span is short).
+    pub fn ticks(self, lo: f64, hi: f64, target: usize) -> Vec<f64> {
+        let ticks = nice_ticks(lo, hi, target);
+        if self != Format::Count || ticks.iter().all(|t| t.fract() == 0.0) {
+            return ticks;
+        }
+        let (a, b) = (lo.ceil(), hi.floor());
+        if b >= a && b - a <= 1000.0 {
+            (0..=(b - a) as i64).map(|k| a + k as f64).collect()
+        } else {
+            ticks
+        }
+    }
+}
+
+/// What happened in a run's week that a weekly chart marks with a vertical line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum EventKind {
+    /// SRE took on a service's pager (onboarded, taken back).
+    Onboarding,
+    /// A supported service changed lifecycle phase.
+    PhaseChange,
+    /// A service's pager went back to its developers.
+    HandBack,
+    /// A team's head count rose.
+    Hire,
+    /// A team's head count fell.
+    Departure,
+    /// Teams were split or merged.
+    Reorg,
+}
+
+impl EventKind {
+    /// The legend text.
+    pub fn label(self) -> &'static str {
+        match self {
+            EventKind::Onboarding => "onboarding",
+            EventKind::PhaseChange => "phase change",
+            EventKind::HandBack => "hand-back",
+            EventKind::Hire => "hire",
+            EventKind::Departure => "departure",
+            EventKind::Reorg => "re-organisation",
+        }
+    }
+
+    fn colour(self) -> RGBColor {
+        match self {
+            EventKind::Onboarding => RGBColor(0, 158, 115),
+            EventKind::PhaseChange => RGBColor(204, 121, 167),
+            EventKind::HandBack => RGBColor(213, 94, 0),
+            EventKind::Hire => RGBColor(86, 180, 233),
+            EventKind::Departure => RGBColor(230, 159, 0),
+            EventKind::Reorg => RGBColor(0, 0, 0),
+        }
+    }
+}
+
+/// Events of one kind in one week, in `share` of the replications (0..=1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct EventMark {
+    pub week: f64,
+    pub kind: EventKind,
+    pub share: f64,
+}
+
+/// Markers coloured by a second quantity (the other axis of a sampled sweep).
+#[derive(Debug, Clone)]
+pub(super) struct ColourBy {
+    /// What the colour shows.
+    pub desc: String,
+    /// One value per point of the panel's first series: a number, or an index into
+    /// `names`.
+    pub values: Vec<f64>,
+    /// Category names; empty when the values are numbers.
+    pub names: Vec<String>,
+}
+
+impl ColourBy {
+    /// The range the numeric colour scale spans.
+    pub fn range(&self) -> (f64, f64) {
+        let (lo, hi) = finite_bounds(self.values.iter().copied()).unwrap_or((0.0, 1.0));
+        if hi > lo {
+            (lo, hi)
+        } else {
+            (lo - 0.5, hi + 0.5)
+        }
+    }
+
+    /// The colour of point `i`.
+    pub fn colour(&self, i: usize) -> RGBColor {
+        let v = self.values.get(i).copied().unwrap_or(f64::NAN);
+        if !v.is_finite() {
+            return NO_DATA_COLOUR;
+        }
+        if self.names.is_empty() {
+            let (lo, hi) = self.range();
+            viridis((v - lo) / (hi - lo))
+        } else {
+            colour(v.round().max(0.0) as usize)
+        }
+    }
+}
+
 /// A shaded stretch of the x axis (the warm-up weeks).
 #[derive(Debug, Clone)]
 pub(super) struct Shade {
@@ -80,10 +225,14 @@ pub(super) enum Mark {
 #[derive(Debug, Clone)]
 pub(super) struct Panel {
     pub y_desc: String,
+    /// How the y values read.
+    pub format: Format,
     pub series: Vec<Series>,
     pub limits: Vec<LimitLine>,
     pub shade: Option<Shade>,
     pub mark: Mark,
+    /// Colours the markers of a scatter panel by another quantity.
+    pub colour_by: Option<ColourBy>,
 }
 
 /// The x axis of line charts and the axes of heatmaps.
@@ -136,6 +285,8 @@ pub(super) struct LineChart {
     pub panels: Vec<Panel>,
     /// Legend text for the shaded bands, when the panels have any.
     pub band_label: Option<String>,
+    /// Weeks marked with a vertical line across every panel.
+    pub events: Vec<EventMark>,
 }
 
 /// A grid of cells coloured by value.
@@ -149,8 +300,36 @@ pub(super) struct Heatmap {
     pub values: Vec<Vec<f64>>,
     /// What the colour shows, with its unit.
     pub value_desc: String,
+    /// How the values read.
+    pub format: Format,
+    /// The values at the two ends of the colour scale (values beyond take the end's
+    /// colour).
+    pub scale: (f64, f64),
+    /// Reference levels marked on the colour scale.
+    pub limits: Vec<LimitLine>,
     /// Cells above this line are outlined.
     pub breach: Option<LimitLine>,
+}
+
+impl Heatmap {
+    /// Where `v` lies on the colour scale, 0 to 1.
+    pub fn position(&self, v: f64) -> f64 {
+        let (lo, hi) = self.scale;
+        if hi > lo {
+            ((v - lo) / (hi - lo)).clamp(0.0, 1.0)
+        } else {
+            0.5
+        }
+    }
+
+    /// The colour of a cell of value `v`.
+    pub fn colour_of(&self, v: f64) -> RGBColor {
+        if v.is_finite() {
+            viridis(self.position(v))
+        } else {
+            NO_DATA_COLOUR
+        }
+    }
 }
 
 /// One variant's bar in a comparison panel.
@@ -168,6 +347,8 @@ pub(super) struct Bar {
 pub(super) struct BarPanel {
     pub title: String,
     pub y_desc: String,
+    /// How the values read.
+    pub format: Format,
     pub bars: Vec<Bar>,
     pub limits: Vec<LimitLine>,
 }
@@ -202,10 +383,9 @@ impl Chart {
                     .div_ceil(compare_columns(c.panels.len()));
                 let header = header_height(c.subtitle.is_some());
                 let legend = legend_height(&compare_legend(c), COMPARE_WIDTH);
-                (
-                    COMPARE_WIDTH,
-                    header + legend + rows as u32 * COMPARE_ROW_HEIGHT + 20,
-                )
+                // Rows grow by the lines the variant names take under the bars.
+                let row = COMPARE_ROW_HEIGHT + compare_names(c).1.saturating_sub(40);
+                (COMPARE_WIDTH, header + legend + rows as u32 * row + 20)
             }
         }
     }
@@ -236,10 +416,12 @@ fn draw_lines<DB: DrawingBackend>(
     let panels: &[Panel] = if c.panels.is_empty() {
         empty = [Panel {
             y_desc: String::new(),
+            format: Format::Plain,
             series: Vec::new(),
             limits: Vec::new(),
             shade: None,
             mark: Mark::Lines { markers: false },
+            colour_by: None,
         }];
         &empty
     } else {
@@ -248,7 +430,7 @@ fn draw_lines<DB: DrawingBackend>(
     let areas = area.split_evenly((panels.len(), 1));
     let last = panels.len() - 1;
     for (i, (panel, area)) in panels.iter().zip(&areas).enumerate() {
-        draw_panel(area, &c.x, panel, i == last)?;
+        draw_panel(area, &c.x, panel, &c.events, i == last)?;
     }
     Ok(())
 }
@@ -263,7 +445,7 @@ fn draw_heatmap<DB: DrawingBackend>(
     if let Some(b) = &h.breach {
         legend.push(LegendEntry {
             swatch: Swatch::Outline,
-            label: format!("above {} ({})", b.label, chart_number(b.value)),
+            label: format!("above {}", limit_text(b, h.format)),
         });
     }
     let missing = h.values.iter().any(|r| r.iter().any(|v| !v.is_finite()))
@@ -278,7 +460,7 @@ fn draw_heatmap<DB: DrawingBackend>(
     }
     let area = draw_legend(&area, &legend)?;
     let (w, _) = area.dim_in_pixel();
-    let (main, scale) = area.split_horizontally(w.saturating_sub(260));
+    let (main, scale) = area.split_horizontally(w.saturating_sub(SCALE_W));
 
     let nx = h.values.iter().map(Vec::len).max().unwrap_or(0);
     let ny = h.values.len();
@@ -324,13 +506,7 @@ fn draw_heatmap<DB: DrawingBackend>(
         .axis_style(MUTED_COLOUR.stroke_width(2))
         .draw()?;
 
-    let (lo, hi) = finite_bounds(h.values.iter().flatten().copied()).unwrap_or((0.0, 1.0));
-    let (lo, hi) = if hi > lo {
-        (lo, hi)
-    } else {
-        (lo - 0.5, hi + 0.5)
-    };
-    let norm = |v: f64| (v - lo) / (hi - lo);
+    let (lo, hi) = h.scale;
 
     let (pw, ph) = chart.plotting_area().dim_in_pixel();
     let cell_w = pw as f64 / nx.max(1) as f64;
@@ -341,11 +517,7 @@ fn draw_heatmap<DB: DrawingBackend>(
         for xi in 0..nx {
             let v = row.get(xi).copied().unwrap_or(f64::NAN);
             let (x, y) = (xi as f64, yi as f64);
-            let fill = if v.is_finite() {
-                viridis(norm(v))
-            } else {
-                NO_DATA_COLOUR
-            };
+            let fill = h.colour_of(v);
             chart.draw_series(std::iter::once(Rectangle::new(
                 [(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)],
                 fill.filled(),
@@ -374,7 +546,7 @@ fn draw_heatmap<DB: DrawingBackend>(
                     text(value_px as u32, ink)
                 };
                 chart.draw_series(std::iter::once(Text::new(
-                    chart_number(v),
+                    h.format.value(v),
                     (x, y),
                     style.pos(Pos::new(HPos::Center, VPos::Center)),
                 )))?;
@@ -390,7 +562,7 @@ fn draw_heatmap<DB: DrawingBackend>(
     );
     let (top, bottom) = (plot_y.start, plot_y.end);
     let (left, right) = (scale_x.start + 30, scale_x.start + 80);
-    let y_of = |v: f64| bottom - ((bottom - top) as f64 * norm(v)).round() as i32;
+    let y_of = |v: f64| bottom - ((bottom - top) as f64 * h.position(v)).round() as i32;
     const STEPS: i32 = 100;
     for k in 0..STEPS {
         let a = top + (bottom - top) * k / STEPS;
@@ -405,23 +577,49 @@ fn draw_heatmap<DB: DrawingBackend>(
         [(left, top), (right, bottom)],
         MUTED_COLOUR.stroke_width(1),
     ))?;
-    for v in nice_ticks(lo, hi, 6) {
+    let marked: Vec<i32> = h
+        .limits
+        .iter()
+        .filter(|l| l.value >= lo && l.value <= hi)
+        .map(|l| y_of(l.value))
+        .collect();
+    for v in h.format.ticks(lo, hi, 6) {
         let y = y_of(v);
+        // A limit's name takes the place of a tick label it would cover.
+        if marked.iter().any(|m| (m - y).abs() < TICK_PX as i32) {
+            continue;
+        }
         root.draw(&PathElement::new(
             vec![(right, y), (right + 8, y)],
             MUTED_COLOUR.stroke_width(2),
         ))?;
         root.draw(&Text::new(
-            tick_label(v),
+            h.format.tick(v),
             (right + 14, y),
             text(TICK_PX, TEXT_COLOUR).pos(Pos::new(HPos::Left, VPos::Center)),
         ))?;
     }
-    if let Some(b) = h.breach.as_ref().filter(|b| b.value > lo && b.value < hi) {
-        let y = y_of(b.value);
+    // Each reference level across the scale, named beside it, so the room sees which
+    // colours are past it.
+    for l in h.limits.iter().filter(|l| l.value >= lo && l.value <= hi) {
+        let y = y_of(l.value);
+        let ink = if l.colour == GOOD_COLOUR {
+            l.colour
+        } else {
+            BLACK
+        };
         root.draw(&PathElement::new(
-            vec![(left - 6, y), (right + 6, y)],
-            BLACK.stroke_width(LIMIT_STROKE + 1),
+            vec![(left - 8, y), (right + 8, y)],
+            WHITE.stroke_width(LIMIT_STROKE + 4),
+        ))?;
+        root.draw(&PathElement::new(
+            vec![(left - 8, y), (right + 8, y)],
+            ink.stroke_width(LIMIT_STROKE + 1),
+        ))?;
+        root.draw(&Text::new(
+            limit_text(l, h.format),
+            (right + 14, y),
+            bold(SCALE_LIMIT_PX, ink).pos(Pos::new(HPos::Left, VPos::Center)),
         ))?;
     }
     root.draw(&Text::new(
@@ -445,22 +643,10 @@ fn draw_compare<DB: DrawingBackend>(
     let rows = c.panels.len().max(1).div_ceil(cols);
     let cells = area.split_evenly((rows, cols));
     let n = c.variants.len();
-    let (x0, x1, xt) = category_range(n.max(1));
-    for (panel, cell) in c.panels.iter().zip(&cells) {
-        // Widen the x range by an empty slot on the right, just wide enough for the limit
-        // labels, so that they never sit on a bar.
-        let label_w = panel
-            .limits
-            .iter()
-            .map(|l| text_width(&l.label, TICK_PX, true) + 24)
-            .max()
-            .unwrap_or(0) as f64;
-        let plot_w = cell.dim_in_pixel().0 as f64 - 115.0 - 45.0;
-        let x1 = if label_w > 0.0 && plot_w > label_w * 1.5 {
-            x1 + label_w * (x1 - x0) / (plot_w - label_w)
-        } else {
-            x1
-        };
+    let (x0, _, xt) = category_range(n.max(1));
+    let (names, names_h) = compare_names(c);
+    for ((panel, cell), names) in c.panels.iter().zip(&cells).zip(&names) {
+        let (x1, _) = bar_slots(c, panel);
         let values = panel
             .bars
             .iter()
@@ -471,11 +657,11 @@ fn draw_compare<DB: DrawingBackend>(
             .caption(&panel.title, bold(PANEL_TITLE_PX, TEXT_COLOUR))
             .margin(15)
             .margin_right(30)
-            .x_label_area_size(40)
+            .x_label_area_size(names_h)
             .y_label_area_size(115)
             .build_cartesian_2d(
                 Ticked::new(x0, x1, xt.clone()),
-                Ticked::new(y0, y1, nice_ticks(y0, y1, 6)),
+                Ticked::new(y0, y1, panel.format.ticks(y0, y1, 6)),
             )?;
         chart
             .configure_mesh()
@@ -483,8 +669,8 @@ fn draw_compare<DB: DrawingBackend>(
             .y_desc(&panel.y_desc)
             .axis_desc_style(text(TICK_PX, TEXT_COLOUR))
             .label_style(text(TICK_PX, TEXT_COLOUR))
-            .x_label_formatter(&|v| category_label(&variant_numbers(n), *v))
-            .y_label_formatter(&|v| tick_label(*v))
+            .x_label_formatter(&|_| String::new())
+            .y_label_formatter(&|v| panel.format.tick(*v))
             .bold_line_style(GRID_COLOUR.stroke_width(1))
             .light_line_style(TRANSPARENT)
             .axis_style(MUTED_COLOUR.stroke_width(2))
@@ -530,8 +716,81 @@ fn draw_compare<DB: DrawingBackend>(
             }
         }
         draw_limits(&mut chart, &panel.limits, x0, x1, TICK_PX)?;
+        // The variants' names under their bars, in their colours' order.
+        for (i, lines) in names.iter().enumerate() {
+            let (px, py) = chart.backend_coord(&(i as f64, y0));
+            for (k, line) in lines.iter().enumerate() {
+                root.draw(&Text::new(
+                    line.as_str(),
+                    (px, py + 8 + k as i32 * NAME_LINE_PX),
+                    text(NAME_PX, TEXT_COLOUR).pos(Pos::new(HPos::Center, VPos::Top)),
+                ))?;
+            }
+        }
     }
     Ok(())
+}
+
+/// Type size of the variant names under a comparison's bars, and their line height.
+const NAME_PX: u32 = 18;
+const NAME_LINE_PX: i32 = 21;
+/// Most lines a variant's name takes under its bar.
+const NAME_LINES: usize = 3;
+
+/// `name` broken into at most `max_lines` lines of at most `width` pixels in `px`
+/// type: at spaces (and after `:`, `,`, `;`, `=`, `/`, `.`, `_` or `-` inside a long
+/// word), the last line cut with an ellipsis when the name does not fit.
+pub(super) fn wrap_name(name: &str, width: i32, px: u32, max_lines: usize) -> Vec<String> {
+    let fits = |s: &str| text_width(s, px, false) <= width;
+    // Pieces of text, each marked with whether a space precedes it and whether it
+    // starts a word too wide for a line, which is cut after its punctuation and starts
+    // a line of its own.
+    let mut pieces: Vec<(String, bool, bool)> = Vec::new();
+    for w in name.split_whitespace() {
+        let wide = !fits(w);
+        let mut first = true;
+        let mut part = String::new();
+        for c in w.chars() {
+            part.push(c);
+            let cut = matches!(c, ':' | ',' | ';' | '=' | '/' | '.' | '_' | '-');
+            if cut && wide && part.chars().count() > 1 {
+                pieces.push((std::mem::take(&mut part), first, first));
+                first = false;
+            }
+        }
+        if !part.is_empty() {
+            pieces.push((part, first, first && wide));
+        }
+    }
+    let mut lines: Vec<String> = Vec::new();
+    for (piece, spaced, breaks) in pieces {
+        let joined = lines.last().map(|l| {
+            if spaced {
+                format!("{l} {piece}")
+            } else {
+                format!("{l}{piece}")
+            }
+        });
+        match (lines.last_mut(), joined) {
+            (Some(l), Some(j)) if !breaks && fits(&j) => *l = j,
+            _ => lines.push(piece),
+        }
+    }
+    if lines.len() > max_lines {
+        lines.truncate(max_lines);
+        if let Some(l) = lines.last_mut() {
+            l.push('…');
+        }
+    }
+    // A line still too wide (one long piece) is cut to fit.
+    for l in &mut lines {
+        while !fits(l) && l.chars().count() > 2 {
+            let mut cut: String = l.chars().take(l.chars().count() - 2).collect();
+            cut.push('…');
+            *l = cut;
+        }
+    }
+    lines
 }
 
 // ---------------------------------------------------------------------------------------
@@ -544,6 +803,7 @@ fn draw_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     x: &XAxis,
     panel: &Panel,
+    events: &[EventMark],
     show_x_desc: bool,
 ) -> DrawResult<(), DB> {
     let points = || panel.series.iter().flat_map(|s| s.points.iter());
@@ -568,10 +828,10 @@ fn draw_panel<DB: DrawingBackend>(
         .y_label_area_size(115)
         .build_cartesian_2d(
             Ticked::new(x0, x1, thin(xt, 20)),
-            Ticked::new(y0, y1, nice_ticks(y0, y1, 8)),
+            Ticked::new(y0, y1, panel.format.ticks(y0, y1, 8)),
         )?;
     let x_label = |v: &f64| x.label(*v);
-    let y_label = |v: &f64| tick_label(*v);
+    let y_label = |v: &f64| panel.format.tick(*v);
     let mut mesh = chart.configure_mesh();
     mesh.y_desc(&panel.y_desc)
         .axis_desc_style(text(AXIS_DESC_PX, TEXT_COLOUR))
@@ -617,9 +877,21 @@ fn draw_panel<DB: DrawingBackend>(
         }
     }
 
+    // Events under the data, lighter where fewer replications had them.
+    for e in events.iter().filter(|e| e.week >= x0 && e.week <= x1) {
+        let alpha = 0.3 + 0.6 * e.share.clamp(0.0, 1.0);
+        let width = if e.kind == EventKind::Reorg { 3 } else { 2 };
+        chart.draw_series(DashedLineSeries::new(
+            vec![(e.week, y0), (e.week, y1)],
+            10,
+            6,
+            e.kind.colour().mix(alpha).stroke_width(width),
+        ))?;
+    }
+
     draw_limits(&mut chart, &panel.limits, x0, x1, LEGEND_PX)?;
 
-    for s in &panel.series {
+    for (si, s) in panel.series.iter().enumerate() {
         if let Mark::Lines { .. } = panel.mark {
             for run in runs(&s.points, |p| p.mean.is_finite()) {
                 chart.draw_series(LineSeries::new(
@@ -640,13 +912,34 @@ fn draw_panel<DB: DrawingBackend>(
             };
             !finite(i.checked_sub(1)) && !finite(Some(i + 1))
         };
+        let (fill, radius) = (
+            |i: usize| match (&panel.colour_by, si) {
+                (Some(by), 0) => by.colour(i),
+                _ => s.colour,
+            },
+            // Colours read better on larger markers.
+            if panel.colour_by.is_some() {
+                MARKER_RADIUS + 4
+            } else {
+                MARKER_RADIUS
+            },
+        );
         chart.draw_series(
             s.points
                 .iter()
                 .enumerate()
                 .filter(|(i, p)| p.mean.is_finite() && (markers || lone(*i)))
-                .map(|(_, p)| Circle::new((p.x, p.mean), MARKER_RADIUS, s.colour.filled())),
+                .map(|(i, p)| Circle::new((p.x, p.mean), radius, fill(i).filled())),
         )?;
+        if panel.colour_by.is_some() && si == 0 {
+            // Outlined, so that pale markers stay visible on white.
+            chart.draw_series(
+                s.points
+                    .iter()
+                    .filter(|p| p.mean.is_finite())
+                    .map(|p| Circle::new((p.x, p.mean), radius, MUTED_COLOUR)),
+            )?;
+        }
     }
 
     if !points().any(|p| p.mean.is_finite()) {
@@ -730,6 +1023,10 @@ enum Swatch {
     Whisker,
     Outline,
     Glyph(&'static str),
+    /// A vertical event line.
+    Event(RGBColor),
+    /// The viridis colour ramp, low to high.
+    Ramp,
 }
 
 #[derive(Debug, Clone)]
@@ -837,6 +1134,29 @@ fn draw_swatch<DB: DrawingBackend>(
             area.draw(&Rectangle::new(boxed, viridis(0.5).filled()))?;
             area.draw(&Rectangle::new(boxed, BLACK.stroke_width(4)))
         }
+        Swatch::Event(c) => {
+            let m = (l + r) / 2;
+            for k in 0..3 {
+                let a = cy - 14 + k * 11;
+                area.draw(&PathElement::new(
+                    vec![(m, a), (m, (a + 7).min(cy + 14))],
+                    c.stroke_width(3),
+                ))?;
+            }
+            Ok(())
+        }
+        Swatch::Ramp => {
+            const STEPS: i32 = 10;
+            let w = (r - l) / STEPS;
+            for k in 0..STEPS {
+                let t = (k as f64 + 0.5) / STEPS as f64;
+                area.draw(&Rectangle::new(
+                    [(l + k * w, cy - 10), (l + (k + 1) * w, cy + 10)],
+                    viridis(t).filled(),
+                ))?;
+            }
+            Ok(())
+        }
         Swatch::Glyph(g) => area.draw(&Text::new(
             g,
             ((l + r) / 2, cy + 6),
@@ -854,6 +1174,10 @@ fn lines_legend(c: &LineChart) -> Vec<LegendEntry> {
         }
     };
     for p in &c.panels {
+        if let Some(by) = &p.colour_by {
+            colour_by_legend(&mut entries, by);
+            continue;
+        }
         for s in &p.series {
             let swatch = match p.mark {
                 Mark::Lines { .. } => Swatch::Line(s.colour),
@@ -900,7 +1224,7 @@ fn lines_legend(c: &LineChart) -> Vec<LegendEntry> {
                 &mut entries,
                 LegendEntry {
                     swatch: Swatch::Dashed(l.colour),
-                    label: format!("{} ({})", l.label, chart_number(l.value)),
+                    label: limit_text(l, p.format),
                 },
             );
         }
@@ -914,11 +1238,58 @@ fn lines_legend(c: &LineChart) -> Vec<LegendEntry> {
             );
         }
     }
+    let mut kinds: Vec<EventKind> = c.events.iter().map(|e| e.kind).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    for k in kinds {
+        push(
+            &mut entries,
+            LegendEntry {
+                swatch: Swatch::Event(k.colour()),
+                label: k.label().into(),
+            },
+        );
+    }
     entries
 }
 
-/// Legend of a comparison: the numbered variants, then how to read the marks (limit
-/// lines are labelled in the panels).
+/// Legend entries explaining marker colours: one per category, or the colour ramp
+/// with its two ends.
+fn colour_by_legend(entries: &mut Vec<LegendEntry>, by: &ColourBy) {
+    if by.names.is_empty() {
+        let (lo, hi) = by.range();
+        entries.push(LegendEntry {
+            swatch: Swatch::Ramp,
+            label: format!(
+                "colour: {}, {} (purple) to {} (yellow)",
+                by.desc,
+                chart_number(lo),
+                chart_number(hi)
+            ),
+        });
+    } else {
+        for (i, name) in by.names.iter().enumerate() {
+            entries.push(LegendEntry {
+                swatch: Swatch::Marker(colour(i)),
+                label: format!("{}: {}", by.desc, compact_label(name)),
+            });
+        }
+    }
+}
+
+/// A limit's name with its value, unless the name already starts with it ("50% ops
+/// cap", but "pager budget (2)").
+fn limit_text(l: &LimitLine, format: Format) -> String {
+    if l.label.starts_with(|c: char| c.is_ascii_digit()) {
+        l.label.clone()
+    } else {
+        format!("{} ({})", l.label, format.value(l.value))
+    }
+}
+
+/// Legend of a comparison: the variants in their colours (named under the bars too,
+/// shortened where long), then how to read the marks (limit lines are labelled in the
+/// panels).
 fn compare_legend(c: &Compare) -> Vec<LegendEntry> {
     let mut entries: Vec<LegendEntry> = c
         .variants
@@ -926,7 +1297,7 @@ fn compare_legend(c: &Compare) -> Vec<LegendEntry> {
         .enumerate()
         .map(|(i, v)| LegendEntry {
             swatch: Swatch::Bar(colour(i)),
-            label: format!("{}: {v}", i + 1),
+            label: v.clone(),
         })
         .collect();
     entries.push(LegendEntry {
@@ -948,16 +1319,57 @@ fn compare_legend(c: &Compare) -> Vec<LegendEntry> {
     entries
 }
 
+/// The right end of a comparison panel's x range and the width of one bar's slot in
+/// pixels. The range is widened by an empty slot on the right, just wide enough for
+/// the limit labels, so that they never sit on a bar.
+fn bar_slots(c: &Compare, panel: &BarPanel) -> (f64, f64) {
+    let (x0, x1, _) = category_range(c.variants.len().max(1));
+    let label_w = panel
+        .limits
+        .iter()
+        .map(|l| text_width(&l.label, TICK_PX, true) + 24)
+        .max()
+        .unwrap_or(0) as f64;
+    let cols = compare_columns(c.panels.len()) as f64;
+    let plot_w = COMPARE_WIDTH as f64 / cols - 115.0 - 45.0;
+    let x1 = if label_w > 0.0 && plot_w > label_w * 1.5 {
+        x1 + label_w * (x1 - x0) / (plot_w - label_w)
+    } else {
+        x1
+    };
+    (x1, plot_w / (x1 - x0))
+}
+
+/// Each panel's variant names, each wrapped to the width of its bar's slot, and the
+/// height the longest needs under the axes.
+fn compare_names(c: &Compare) -> (Vec<Vec<Vec<String>>>, u32) {
+    let names: Vec<Vec<Vec<String>>> = c
+        .panels
+        .iter()
+        .map(|p| {
+            let slot = (bar_slots(c, p).1 as i32 - 8).max(40);
+            c.variants
+                .iter()
+                .map(|v| wrap_name(v, slot, NAME_PX, NAME_LINES))
+                .collect()
+        })
+        .collect();
+    let lines = names
+        .iter()
+        .flatten()
+        .map(Vec::len)
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    (names, 16 + lines as u32 * NAME_LINE_PX as u32)
+}
+
 fn compare_columns(panels: usize) -> usize {
     match panels {
         0..=1 => 1,
         2 | 4 => 2,
         _ => 3,
     }
-}
-
-fn variant_numbers(n: usize) -> Vec<String> {
-    (1..=n).map(|i| i.to_string()).collect()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1010,6 +1422,10 @@ impl Ranged for Ticked {
 }
 
 const SHADE_ALPHA: f64 = 0.25;
+/// Width of a heatmap's colour scale column, its labels included.
+const SCALE_W: u32 = 330;
+/// Type size of the limits named on a colour scale.
+const SCALE_LIMIT_PX: u32 = 16;
 const NO_DATA_COLOUR: RGBColor = RGBColor(235, 235, 235);
 
 /// The shade's colour as it looks over white, for its legend sample.
@@ -1066,17 +1482,24 @@ fn category_label(names: &[String], v: f64) -> String {
 }
 
 /// A shorter form of an inline-table value for tick labels:
-/// `{ london = 8, mountain-view = 8 }` reads `london=8, mountain-view=8`.
-fn compact_label(name: &str) -> String {
+/// `{ london = 8, mountain-view = 8 }` reads `london 8, mountain-view 8`, and quoted
+/// strings lose their quotes.
+pub(crate) fn compact_label(name: &str) -> String {
     let t = name.trim();
+    let unquote = |s: &str| s.trim().trim_matches('"').trim_matches('\'').to_owned();
     match t.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
         Some(inner) => inner
             .split(',')
-            .map(|kv| kv.split('=').map(str::trim).collect::<Vec<_>>().join("="))
+            .map(|kv| {
+                kv.split('=')
+                    .map(unquote)
+                    .filter(|p| !p.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .filter(|kv| !kv.is_empty())
             .collect::<Vec<_>>()
-            .join(", ")
-            .trim()
-            .to_owned(),
+            .join(", "),
         None => t.to_owned(),
     }
 }
@@ -1099,7 +1522,7 @@ fn thin(ticks: Vec<f64>, max: usize) -> Vec<f64> {
 const HUGE: f64 = 1e300;
 
 /// Smallest and largest finite value (within ±[`HUGE`]), if any.
-fn finite_bounds(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
+pub(super) fn finite_bounds(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
     values
         .filter(|v| v.is_finite())
         .map(|v| v.clamp(-HUGE, HUGE))
@@ -1169,9 +1592,46 @@ mod tests {
     fn inline_table_labels_are_compacted() {
         assert_eq!(
             compact_label("{ london = 8, mountain-view = 8 }"),
-            "london=8, mountain-view=8"
+            "london 8, mountain-view 8"
         );
+        assert_eq!(compact_label("{ \"new york\" = 4 }"), "new york 4");
         assert_eq!(compact_label("by_stack"), "by_stack");
+    }
+
+    #[test]
+    fn shares_read_as_percentages_and_counts_tick_at_whole_numbers() {
+        assert_eq!(Format::Share.tick(0.25), "25%");
+        assert_eq!(Format::Share.tick(0.0), "0%");
+        assert_eq!(Format::Share.value(0.9931), "99.3%");
+        assert_eq!(Format::Plain.tick(0.25), "0.25");
+        let ticks = Format::Share.ticks(0.0, 1.0, 5);
+        let labels: Vec<String> = ticks.iter().map(|t| Format::Share.tick(*t)).collect();
+        assert_eq!(labels, ["0%", "20%", "40%", "60%", "80%", "100%"]);
+        assert_eq!(Format::Count.ticks(0.0, 3.0, 8), vec![0.0, 1.0, 2.0, 3.0]);
+        assert!(Format::Plain
+            .ticks(0.0, 3.0, 8)
+            .iter()
+            .any(|t| t.fract() != 0.0));
+    }
+
+    #[test]
+    fn long_variant_names_wrap_at_words_and_punctuation() {
+        ensure_fonts().expect("fonts");
+        let lines = wrap_name(
+            "two more in London: teams.core.members.london=8",
+            150,
+            18,
+            3,
+        );
+        assert!(lines.len() > 1 && lines.len() <= 3, "{lines:?}");
+        assert_eq!(lines[0], "two more in");
+        for l in &lines {
+            assert!(text_width(l, 18, false) <= 150, "{l:?} too wide");
+        }
+        assert_eq!(wrap_name("base", 150, 18, 3), ["base"]);
+        let cut = wrap_name(&"word ".repeat(40), 150, 18, 2);
+        assert_eq!(cut.len(), 2);
+        assert!(cut[1].ends_with('…'), "{cut:?}");
     }
 
     #[test]

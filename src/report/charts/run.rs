@@ -3,7 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use super::draw::{Chart, LimitLine, LineChart, Mark, Panel, Point, Series, Shade, XAxis};
+use super::draw::{
+    Chart, EventKind, EventMark, Format, LimitLine, LineChart, Mark, Panel, Point, Series, Shade,
+    XAxis,
+};
 use super::style::{colour, DEFAULT_PAGER_BUDGET, LIMIT_COLOUR};
 use super::table::Table;
 use super::ChartError;
@@ -33,6 +36,7 @@ struct Team {
 pub(super) fn charts(
     weekly: &Table,
     teams: Option<&Table>,
+    events: &[EventMark],
 ) -> Result<Vec<(String, Chart)>, ChartError> {
     let replication = weekly.require("replication")?;
     let team_col = weekly.require("team")?;
@@ -142,12 +146,15 @@ pub(super) fn charts(
         x: week_axis.clone(),
         panels: vec![Panel {
             y_desc: "ops load (share of capacity)".into(),
+            format: Format::Share,
             series: series(|w| &w.ops_load),
             limits: vec![LimitLine::of(&OPS_CAP)],
             shade: shade.clone(),
             mark: Mark::Lines { markers: false },
+            colour_by: None,
         }],
         band_label: band_label.clone(),
+        events: events.to_vec(),
     };
     let pages = LineChart {
         title: "Weekly pages per shift by team".into(),
@@ -155,12 +162,15 @@ pub(super) fn charts(
         x: week_axis,
         panels: vec![Panel {
             y_desc: "pages per on-call shift".into(),
+            format: Format::Plain,
             series: series(|w| &w.pages),
             limits: budget_lines(teams, &by_team)?,
             shade: shade.clone(),
             mark: Mark::Lines { markers: false },
+            colour_by: None,
         }],
         band_label,
+        events: events.to_vec(),
     };
     let mut charts = vec![
         ("ops_load".into(), Chart::Lines(ops)),
@@ -204,20 +214,25 @@ pub(super) fn charts(
             panels: vec![
                 Panel {
                     y_desc: "engineers".into(),
+                    format: Format::Count,
                     series: series(|w| &w.headcount),
                     limits: Vec::new(),
                     shade: shade.clone(),
                     mark: Mark::Lines { markers: false },
+                    colour_by: None,
                 },
                 Panel {
-                    y_desc: "hires and departures so far".into(),
+                    y_desc: "hires and departures so far (engineers)".into(),
+                    format: Format::Count,
                     series: moves,
                     limits: Vec::new(),
                     shade: shade.clone(),
                     mark: Mark::Lines { markers: false },
+                    colour_by: None,
                 },
             ],
             band_label: Some("5th–95th percentile".to_string()),
+            events: events.to_vec(),
         };
         charts.push(("headcount".into(), Chart::Lines(head)));
     }
@@ -230,12 +245,14 @@ pub(super) fn charts(
             .any(|&f| f.is_finite() && f != 1.0)
     });
     if moves {
-        let panel = |y: &str, get: fn(&Week) -> &[f64], limits: Vec<LimitLine>| Panel {
+        let panel = |y: &str, format, get: fn(&Week) -> &[f64], limits: Vec<LimitLine>| Panel {
             y_desc: y.into(),
+            format,
             series: series(get),
             limits,
             shade: shade.clone(),
             mark: Mark::Lines { markers: false },
+            colour_by: None,
         };
         let circle = LineChart {
             title: "Ops load, project time and page rates by team".into(),
@@ -247,15 +264,27 @@ pub(super) fn charts(
                 desc: "week".into(),
             },
             panels: vec![
-                panel("ops load", |w| &w.ops_load, vec![LimitLine::of(&OPS_CAP)]),
-                panel("project h / engineer", |w| &w.project, Vec::new()),
                 panel(
-                    "page rate / scenario's",
+                    "ops load (share)",
+                    Format::Share,
+                    |w| &w.ops_load,
+                    vec![LimitLine::of(&OPS_CAP)],
+                ),
+                panel(
+                    "project h / engineer-week",
+                    Format::Plain,
+                    |w| &w.project,
+                    Vec::new(),
+                ),
+                panel(
+                    "page rate (× scenario's)",
+                    Format::Plain,
                     |w| &w.page_rate_factor,
                     Vec::new(),
                 ),
             ],
             band_label: Some("5th–95th percentile".to_string()),
+            events: events.to_vec(),
         };
         charts.push(("reliability".into(), Chart::Lines(circle)));
     }
@@ -269,6 +298,7 @@ pub(super) fn engagement_chart(
     weekly: &Table,
     teams: &Table,
     engagements: &Table,
+    events: &[EventMark],
 ) -> Result<Option<Chart>, ChartError> {
     if engagements.len() == 0 {
         return Ok(None);
@@ -376,6 +406,7 @@ pub(super) fn engagement_chart(
         panels: vec![
             Panel {
                 y_desc: "hours per week".into(),
+                format: Format::Plain,
                 series: vec![
                     line("SRE ops", 0, per_week(|h| h.0)),
                     line("developer ops", 1, per_week(|h| h.1)),
@@ -388,9 +419,11 @@ pub(super) fn engagement_chart(
                 limits: Vec::new(),
                 shade: None,
                 mark: Mark::Lines { markers: false },
+                    colour_by: None,
             },
             Panel {
                 y_desc: "services so far".into(),
+                format: Format::Count,
                 series: vec![
                     line("onboarded", 2, so_far("onboarded")?),
                     line("shared launch", 3, so_far("shared_launch")?),
@@ -400,10 +433,105 @@ pub(super) fn engagement_chart(
                 limits: Vec::new(),
                 shade: None,
                 mark: Mark::Lines { markers: false },
+                    colour_by: None,
             },
         ],
         band_label: Some("5th–95th percentile".to_string()),
+            events: events.to_vec(),
     })))
+}
+
+/// The weeks to mark on a run's weekly charts: lifecycle phase changes, onboardings and
+/// hand-backs (`engagements.csv`), hires and departures (`weekly.csv`: its `hires` and
+/// `departures` columns, else rises and falls of `headcount`), and re-organisations
+/// (`reorgs.csv`). One mark per kind and week, with the share of replications that
+/// had one.
+pub(super) fn events(
+    weekly: &Table,
+    engagements: Option<&Table>,
+    reorgs: Option<&Table>,
+) -> Result<Vec<EventMark>, ChartError> {
+    let rep_col = weekly.require("replication")?;
+    let mut reps: Vec<String> = Vec::new();
+    for row in 0..weekly.len() {
+        let r = weekly.text(row, rep_col);
+        if !reps.iter().any(|x| x == r) {
+            reps.push(r.to_string());
+        }
+    }
+    // (kind, week) → the replications that had one.
+    let mut seen: BTreeMap<(EventKind, i64), Vec<String>> = BTreeMap::new();
+    let mut note = |kind: EventKind, week: f64, rep: &str| {
+        if !week.is_finite() {
+            return;
+        }
+        let e = seen.entry((kind, week.round() as i64)).or_default();
+        if !e.iter().any(|r| r == rep) {
+            e.push(rep.to_string());
+        }
+    };
+
+    let week_col = weekly.require("week")?;
+    let (hires, departures) = (weekly.column("hires"), weekly.column("departures"));
+    if let (Some(h), Some(d)) = (hires, departures) {
+        for row in 0..weekly.len() {
+            let (week, rep) = (weekly.number(row, week_col)?, weekly.text(row, rep_col));
+            if weekly.number(row, h)? > 0.0 {
+                note(EventKind::Hire, week, rep);
+            }
+            if weekly.number(row, d)? > 0.0 {
+                note(EventKind::Departure, week, rep);
+            }
+        }
+    } else if let (Some(head), Some(team)) = (weekly.column("headcount"), weekly.column("team")) {
+        // Rows run week by week within a replication; compare each team with its
+        // previous row.
+        let mut last: BTreeMap<(String, String), f64> = BTreeMap::new();
+        for row in 0..weekly.len() {
+            let rep = weekly.text(row, rep_col);
+            let key = (rep.to_string(), weekly.text(row, team).to_string());
+            let (week, now) = (weekly.number(row, week_col)?, weekly.number(row, head)?);
+            if let Some(before) = last.insert(key, now) {
+                if now > before {
+                    note(EventKind::Hire, week, rep);
+                } else if now < before {
+                    note(EventKind::Departure, week, rep);
+                }
+            }
+        }
+    }
+
+    if let Some(t) = engagements {
+        let (rep, week, reason) = (
+            t.require("replication")?,
+            t.require("week")?,
+            t.require("reason")?,
+        );
+        for row in 0..t.len() {
+            let kind = match t.text(row, reason) {
+                "onboarded" | "takeback" => EventKind::Onboarding,
+                "abandoned" | "handover" | "handback" | "overload" | "exit" => EventKind::HandBack,
+                _ => EventKind::PhaseChange,
+            };
+            note(kind, t.number(row, week)?, t.text(row, rep));
+        }
+    }
+    if let Some(t) = reorgs {
+        let (rep, week) = (t.require("replication")?, t.require("week")?);
+        for row in 0..t.len() {
+            note(EventKind::Reorg, t.number(row, week)?, t.text(row, rep));
+        }
+    }
+
+    let n = reps.len().max(1) as f64;
+    Ok(seen
+        .into_iter()
+        .map(|((kind, week), r)| EventMark {
+            week: week as f64,
+            kind,
+            share: (r.len() as f64 / n).min(1.0),
+        })
+        .collect())
 }
 
 /// The head-count chart's subtitle.

@@ -9,7 +9,7 @@ use super::page::{Assumption, Cell, Figure, HtmlTable, Section, Tone};
 use crate::model::metrics::Limit;
 use crate::model::Metric;
 use crate::report::charts::table::Table;
-use crate::report::charts::ChartError;
+use crate::report::charts::{axis_title, compact_label, ChartError};
 use crate::report::format::{chart_number, limit_phrase, metric_number, percent, signed_percent};
 use crate::sweep::ci::MeanCi;
 use crate::sweep::compare::ALL_TEAMS;
@@ -591,17 +591,17 @@ fn axes(points: &Table) -> Vec<Axis> {
 
 fn sweep_section(s: &mut Section, points: &Table, manifest: Option<&serde_json::Value>) {
     let axes = axes(points);
+    // The axis's `label` recorded in the manifest, else the title the charts derive.
     let label = |a: &Axis| -> String {
         manifest
-            .and_then(|m| m.get("axis_labels"))
-            .and_then(|l| l.as_array())
-            .and_then(|l| {
-                axes.iter()
-                    .position(|x| x.key == a.key)
-                    .and_then(|i| l.get(i))
+            .and_then(|m| {
+                m.pointer(&format!(
+                    "/axis_labels/{}",
+                    a.key.replace('~', "~0").replace('/', "~1")
+                ))
             })
             .and_then(|v| v.as_str())
-            .map_or_else(|| a.key.clone(), str::to_string)
+            .map_or_else(|| axis_title(&a.key), str::to_string)
     };
     let mean_of = |r: usize, m: Metric| {
         points
@@ -609,7 +609,7 @@ fn sweep_section(s: &mut Section, points: &Table, manifest: Option<&serde_json::
             .and_then(|c| points.number(r, c).ok())
             .unwrap_or(f64::NAN)
     };
-    let value = |r: usize, a: &Axis| points.text(r, a.col).to_string();
+    let value = |r: usize, a: &Axis| compact_label(points.text(r, a.col));
 
     // Where a limit is first passed along the first numeric axis, for each combination
     // of the other axes.
@@ -617,11 +617,12 @@ fn sweep_section(s: &mut Section, points: &Table, manifest: Option<&serde_json::
         let others: Vec<&Axis> = axes.iter().filter(|a| a.key != x.key).collect();
         let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
         for r in 0..points.len() {
+            // The other axes' values (their labels are said once, in the sentence).
             let g = others
                 .iter()
-                .map(|a| format!("{} {}", label(a), value(r, a)))
+                .map(|a| value(r, a))
                 .collect::<Vec<_>>()
-                .join(", ");
+                .join(" and ");
             match groups.iter_mut().find(|(k, _)| *k == g) {
                 Some((_, rows)) => rows.push(r),
                 None => groups.push((g, vec![r])),
@@ -664,15 +665,20 @@ fn sweep_section(s: &mut Section, points: &Table, manifest: Option<&serde_json::
                 }
             }
             let name = limit_phrase(m, limit);
+            let other_labels = others
+                .iter()
+                .map(|a| label(a))
+                .collect::<Vec<_>>()
+                .join(" and ");
             let parts: Vec<String> = found
                 .iter()
                 .map(|(what, gs)| {
                     let with = if gs.len() == groups.len() && groups.len() > 1 {
-                        " for every value of the other axes".to_string()
+                        format!(" for every {other_labels}")
                     } else if gs.iter().all(String::is_empty) {
                         String::new()
                     } else {
-                        format!(" with {}", gs.join("; with "))
+                        format!(" with {other_labels} {}", gs.join(" or "))
                     };
                     format!("{what}{with}")
                 })
@@ -746,11 +752,17 @@ fn sweep_section(s: &mut Section, points: &Table, manifest: Option<&serde_json::
                         a.1.total_cmp(&b.1)
                     }
                 });
+                // Names with commas in them (inline tables) are kept apart by semicolons.
+                let sep = if vals.iter().any(|(n, _)| n.contains(',')) {
+                    "; "
+                } else {
+                    ", "
+                };
                 let list = vals
                     .iter()
-                    .map(|(n, v)| format!("{n} {}", say(m, *v)))
+                    .map(|(n, v)| format!("{n}: {}", say(m, *v)))
                     .collect::<Vec<_>>()
-                    .join(", ");
+                    .join(sep);
                 let at = if g.is_empty() {
                     String::new()
                 } else {
