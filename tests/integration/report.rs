@@ -392,3 +392,20 @@ fn points_stopped_at_the_replication_cap_are_a_warning_in_the_terminal_and_the_p
     let page = report(&dir);
     assert!(page.contains("2 of 2 points stopped at the cap of 6 replications"));
 }
+
+#[test]
+fn sresim_alone_runs_the_workshop_and_prints_its_page() {
+    let o = sresim(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = root().join("output").join("workshop").join("index.html");
+    assert_eq!(
+        stdout(&o).lines().last(),
+        Some(
+            Path::new("output/workshop/index.html")
+                .display()
+                .to_string()
+                .as_str()
+        )
+    );
+    assert!(read(&page).contains("<section class=\"job\" id=\"disengagement\""));
+}

@@ -991,6 +991,94 @@ fn compare_section(s: &mut Section, table: &Table) {
             "Means over replications; under each, the change from the base in %. * and blue: the paired 95% CI of the change excludes 0 and the change is at least the metric's minimum effect. Red: past the SRE book's limit.".into(),
         ),
     });
+    compare_team_table(s, table, &variants);
+}
+
+/// Each variant's teams, a row each (when more than one team appears): the per-team
+/// limits and project time, with the change from the base's team of the same name.
+fn compare_team_table(s: &mut Section, table: &Table, variants: &[String]) {
+    let (Some(team), Some(variant), Some(metric)) = (
+        table.column("team"),
+        table.column("variant"),
+        table.column("metric"),
+    ) else {
+        return;
+    };
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for r in 0..table.len() {
+        let t = table.text(r, team);
+        if t == ALL_TEAMS {
+            continue;
+        }
+        let key = (table.text(r, variant).to_string(), t.to_string());
+        if !pairs.contains(&key) {
+            pairs.push(key);
+        }
+    }
+    let teams: std::collections::BTreeSet<&str> = pairs.iter().map(|p| p.1.as_str()).collect();
+    if teams.len() < 2 {
+        return;
+    }
+    pairs.sort_by_key(|p| variants.iter().position(|v| *v == p.0));
+    let metrics = [
+        Metric::PagesPerShiftMean,
+        Metric::OncallTimeFrac,
+        Metric::OpsLoadFrac,
+        Metric::ProjectHoursPerEngineerWeek,
+    ];
+    let num = |r: usize, name: &str| {
+        table
+            .column(name)
+            .and_then(|c| table.number(r, c).ok())
+            .unwrap_or(f64::NAN)
+    };
+    let rows = pairs
+        .iter()
+        .map(|(v, t)| {
+            let mut row = vec![Cell::plain(format!("{v} · {t}"))];
+            for m in metrics {
+                let found = (0..table.len()).find(|&r| {
+                    table.text(r, variant) == v
+                        && table.text(r, team) == t
+                        && table.text(r, metric) == m.key()
+                });
+                row.push(match found {
+                    None => Cell::plain(""),
+                    Some(r) => {
+                        let x = num(r, "mean");
+                        let pct = num(r, "diff_pct");
+                        let marked = table
+                            .column("meaningful")
+                            .is_some_and(|c| table.flag(r, c).unwrap_or(false));
+                        Cell {
+                            text: metric_number(m, x),
+                            note: pct.is_finite().then(|| {
+                                format!("{}{}", signed_percent(pct), if marked { " *" } else { "" })
+                            }),
+                            tone: if over(m, x) {
+                                Tone::Over
+                            } else if marked {
+                                Tone::Marked
+                            } else {
+                                Tone::Plain
+                            },
+                        }
+                    }
+                });
+            }
+            row
+        })
+        .collect();
+    let mut headers = vec!["variant · team".to_string()];
+    headers.extend(metrics.iter().map(|m| m.def().label.to_string()));
+    s.tables.push(HtmlTable {
+        caption: "Per team".into(),
+        headers,
+        rows,
+        note: Some(
+            "Means over replications; under each, the change from the base's team of the same name. Red: past the SRE book's limit (pager budget of 2, 25% on call, 50% ops).".into(),
+        ),
+    });
 }
 
 #[cfg(test)]
