@@ -134,13 +134,7 @@ pub fn workshop(spec: &WorkshopSpec) -> Result<WorkshopReport, JobError> {
             PartKind::Sweep => {
                 let spec = SweepSpec {
                     common,
-                    vary: Vec::new(),
-                    sample: None,
-                    trace: false,
-                    shard: None,
-                    resume: false,
-                    ci_target: None,
-                    max_replications: super::DEFAULT_MAX_REPLICATIONS,
+                    ..SweepSpec::default()
                 };
                 let progress = |_: u64, _: u64| {};
                 sweep(

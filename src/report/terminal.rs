@@ -301,7 +301,6 @@ pub fn engagement_note(runs: &[RunResult]) -> Option<String> {
 /// replications (time on call over 25%, pages per shift over its budget, ops over 50%),
 /// or `None` when every team keeps them.
 pub fn limits_note(runs: &[RunResult]) -> Option<String> {
-    use crate::model::accounting::{ONCALL_CAP_FRAC, OPS_CAP_FRAC};
     let mut out = String::new();
     for team in team_names(runs) {
         let rows: Vec<_> = runs
@@ -312,31 +311,54 @@ pub fn limits_note(runs: &[RunResult]) -> Option<String> {
             continue;
         }
         let mean = |m: Metric| MeanCi::of(rows.iter().map(|t| t[m])).mean;
-        let budget = f64::from(rows[0].pager_budget_per_shift);
-        let oncall = mean(Metric::OncallTimeFrac);
-        if oncall > ONCALL_CAP_FRAC {
-            out.push_str(&format!(
-                "over a limit: team {team} is on call {:.0}% of its time (the SRE book's limit is 25%)\n",
-                100.0 * oncall
-            ));
-        }
-        let pages = mean(Metric::PagesPerShiftMean);
-        if pages > budget {
-            out.push_str(&format!(
-                "over a limit: team {team} averages {} pages per shift against its pager budget of {}\n",
-                compact(pages),
-                compact(budget)
-            ));
-        }
-        let ops = mean(Metric::OpsLoadFrac);
-        if ops > OPS_CAP_FRAC {
-            out.push_str(&format!(
-                "over a limit: team {team} spends {:.0}% of its time on ops (the cap is 50%)\n",
-                100.0 * ops
-            ));
+        for line in team_limit_lines(
+            &team,
+            mean(Metric::OncallTimeFrac),
+            mean(Metric::PagesPerShiftMean),
+            f64::from(rows[0].pager_budget_per_shift),
+            mean(Metric::OpsLoadFrac),
+        ) {
+            out.push_str(&line);
+            out.push('\n');
         }
     }
     (!out.is_empty()).then_some(out)
+}
+
+/// The warnings for one SRE team past the book's limits, given its means: time on call
+/// over 25%, pages per shift over its pager budget, ops over 50%. Shared by the
+/// terminal and the HTML report, so both say the same.
+pub fn team_limit_lines(team: &str, oncall: f64, pages: f64, budget: f64, ops: f64) -> Vec<String> {
+    use crate::model::accounting::{ONCALL_CAP_FRAC, OPS_CAP_FRAC};
+    let mut out = Vec::new();
+    if oncall > ONCALL_CAP_FRAC {
+        out.push(format!(
+            "over a limit: team {team} is on call {:.0}% of its time (the SRE book's limit is 25%)",
+            100.0 * oncall
+        ));
+    }
+    if pages > budget {
+        out.push(format!(
+            "over a limit: team {team} averages {} pages per shift against its pager budget of {}",
+            compact(pages),
+            compact(budget)
+        ));
+    }
+    if ops > OPS_CAP_FRAC {
+        out.push(format!(
+            "over a limit: team {team} spends {:.0}% of its time on ops (the cap is 50%)",
+            100.0 * ops
+        ));
+    }
+    out
+}
+
+/// The warning for a team below its minimum rotation in `weeks` weeks on average.
+pub fn understaffed_line(team: &str, weeks: f64) -> String {
+    format!(
+        "understaffed: team {team} is below its minimum rotation (min_rotation_single_site, min_rotation_per_site; the SRE book says 8 at one site, 6 per site on two) in {} weeks",
+        table_number(weeks)
+    )
 }
 
 /// A mean for a sentence: whole numbers without decimals, others with one (two below
@@ -381,10 +403,8 @@ pub fn understaffed_note(runs: &[RunResult]) -> Option<String> {
     for team in team_names(runs) {
         let ci = MeanCi::of(team_values(runs, &team, Metric::UnderstaffedWeeks));
         if ci.mean > 0.0 {
-            out.push_str(&format!(
-                "understaffed: team {team} is below its minimum rotation (min_rotation_single_site, min_rotation_per_site; the SRE book says 8 at one site, 6 per site on two) in {} weeks\n",
-                table_number(ci.mean)
-            ));
+            out.push_str(&understaffed_line(&team, ci.mean));
+            out.push('\n');
         }
     }
     (!out.is_empty()).then_some(out)

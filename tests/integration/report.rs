@@ -7,6 +7,18 @@ use std::process::Command;
 
 use crate::support::*;
 
+/// Runs sresim with `args` and checks that it succeeded.
+fn ok(args: &[&str]) -> std::process::Output {
+    let o = sresim(args);
+    assert!(
+        o.status.success(),
+        "sresim {}: {}",
+        args.join(" "),
+        stderr(&o)
+    );
+    o
+}
+
 /// The page of `dir`, after checking the command succeeded.
 fn report(dir: &Path) -> String {
     let o = sresim(&["report", dir.to_str().expect("utf-8 path")]);
@@ -63,7 +75,7 @@ fn assert_links_resolve(page: &str, dir: &Path) {
 #[test]
 fn a_run_folder_gets_a_page_with_readings_tables_charts_and_sources() {
     let dir = temp_dir("report-run");
-    let o = sresim(&[
+    ok(&[
         "run",
         "scenarios/baseline.toml",
         "--replications",
@@ -72,7 +84,6 @@ fn a_run_folder_gets_a_page_with_readings_tables_charts_and_sources() {
         dir.to_str().unwrap(),
         "--quiet",
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
     assert!(
         read(&dir.join("summary.txt")).contains("pages per shift"),
         "the terminal summary is saved"
@@ -98,7 +109,7 @@ fn a_run_folder_gets_a_page_with_readings_tables_charts_and_sources() {
 #[test]
 fn a_run_without_charts_gets_them_drawn_for_its_page() {
     let dir = temp_dir("report-nocharts");
-    let o = sresim(&[
+    ok(&[
         "run",
         "scenarios/validation/mm1.toml",
         "--replications",
@@ -108,7 +119,6 @@ fn a_run_without_charts_gets_them_drawn_for_its_page() {
         dir.to_str().unwrap(),
         "--quiet",
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
     assert!(!dir.join("ops_load.svg").exists());
     let page = report(&dir);
     assert!(dir.join("ops_load.svg").is_file());
@@ -118,7 +128,7 @@ fn a_run_without_charts_gets_them_drawn_for_its_page() {
 #[test]
 fn a_sweep_page_says_where_the_pager_budget_is_passed_and_warns() {
     let dir = temp_dir("report-sweep");
-    let o = sresim(&[
+    ok(&[
         "sweep",
         "scenarios/capacity.toml",
         "--vary",
@@ -131,7 +141,6 @@ fn a_sweep_page_says_where_the_pager_budget_is_passed_and_warns() {
         dir.to_str().unwrap(),
         "--quiet",
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
     let page = report(&dir);
     assert_self_contained(&page);
     assert_links_resolve(&page, &dir);
@@ -157,7 +166,7 @@ fn a_comparison_page_marks_changes_and_escapes_variant_names() {
     let dir = temp_dir("report-compare");
     let evil = "<b>24h</b> & \"more\"";
     let variant = format!("{evil}: teams.core.shift_hours=24");
-    let o = sresim(&[
+    ok(&[
         "compare",
         "scenarios/baseline.toml",
         "--variant",
@@ -168,7 +177,6 @@ fn a_comparison_page_marks_changes_and_escapes_variant_names() {
         dir.to_str().unwrap(),
         "--quiet",
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
     let page = report(&dir);
     assert_self_contained(&page);
     assert!(!page.contains("<b>24h</b>"), "a variant name is escaped");
@@ -207,8 +215,7 @@ fn report_of_a_folder_without_results_is_a_clear_error() {
 /// Runs the workshop into a fresh folder; its page.
 fn workshop(name: &str) -> (PathBuf, String) {
     let dir = temp_dir(name);
-    let o = sresim(&["workshop", "--out", dir.to_str().unwrap()]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    let o = ok(&["workshop", "--out", dir.to_str().unwrap()]);
     let page_path = dir.join("index.html");
     assert_eq!(
         stdout(&o).lines().last(),
@@ -365,7 +372,7 @@ fn the_workshop_page_renders_in_a_real_browser_without_errors() {
 #[test]
 fn points_stopped_at_the_replication_cap_are_a_warning_in_the_terminal_and_the_page() {
     let dir = temp_dir("report-cap");
-    let o = sresim(&[
+    let o = ok(&[
         "sweep",
         "scenarios/capacity.toml",
         "--vary",
@@ -382,7 +389,6 @@ fn points_stopped_at_the_replication_cap_are_a_warning_in_the_terminal_and_the_p
         dir.to_str().unwrap(),
         "--quiet",
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
     // A CI within 0.01% of the mean is out of reach in 6 replications.
     assert!(
         stderr(&o).contains("warning: 2 of the 2 points run stopped at --max-replications 6"),
@@ -395,8 +401,7 @@ fn points_stopped_at_the_replication_cap_are_a_warning_in_the_terminal_and_the_p
 
 #[test]
 fn sresim_alone_runs_the_workshop_and_prints_its_page() {
-    let o = sresim(&[]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    let o = ok(&[]);
     let page = root().join("output").join("workshop").join("index.html");
     assert_eq!(
         stdout(&o).lines().last(),

@@ -11,6 +11,7 @@ use crate::model::Metric;
 use crate::report::charts::table::Table;
 use crate::report::charts::{axis_title, compact_label, ChartError};
 use crate::report::format::{chart_number, limit_phrase, metric_number, percent, signed_percent};
+use crate::report::terminal::{team_limit_lines, understaffed_line};
 use crate::sweep::ci::MeanCi;
 use crate::sweep::compare::ALL_TEAMS;
 
@@ -520,34 +521,16 @@ fn team_table(s: &mut Section, teams: &Table) {
         if kind != "sre" {
             continue;
         }
-        let oncall = mean(Metric::OncallTimeFrac);
-        if oncall > 0.25 {
-            s.warnings.push(format!(
-                "Team {name} is on call {} of its time; the SRE book's limit is 25%.",
-                percent(oncall)
-            ));
-        }
-        let pages = mean(Metric::PagesPerShiftMean);
-        if pages > budget {
-            s.warnings.push(format!(
-                "Team {name} averages {} pages per shift against its pager budget of {}.",
-                chart_number(pages),
-                chart_number(budget)
-            ));
-        }
-        let ops = mean(Metric::OpsLoadFrac);
-        if ops > 0.5 {
-            s.warnings.push(format!(
-                "Team {name} spends {} of its time on ops; the cap is 50%.",
-                percent(ops)
-            ));
-        }
+        s.warnings.extend(team_limit_lines(
+            name,
+            mean(Metric::OncallTimeFrac),
+            mean(Metric::PagesPerShiftMean),
+            budget,
+            mean(Metric::OpsLoadFrac),
+        ));
         let under = mean(Metric::UnderstaffedWeeks);
         if under > 0.0 {
-            s.warnings.push(format!(
-                "Team {name} is below its minimum rotation (the SRE book says 8 at one site, 6 per site on two) in {} weeks of a replication on average.",
-                chart_number(under)
-            ));
+            s.warnings.push(understaffed_line(name, under));
         }
     }
     if names.len() > 1 || metrics.len() > 1 {
