@@ -102,8 +102,17 @@ fn a_run_folder_gets_a_page_with_readings_tables_charts_and_sources() {
         page.contains("[G] Workbook ch.8"),
         "assumptions keep sources"
     );
-    assert!(page.contains("data-chart=\"pages_per_shift\""));
     assert!(page.contains("data-chart=\"ops_load\""));
+    // Each chart carries the reading of what it shows.
+    let chart = page
+        .split("data-chart=\"pages_per_shift\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</figure>").next())
+        .expect("the pages-per-shift chart");
+    assert!(
+        chart.contains("<figcaption><p>Pages per on-call shift average"),
+        "its caption reads the numbers"
+    );
 }
 
 #[test]

@@ -5,6 +5,8 @@
 
 use std::fmt::Write as _;
 
+use crate::model::Metric;
+
 /// `text` with the five characters that HTML gives meaning escaped.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -74,6 +76,8 @@ pub struct Figure {
     pub stem: String,
     /// Its SVG text, as drawn.
     pub svg: String,
+    /// The readings of the numbers it shows.
+    pub caption: Vec<String>,
 }
 
 /// One assumption of a scenario: a key, its value and the comment beside it (its
@@ -88,6 +92,14 @@ pub struct Assumption {
     pub value: String,
     /// The comment beside it.
     pub note: String,
+}
+
+impl Section {
+    /// Adds a reading about metric `m` (or about no one metric).
+    pub fn read(&mut self, m: Option<Metric>, text: String) {
+        self.readings.push(text);
+        self.reading_metrics.push(m);
+    }
 }
 
 /// Everything the page shows of one output folder.
@@ -105,6 +117,8 @@ pub struct Section {
     pub command: Option<String>,
     /// Plain-language readings of the numbers.
     pub readings: Vec<String>,
+    /// The metric each reading is about, where it is about one (for chart captions).
+    pub reading_metrics: Vec<Option<Metric>>,
     /// Where the book's rules break, and anything the job stopped short of.
     pub warnings: Vec<String>,
     /// Tables of headline metrics.
@@ -154,6 +168,8 @@ td.marked { color: var(--mark); font-weight: bold; }
 p.note { color: var(--muted); font-size: .9rem; margin: .2rem 0 1rem 0; }
 .scroll { overflow-x: auto; }
 figure { margin: 1rem 0; }
+figcaption { font-size: 1rem; margin: .3rem 0 0 0; max-width: 1300px; }
+figcaption p { margin: .2rem 0; }
 figure svg { width: 100%; height: auto; max-width: 1300px; border: 1px solid var(--line); }
 details { margin: 1rem 0; }
 summary { cursor: pointer; font-weight: bold; font-size: 1.05rem; }
@@ -361,10 +377,18 @@ fn table(h: &mut String, t: &HtmlTable) {
 fn figure(h: &mut String, f: &Figure) {
     let _ = write!(
         h,
-        "<figure class=\"chart\" data-chart=\"{}\">\n{}\n</figure>\n",
+        "<figure class=\"chart\" data-chart=\"{}\">\n{}\n",
         escape(&f.stem),
         strip_xml_prolog(&f.svg)
     );
+    if !f.caption.is_empty() {
+        h.push_str("<figcaption>");
+        for c in &f.caption {
+            let _ = write!(h, "<p>{}</p>", escape(c));
+        }
+        h.push_str("</figcaption>\n");
+    }
+    h.push_str("</figure>\n");
 }
 
 /// The SVG element alone (an XML declaration cannot appear inside HTML).

@@ -183,6 +183,7 @@ pub fn section(dir: &Path, id: &str, link_prefix: &str) -> Result<Section, Chart
         }
     }
     charts(&mut s, dir)?;
+    caption(&mut s);
     let mut files: Vec<String> = Vec::new();
     for entry in read_dir(dir)? {
         let name = entry;
@@ -252,6 +253,7 @@ fn charts(s: &mut Section, dir: &Path) -> Result<(), ChartError> {
         Ok(Figure {
             stem: stem.to_string(),
             svg,
+            caption: Vec::new(),
         })
     };
     for stem in featured {
@@ -270,6 +272,58 @@ fn charts(s: &mut Section, dir: &Path) -> Result<(), ChartError> {
         s.featured.push(first);
     }
     Ok(())
+}
+
+/// The metrics a chart shows, by its file stem (`None`: every reading, for the one
+/// chart of a comparison).
+fn chart_metrics(stem: &str) -> Option<Vec<Metric>> {
+    let of = |key: &str| Metric::ALL.iter().copied().find(|m| m.key() == key);
+    Some(match stem {
+        "compare" => return None,
+        "pages_per_shift" => vec![Metric::PagesPerShiftMean],
+        "ops_load" | "reliability" => vec![Metric::OpsLoadFrac],
+        "headcount" => vec![Metric::HeadcountEnd],
+        "engagement" => vec![Metric::DevOpsHoursPerWeek],
+        "capacity" => vec![
+            Metric::WorstTeamPagesPerShiftMean,
+            Metric::WorstTeamOpsLoadFrac,
+        ],
+        "tradeoff" => vec![
+            Metric::WorstTeamOpsLoadFrac,
+            Metric::DevOpsHoursPerWeek,
+            Metric::SloMetFrac,
+        ],
+        _ => stem
+            .strip_prefix("sweep_")
+            .or_else(|| stem.strip_prefix("heatmap_"))
+            .or_else(|| {
+                stem.strip_prefix("scatter_")
+                    .and_then(|k| k.split("__").next())
+            })
+            .and_then(of)
+            .into_iter()
+            .collect(),
+    })
+}
+
+/// Each chart's caption: the readings of the metrics it shows.
+fn caption(s: &mut Section) {
+    let readings: Vec<(Option<Metric>, String)> = s
+        .reading_metrics
+        .iter()
+        .copied()
+        .zip(s.readings.iter().cloned())
+        .collect();
+    for f in s.featured.iter_mut().chain(s.more.iter_mut()) {
+        f.caption = match chart_metrics(&f.stem) {
+            None => readings.iter().map(|(_, r)| r.clone()).collect(),
+            Some(ms) => readings
+                .iter()
+                .filter(|(m, _)| m.is_some_and(|m| ms.contains(&m)))
+                .map(|(_, r)| r.clone())
+                .collect(),
+        };
+    }
 }
 
 /// The question (the opening comment's first paragraph), the opening comment whole
@@ -375,7 +429,7 @@ fn run_section(s: &mut Section, summary: &Table, teams: Option<&Table>) {
             .limits
             .first()
             .map_or(2.0, |l| l.value);
-        s.readings.push(format!(
+        s.read(Some(Metric::PagesPerShiftMean), format!(
             "Pages per on-call shift average {} (95% CI {} to {}), {} the pager budget of {}; {} of shifts go over it.",
             chart_number(p.mean),
             chart_number(p.low()),
@@ -387,21 +441,27 @@ fn run_section(s: &mut Section, summary: &Table, teams: Option<&Table>) {
     }
     let oncall = mean(Metric::WorstTeamOncallTimeFrac);
     if oncall.is_finite() {
-        s.readings.push(format!(
-            "The most loaded team is on call {} of its time: {} the SRE book's limit of 25%.",
-            percent(oncall),
-            if oncall > 0.25 { "over" } else { "within" }
-        ));
+        s.read(
+            Some(Metric::WorstTeamOncallTimeFrac),
+            format!(
+                "The most loaded team is on call {} of its time: {} the SRE book's limit of 25%.",
+                percent(oncall),
+                if oncall > 0.25 { "over" } else { "within" }
+            ),
+        );
     }
     let ops = mean(Metric::OpsLoadFrac);
     if ops.is_finite() {
-        s.readings.push(format!(
-            "Ops work takes {} of SRE capacity (the cap is 50%); the worst week reaches {}.",
-            percent(ops),
-            text(Metric::OpsLoadMaxFrac)
-        ));
+        s.read(
+            Some(Metric::OpsLoadFrac),
+            format!(
+                "Ops work takes {} of SRE capacity (the cap is 50%); the worst week reaches {}.",
+                percent(ops),
+                text(Metric::OpsLoadMaxFrac)
+            ),
+        );
     }
-    s.readings.push(format!(
+    s.read(Some(Metric::ProjectHoursPerEngineerWeek), format!(
         "{} hours per engineer-week are left for project work; {} of SLO windows are met, spending {} of the error budget on average.",
         text(Metric::ProjectHoursPerEngineerWeek),
         text(Metric::SloMetFrac),
@@ -409,7 +469,7 @@ fn run_section(s: &mut Section, summary: &Table, teams: Option<&Table>) {
     ));
     let dev = mean(Metric::DevOpsHoursPerWeek);
     if dev > 0.0 {
-        s.readings.push(format!(
+        s.read(Some(Metric::DevOpsHoursPerWeek), format!(
             "Developers spend {} hours a week on operations; SRE supports {} at the end, after {} and {} (means per replication).",
             chart_number(dev),
             count(mean(Metric::ServicesSupportedEnd), "service"),
@@ -419,12 +479,15 @@ fn run_section(s: &mut Section, summary: &Table, teams: Option<&Table>) {
     }
     let (hires, departures) = (mean(Metric::Hires), mean(Metric::Departures));
     if hires > 0.0 || departures > 0.0 {
-        s.readings.push(format!(
-            "Per replication, {} join and {} leave; the head count ends at {}.",
-            count(hires, "engineer"),
-            chart_number(departures),
-            text(Metric::HeadcountEnd)
-        ));
+        s.read(
+            Some(Metric::HeadcountEnd),
+            format!(
+                "Per replication, {} join and {} leave; the head count ends at {}.",
+                count(hires, "engineer"),
+                chart_number(departures),
+                text(Metric::HeadcountEnd)
+            ),
+        );
     }
 
     // The headline table.
@@ -666,11 +729,10 @@ fn sweep_section(s: &mut Section, points: &Table, manifest: Option<&serde_json::
                     format!("{what}{with}")
                 })
                 .collect();
-            s.readings.push(format!(
-                "{} against {name}: {}.",
-                m.def().title,
-                parts.join("; it ")
-            ));
+            s.read(
+                Some(m),
+                format!("{} against {name}: {}.", m.def().title, parts.join("; it ")),
+            );
         }
     }
 
@@ -751,11 +813,14 @@ fn sweep_section(s: &mut Section, points: &Table, manifest: Option<&serde_json::
                 } else {
                     format!(" at {g}")
                 };
-                s.readings.push(format!(
-                    "{}{at}, by {} from best to worst: {list}.",
-                    m.def().title,
-                    label(c)
-                ));
+                s.read(
+                    Some(m),
+                    format!(
+                        "{}{at}, by {} from best to worst: {list}.",
+                        m.def().title,
+                        label(c)
+                    ),
+                );
             }
         }
     }
@@ -909,13 +974,15 @@ fn compare_section(s: &mut Section, table: &Table) {
         }
         changes.sort_by(|a, b| b.0.total_cmp(&a.0));
         if changes.is_empty() {
-            s.readings.push(format!(
+            s.read(
+                None,
+                format!(
                 "{v} against {base}: no headline metric changes by more than its minimum effect."
-            ));
+            ),
+            );
         } else {
             let list: Vec<String> = changes.into_iter().take(5).map(|c| c.1).collect();
-            s.readings
-                .push(format!("{v} against {base}: {}.", list.join("; ")));
+            s.read(None, format!("{v} against {base}: {}.", list.join("; ")));
         }
         for m in LIMITED {
             let (Some(r), Some(limit)) = (find(v, m), breach(m)) else {
