@@ -423,3 +423,31 @@ fn sresim_alone_runs_the_workshop_and_prints_its_page() {
     );
     assert!(read(&page).contains("<section class=\"job\" id=\"disengagement\""));
 }
+
+#[test]
+fn a_sampled_sweep_page_counts_the_points_past_each_limit() {
+    let dir = temp_dir("report-sample");
+    ok(&[
+        "sweep",
+        "scenarios/baseline.toml",
+        "--vary",
+        "teams.core.shift_hours=8,12,24",
+        "--vary",
+        "services.checkout.page_rate_per_week=1..5:1",
+        "--sample",
+        "4",
+        "--replications",
+        "2",
+        "--out",
+        dir.to_str().unwrap(),
+        "--quiet",
+    ]);
+    let page = report(&dir);
+    assert_self_contained(&page);
+    assert!(
+        page.contains("of 4 sampled points; the scatter charts show which axis drives it"),
+        "a sample is read as a count, not along an axis"
+    );
+    assert!(!page.contains("stays within it up to"), "no line along an axis");
+    assert!(page.contains("data-chart=\"scatter_"));
+}

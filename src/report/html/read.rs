@@ -657,9 +657,40 @@ fn sweep_section(s: &mut Section, points: &Table, manifest: Option<&serde_json::
     };
     let value = |r: usize, a: &Axis| compact_label(points.text(r, a.col));
 
+    let sampled = manifest
+        .and_then(|m| m.get("sample"))
+        .is_some_and(|v| v.is_u64());
+    // A sample has no lines along an axis to follow: say how many points pass each
+    // limit, and let the scatter charts show which axis drives it.
+    if sampled {
+        for m in LIMITED {
+            let Some(limit) = breach(m) else { continue };
+            let past = (0..points.len())
+                .filter(|&r| mean_of(r, m) > limit.value)
+                .count();
+            s.read(
+                Some(m),
+                format!(
+                    "{} is past {} at {past} of {} sampled points; the scatter charts show which axis drives it.",
+                    m.def().title,
+                    limit_phrase(m, limit),
+                    points.len()
+                ),
+            );
+        }
+    }
+    // A value on an axis in a sentence: `30 services`, `core: shift hours 12`.
+    let at_value = |r: usize, a: &Axis| {
+        let l = label(a);
+        if l.contains(':') {
+            format!("{l} {}", value(r, a))
+        } else {
+            format!("{} {l}", value(r, a))
+        }
+    };
     // Where a limit is first passed along the first numeric axis, for each combination
     // of the other axes.
-    if let Some(x) = axes.iter().find(|a| a.numeric) {
+    if let Some(x) = axes.iter().find(|a| a.numeric).filter(|_| !sampled) {
         let others: Vec<&Axis> = axes.iter().filter(|a| a.key != x.key).collect();
         let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
         for r in 0..points.len() {
@@ -692,7 +723,7 @@ fn sweep_section(s: &mut Section, points: &Table, manifest: Option<&serde_json::
                 });
                 let Some(&last) = rows.last() else { continue };
                 let first_over = rows.iter().position(|&r| mean_of(r, m) > limit.value);
-                let at = |r: usize| format!("{} {}", value(r, x), label(x));
+                let at = |r: usize| at_value(r, x);
                 let what = match first_over {
                     Some(0) => format!("is past it already at {}", at(rows[0])),
                     Some(i) => format!(
