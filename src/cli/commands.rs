@@ -192,13 +192,12 @@ pub fn sweep(a: &SweepArgs) -> u8 {
                 ),
             }
         );
-        say!("{}", terminal::point_header(&r.axes));
-        for p in &r.first_points {
-            say!(
-                "{}",
-                terminal::point_line(p.point, &p.axis_values, &p.summaries)
-            );
-        }
+        let points: Vec<_> = r
+            .first_points
+            .iter()
+            .map(|p| (p.point, p.axis_values.as_slice(), p.summaries.as_slice()))
+            .collect();
+        say_raw!("{}", terminal::point_table(&r.axis_titles, &points));
         if r.first_points.len() < r.points_run {
             say!("… see points.csv");
         }

@@ -141,6 +141,8 @@ pub struct SweepReport {
     pub config: ScenarioConfig,
     /// The axes' key paths.
     pub axes: Vec<String>,
+    /// The axes' titles for people: each axis's `label`, or a title derived from its key.
+    pub axis_titles: Vec<String>,
     /// Points in the whole plan.
     pub points: usize,
     /// `(K, N)` when one shard ran.
@@ -423,6 +425,15 @@ pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, Job
     let output = finish(outdir, &mut m, c.no_charts || shard.is_some())?;
     Ok(SweepReport {
         config: base_cfg,
+        axis_titles: plan
+            .axes
+            .iter()
+            .map(|a| {
+                a.label
+                    .clone()
+                    .unwrap_or_else(|| crate::report::charts::axis_title(&a.key))
+            })
+            .collect(),
         axes: axis_keys,
         points: plan.points.len(),
         shard,

@@ -72,37 +72,47 @@ pub fn run_summary(
     out
 }
 
-/// The header of the sweep table: `point`, the axes' key paths, then the columns of
-/// [`point_line`].
-pub fn point_header(axes: &[String]) -> String {
-    format!(
-        "{:>5} {:<28} {:>4} {:>9} {:>9} {:>9} {:>9} {:>9}",
-        "point",
-        axes.join(", "),
-        "n",
-        "pages/sh",
-        "over bud",
-        "ops load",
-        "on-call",
-        "proj h/wk"
-    )
-}
-
-/// One line of the sweep table: the point, its axis values, its replications and the
-/// means of a few headline metrics over them.
-pub fn point_line(point: usize, axis_values: &[String], summaries: &[Summary]) -> String {
-    let m = |metric: Metric| MeanCi::of(summaries.iter().map(|s| s[metric])).mean;
-    format!(
-        "{:>5} {:<28} {:>4} {:>9.2} {:>9} {:>9} {:>9} {:>9.1}",
-        point,
-        axis_values.join(", "),
-        summaries.len(),
-        m(Metric::PagesPerShiftMean),
-        percent(m(Metric::ShiftsOverBudgetFrac)),
-        percent(m(Metric::OpsLoadFrac)),
-        percent(m(Metric::OncallTimeFrac)),
-        m(Metric::ProjectHoursPerEngineerWeek),
-    )
+/// The sweep table: a header (`point`, the axes' titles, `n` and a few headline
+/// metrics) and one line per point (its axis values, replications and the means of
+/// those metrics), the axis column as wide as its widest entry.
+pub fn point_table(axes: &[String], points: &[(usize, &[String], &[Summary])]) -> String {
+    let values: Vec<String> = points
+        .iter()
+        .map(|(_, v, _)| {
+            v.iter()
+                .map(|x| super::charts::compact_label(x))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .collect();
+    let title = axes.join("; ");
+    let w = values
+        .iter()
+        .chain(std::iter::once(&title))
+        .map(|v| v.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(12, 60);
+    let mut out = format!(
+        "{:>5} {:<w$} {:>4} {:>9} {:>9} {:>9} {:>9} {:>9}\n",
+        "point", title, "n", "pages/sh", "over bud", "ops load", "on-call", "proj h/wk"
+    );
+    for ((point, _, summaries), v) in points.iter().zip(&values) {
+        let m = |metric: Metric| MeanCi::of(summaries.iter().map(|s| s[metric])).mean;
+        let _ = writeln!(
+            out,
+            "{:>5} {:<w$} {:>4} {:>9.2} {:>9} {:>9} {:>9} {:>9.1}",
+            point,
+            v,
+            summaries.len(),
+            m(Metric::PagesPerShiftMean),
+            percent(m(Metric::ShiftsOverBudgetFrac)),
+            percent(m(Metric::OpsLoadFrac)),
+            percent(m(Metric::OncallTimeFrac)),
+            m(Metric::ProjectHoursPerEngineerWeek),
+        );
+    }
+    out
 }
 
 /// The comparison table, one row per headline metric and one column per variant: the

@@ -448,6 +448,9 @@ fn a_sampled_sweep_page_counts_the_points_past_each_limit() {
         page.contains("of 4 sampled points; the scatter charts show which axis drives it"),
         "a sample is read as a count, not along an axis"
     );
-    assert!(!page.contains("stays within it up to"), "no line along an axis");
+    assert!(
+        !page.contains("stays within it up to"),
+        "no line along an axis"
+    );
     assert!(page.contains("data-chart=\"scatter_"));
 }
