@@ -1042,22 +1042,7 @@ fn compare_section(s: &mut Section, table: &Table) {
                     continue;
                 };
                 any = true;
-                let x = num(r, "mean");
-                let pct = num(r, "diff_pct");
-                let marked = flag(r, "meaningful");
-                row.push(Cell {
-                    text: metric_number(m, x),
-                    note: (v != &base).then(|| {
-                        format!("{}{}", signed_percent(pct), if marked { " *" } else { "" })
-                    }),
-                    tone: if over(m, x) {
-                        Tone::Over
-                    } else if marked {
-                        Tone::Marked
-                    } else {
-                        Tone::Plain
-                    },
-                });
+                row.push(change_cell(table, r, m));
             }
             any.then_some(row)
         })
@@ -1073,6 +1058,35 @@ fn compare_section(s: &mut Section, table: &Table) {
         ),
     });
     compare_team_table(s, table, &variants);
+}
+
+/// A cell of a comparison table: row `r`'s mean of `m`, with its change from the base
+/// in % under it (none for the base), blue where the change is marked (`meaningful`),
+/// red past a limit.
+fn change_cell(table: &Table, r: usize, m: Metric) -> Cell {
+    let num = |name: &str| {
+        table
+            .column(name)
+            .and_then(|c| table.number(r, c).ok())
+            .unwrap_or(f64::NAN)
+    };
+    let (x, pct) = (num("mean"), num("diff_pct"));
+    let marked = table
+        .column("meaningful")
+        .is_some_and(|c| table.flag(r, c).unwrap_or(false));
+    Cell {
+        text: metric_number(m, x),
+        note: pct
+            .is_finite()
+            .then(|| format!("{}{}", signed_percent(pct), if marked { " *" } else { "" })),
+        tone: if over(m, x) {
+            Tone::Over
+        } else if marked {
+            Tone::Marked
+        } else {
+            Tone::Plain
+        },
+    }
 }
 
 /// Each variant's teams, a row each (when more than one team appears): the per-team
@@ -1107,12 +1121,6 @@ fn compare_team_table(s: &mut Section, table: &Table, variants: &[String]) {
         Metric::OpsLoadFrac,
         Metric::ProjectHoursPerEngineerWeek,
     ];
-    let num = |r: usize, name: &str| {
-        table
-            .column(name)
-            .and_then(|c| table.number(r, c).ok())
-            .unwrap_or(f64::NAN)
-    };
     let rows = pairs
         .iter()
         .map(|(v, t)| {
@@ -1123,29 +1131,7 @@ fn compare_team_table(s: &mut Section, table: &Table, variants: &[String]) {
                         && table.text(r, team) == t
                         && table.text(r, metric) == m.key()
                 });
-                row.push(match found {
-                    None => Cell::plain(""),
-                    Some(r) => {
-                        let x = num(r, "mean");
-                        let pct = num(r, "diff_pct");
-                        let marked = table
-                            .column("meaningful")
-                            .is_some_and(|c| table.flag(r, c).unwrap_or(false));
-                        Cell {
-                            text: metric_number(m, x),
-                            note: pct.is_finite().then(|| {
-                                format!("{}{}", signed_percent(pct), if marked { " *" } else { "" })
-                            }),
-                            tone: if over(m, x) {
-                                Tone::Over
-                            } else if marked {
-                                Tone::Marked
-                            } else {
-                                Tone::Plain
-                            },
-                        }
-                    }
-                });
+                row.push(found.map_or_else(|| Cell::plain(""), |r| change_cell(table, r, m)));
             }
             row
         })
