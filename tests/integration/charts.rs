@@ -797,3 +797,26 @@ fn huge_and_infinite_values_draw_without_hanging() {
     let written = plot_dir(&dir).expect("huge heatmap");
     assert_chart(&dir, &written, "heatmap_ops_load_frac", "Ops load");
 }
+
+#[test]
+fn a_capacity_chart_over_categories_claims_no_crossings() {
+    // The disengagement strategies pass the pager budget and come back under it from
+    // one to the next; categories have no order, so there is nothing to "cross".
+    let dir = temp_dir("charts-capacity-categories");
+    let o = sresim(&[
+        "sweep",
+        "scenarios/disengagement.toml",
+        "--replications",
+        "2",
+        "--out",
+        dir.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = read(&dir.join("capacity.svg"));
+    assert!(svg.contains("pager budget"), "the limit is drawn");
+    assert!(
+        !svg.contains("rises above") && !svg.contains("falls below"),
+        "no crossing between categories"
+    );
+}

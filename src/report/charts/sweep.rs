@@ -361,7 +361,11 @@ fn capacity_chart(axis: &Axis, metrics: &[MetricValues]) -> Option<LineChart> {
             continue;
         };
         let (x, points) = series_points(axis, m);
-        if let Some(note) = crossings(&x, &points, m.metric.limits, Format::of(m.metric)) {
+        // Crossings read along a numeric axis only: categories have no order to cross in.
+        let numeric = matches!(x, XAxis::Numeric { .. });
+        if let Some(note) =
+            crossings(&x, &points, m.metric.limits, Format::of(m.metric)).filter(|_| numeric)
+        {
             notes.push(format!("{}: {note}", m.metric.title.to_lowercase()));
         }
         panels.push(Panel {
