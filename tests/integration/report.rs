@@ -454,3 +454,37 @@ fn a_sampled_sweep_page_counts_the_points_past_each_limit() {
     );
     assert!(page.contains("data-chart=\"scatter_"));
 }
+
+#[test]
+fn a_bad_number_in_a_folder_is_an_error_naming_file_line_and_column() {
+    let dir = temp_dir("report-bad-number");
+    ok(&[
+        "run",
+        "scenarios/validation/mm1.toml",
+        "--replications",
+        "2",
+        "--out",
+        dir.to_str().unwrap(),
+        "--quiet",
+    ]);
+    let path = dir.join("summary.csv");
+    let text = read(&path);
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let incidents = lines[0]
+        .split(',')
+        .position(|c| c == "incidents")
+        .expect("an incidents column");
+    let mut cells: Vec<&str> = lines[2].split(',').collect();
+    cells[incidents] = "abc";
+    lines[2] = cells.join(",");
+    std::fs::write(&path, lines.join("\n") + "\n").expect("write");
+    let o = sresim(&["report", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o)
+            .contains("summary.csv: line 3, column `incidents`: expected a number, got `abc`"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.join("index.html").exists(), "no page from a bad file");
+}

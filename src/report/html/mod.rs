@@ -30,8 +30,7 @@ pub const INDEX_HTML: &str = "index.html";
 /// draws the folder's charts first when it has none (a job run with `--no-charts`).
 /// Returns the page's path.
 pub fn write_report(dir: &Path) -> Result<PathBuf, ChartError> {
-    ensure_charts(dir)?;
-    let section = read::section(dir, "report", "")?;
+    let section = with_charts(dir, "report", "")?;
     let title = format!("sresim: {}", section.title);
     let subtitle = format!(
         "{} of {}; every number below comes from the files in this folder",
@@ -62,8 +61,7 @@ pub fn write_workshop(
     let mut sections = Vec::with_capacity(parts.len());
     for p in parts {
         let dir = root.join(&p.folder);
-        ensure_charts(&dir)?;
-        let mut s = read::section(&dir, &anchor(&p.folder), &format!("{}/", p.folder))?;
+        let mut s = with_charts(&dir, &anchor(&p.folder), &format!("{}/", p.folder))?;
         s.title = p.title.clone();
         sections.push(s);
     }
@@ -85,19 +83,15 @@ fn write_page(
     Ok(path)
 }
 
-/// Draws the charts of `dir` when it has no SVG chart yet.
-fn ensure_charts(dir: &Path) -> Result<(), ChartError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| ChartError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    let has_svg = entries
-        .filter_map(Result::ok)
-        .any(|e| e.path().extension().is_some_and(|x| x == "svg"));
-    if !has_svg {
-        charts::plot_dir(dir)?;
+/// The section of `dir` (its files checked first), drawing the folder's charts when it
+/// has none yet (a job run with `--no-charts`).
+fn with_charts(dir: &Path, id: &str, link_prefix: &str) -> Result<Section, ChartError> {
+    let section = read::section(dir, id, link_prefix)?;
+    if !section.featured.is_empty() {
+        return Ok(section);
     }
-    Ok(())
+    charts::plot_dir(dir)?;
+    read::section(dir, id, link_prefix)
 }
 
 /// An anchor id: letters, digits and `-`, others replaced by `-`.

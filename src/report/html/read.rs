@@ -94,26 +94,34 @@ pub fn section(dir: &Path, id: &str, link_prefix: &str) -> Result<Section, Chart
     };
     if has("points.csv") {
         s.kind = "sweep".into();
-        sweep_section(
-            &mut s,
-            &Table::read(&dir.join("points.csv"))?,
-            manifest.as_ref(),
-        );
+        let points = Table::read(&dir.join("points.csv"))?;
+        let axis_columns: Vec<&str> = axes(&points)
+            .into_iter()
+            .map(|a| points.headers()[a.col].as_str())
+            .collect();
+        check(&points, &axis_columns, &[])?;
+        sweep_section(&mut s, &points, manifest.as_ref());
     } else if has("compare.csv") {
         s.kind = "compare".into();
-        compare_section(&mut s, &Table::read(&dir.join("compare.csv"))?);
+        let compare = Table::read(&dir.join("compare.csv"))?;
+        check(
+            &compare,
+            &["variant", "team", "metric"],
+            &["significant", "meaningful"],
+        )?;
+        compare_section(&mut s, &compare);
     } else if has("summary.csv") {
         s.kind = "run".into();
         let teams = if has("teams.csv") {
-            Some(Table::read(&dir.join("teams.csv"))?)
+            let teams = Table::read(&dir.join("teams.csv"))?;
+            check(&teams, &["team", "kind"], &[])?;
+            Some(teams)
         } else {
             None
         };
-        run_section(
-            &mut s,
-            &Table::read(&dir.join("summary.csv"))?,
-            teams.as_ref(),
-        );
+        let summary = Table::read(&dir.join("summary.csv"))?;
+        check(&summary, &[], &[])?;
+        run_section(&mut s, &summary, teams.as_ref());
     } else {
         return Err(ChartError::Empty {
             dir: dir.to_path_buf(),
@@ -193,6 +201,27 @@ pub fn section(dir: &Path, id: &str, link_prefix: &str) -> Result<Section, Chart
     }
     s.files = files;
     Ok(s)
+}
+
+/// Checks every cell of `t` before anything is read from it: a number in every column
+/// but the `text` and `flags` ones, `true`/`false` in those. The page is built from
+/// numbers that parsed, never from a cell quietly skipped; a bad cell is an error naming
+/// the file, line and column.
+fn check(t: &Table, text: &[&str], flags: &[&str]) -> Result<(), ChartError> {
+    for (col, name) in t.headers().iter().enumerate() {
+        if text.contains(&name.as_str()) {
+            continue;
+        }
+        let is_flag = flags.contains(&name.as_str());
+        for row in 0..t.len() {
+            if is_flag {
+                t.flag(row, col)?;
+            } else {
+                t.number(row, col)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The file names in `dir`, sorted.
