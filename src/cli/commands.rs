@@ -279,8 +279,11 @@ pub fn workshop(out: Option<PathBuf>, threads: usize) -> u8 {
     let spec = jobs::WorkshopSpec { out, threads };
     match jobs::workshop(&spec) {
         Ok(r) => {
-            for (part, dir) in &r.parts {
+            for (part, dir, warnings) in &r.parts {
                 say!("{:<14} {}", part.folder, dir.display());
+                for w in warnings {
+                    output::write(Stream::Stdout, &format!("warning: {}: {w}\n", part.folder));
+                }
             }
             say!(
                 "workshop: {} scenarios in {:.1} s; open this page in a browser:",

@@ -81,8 +81,9 @@ pub struct WorkshopSpec {
 pub struct WorkshopReport {
     /// The page.
     pub page: PathBuf,
-    /// Each part's folder, in page order.
-    pub parts: Vec<(WorkshopPart, PathBuf)>,
+    /// Each part's folder and the warnings its section of the page shows, in page
+    /// order.
+    pub parts: Vec<(WorkshopPart, PathBuf, Vec<String>)>,
     /// Wall time of the whole job.
     pub wall_time: Duration,
 }
@@ -146,7 +147,7 @@ pub fn workshop(spec: &WorkshopSpec) -> Result<WorkshopReport, JobError> {
                 )?;
             }
         }
-        parts.push((part, out));
+        parts.push((part, out, Vec::new()));
     }
     let _lock = claim(&root, Claim::InPlace)?;
     let page_parts: Vec<Part> = WORKSHOP
@@ -156,7 +157,7 @@ pub fn workshop(spec: &WorkshopSpec) -> Result<WorkshopReport, JobError> {
             title: p.title.to_string(),
         })
         .collect();
-    let page = html::write_workshop(
+    let (page, warnings) = html::write_workshop(
         &root,
         "sresim workshop: sizing, structuring and handing back SRE support",
         "Five questions an SRE leadership workshop asks, each answered by a simulation of the bundled scenarios; \
@@ -164,6 +165,9 @@ pub fn workshop(spec: &WorkshopSpec) -> Result<WorkshopReport, JobError> {
         &page_parts,
     )
     .map_err(JobError::Plot)?;
+    for (part, w) in parts.iter_mut().zip(warnings) {
+        part.2 = w;
+    }
     Ok(WorkshopReport {
         page,
         parts,

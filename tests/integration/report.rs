@@ -422,6 +422,14 @@ fn sresim_alone_runs_the_workshop_and_prints_its_page() {
         )
     );
     assert!(read(&page).contains("<section class=\"job\" id=\"disengagement\""));
+    // The page's warnings are printed too: the capacity sweep's smallest teams are
+    // below the minimum rotation of 6 per site.
+    assert!(
+        stdout(&o).contains("warning: capacity: At ")
+            && stdout(&o).contains("below its minimum rotation"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]

@@ -51,13 +51,14 @@ pub struct Part {
 }
 
 /// Builds one page over the output folders `parts` inside `root` and writes it as
-/// `root/index.html`. Returns the page's path.
+/// `root/index.html`. Returns the page's path and each part's warnings (as the page
+/// shows them), in the order of `parts`.
 pub fn write_workshop(
     root: &Path,
     title: &str,
     subtitle: &str,
     parts: &[Part],
-) -> Result<PathBuf, ChartError> {
+) -> Result<(PathBuf, Vec<Vec<String>>), ChartError> {
     let mut sections = Vec::with_capacity(parts.len());
     for p in parts {
         let dir = root.join(&p.folder);
@@ -65,7 +66,8 @@ pub fn write_workshop(
         s.title = p.title.clone();
         sections.push(s);
     }
-    write_page(root, title, subtitle, &sections)
+    let page = write_page(root, title, subtitle, &sections)?;
+    Ok((page, sections.into_iter().map(|s| s.warnings).collect()))
 }
 
 fn write_page(
