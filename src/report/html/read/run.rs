@@ -186,14 +186,12 @@ fn team_table(s: &mut Section, teams: &Table) {
             s.warnings.push(understaffed_line(name, under));
         }
     }
-    if names.len() > 1 || metrics.len() > 1 {
-        let mut headers = vec!["team".to_string()];
-        headers.extend(metrics.iter().map(|m| m.def().label.to_string()));
-        s.tables.push(HtmlTable {
-            caption: "Per team (means over replications)".into(),
-            headers,
-            rows,
-            note: Some("Red: an SRE team past its pager budget, 25% on call or 50% ops.".into()),
-        });
-    }
+    let mut headers = vec!["team".to_string()];
+    headers.extend(metrics.iter().map(|m| m.def().label.to_string()));
+    s.tables.push(HtmlTable {
+        caption: "Per team (means over replications)".into(),
+        headers,
+        rows,
+        note: Some("Red: an SRE team past its pager budget, 25% on call or 50% ops.".into()),
+    });
 }
