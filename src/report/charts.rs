@@ -30,6 +30,7 @@ use plotters::prelude::{BitMapBackend, IntoDrawingArea, SVGBackend};
 
 use super::write::temp_path;
 use super::ReportError;
+pub(crate) use compare::marked_column;
 pub(crate) use draw::compact_label;
 use draw::Chart;
 pub(crate) use sweep::axis_title;

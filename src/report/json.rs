@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use serde_json::{json, Map, Value};
 
 use crate::jobs::{CompareReport, RunReport, SweepReport};
-use crate::model::{Metric, RunResult};
+use crate::model::Metric;
 use crate::report::terminal;
 use crate::scenario::{Problem, ScenarioConfig, ScenarioError};
 use crate::sweep::ci::MeanCi;
@@ -48,17 +48,6 @@ fn lines(note: Option<String>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Every team of the runs, in order of first appearance, with its kind.
-fn teams_of(runs: &[RunResult]) -> Vec<(&str, &str)> {
-    let mut teams: Vec<(&str, &str)> = Vec::new();
-    for t in runs.iter().flat_map(|r| &r.teams) {
-        if !teams.iter().any(|(name, _)| *name == t.team) {
-            teams.push((&t.team, t.kind));
-        }
-    }
-    teams
-}
-
 /// The summary of a run: the scenario, each headline metric over the replications,
 /// each team's headline per-team metrics, and the warning lines (limits over, teams
 /// understaffed) that the terminal shows.
@@ -67,14 +56,15 @@ pub fn run(r: &RunReport) -> Value {
     let metrics: Vec<Value> = Metric::headline()
         .map(|m| metric_ci(m, &MeanCi::of(r.runs.iter().map(|run| run.summary[m]))))
         .collect();
-    let teams: Vec<Value> = teams_of(&r.runs)
+    let teams: Vec<Value> = terminal::team_names(&r.runs)
         .into_iter()
-        .map(|(team, kind)| {
+        .map(|team| {
             let rows: Vec<_> = r
                 .runs
                 .iter()
                 .filter_map(|run| run.teams.iter().find(|t| t.team == team))
                 .collect();
+            let kind = rows.first().map_or("", |t| t.kind);
             let metrics: Vec<Value> = Metric::headline()
                 .filter(|m| m.def().per_team)
                 .map(|m| metric_ci(m, &MeanCi::of(rows.iter().map(|t| t[m]))))

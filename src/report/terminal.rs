@@ -258,7 +258,7 @@ pub fn team_table(runs: &[RunResult]) -> Option<String> {
 
 /// Every team of the runs, in order of first appearance (teams formed by a split
 /// appear in the runs where it happened).
-fn team_names(runs: &[RunResult]) -> Vec<String> {
+pub(crate) fn team_names(runs: &[RunResult]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for t in runs.iter().flat_map(|r| &r.teams) {
         if !names.contains(&t.team) {

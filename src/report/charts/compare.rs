@@ -7,6 +7,16 @@ use super::table::Table;
 use super::ChartError;
 use crate::sweep::compare::ALL_TEAMS;
 
+/// The column of `compare.csv` that says whether a row's difference is marked: a
+/// difference that is significant and at least the metric's minimum effect
+/// (`meaningful`); files from before that column mark every significant one. The
+/// chart, the report's tables and its readings all mark by it.
+pub(crate) fn marked_column(table: &Table) -> Option<usize> {
+    table
+        .column("meaningful")
+        .or_else(|| table.column("significant"))
+}
+
 /// `compare`, by file stem.
 pub(super) fn charts(table: &Table) -> Result<Vec<(String, Chart)>, ChartError> {
     let variant_col = table.require("variant")?;
@@ -14,22 +24,12 @@ pub(super) fn charts(table: &Table) -> Result<Vec<(String, Chart)>, ChartError> 
     let mean_col = table.require("mean")?;
     let low_col = table.column("ci95_low");
     let high_col = table.column("ci95_high");
-    // Marked: a difference that is significant and at least the metric's minimum
-    // effect (`meaningful`); files from before that column mark every significant one.
-    let sig_col = table
-        .column("meaningful")
-        .or_else(|| table.column("significant"));
+    let sig_col = marked_column(table);
     // Files written before per-team rows existed have no `team` column: every row pools.
     let team_col = table.column("team");
     let pooled = |row: usize| team_col.is_none_or(|c| table.text(row, c) == ALL_TEAMS);
 
-    let mut variants: Vec<String> = Vec::new();
-    for row in 0..table.len() {
-        let v = table.text(row, variant_col);
-        if !variants.iter().any(|x| x == v) {
-            variants.push(v.to_string());
-        }
-    }
+    let variants = table.distinct(variant_col);
 
     let mut panels = Vec::new();
     for metric in headline_metrics() {

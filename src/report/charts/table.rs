@@ -81,6 +81,18 @@ impl Table {
             .unwrap_or_default()
     }
 
+    /// The distinct values of column `col`, in order of first appearance.
+    pub fn distinct(&self, col: usize) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for row in 0..self.len() {
+            let v = self.text(row, col);
+            if !out.iter().any(|x| x == v) {
+                out.push(v.to_string());
+            }
+        }
+        out
+    }
+
     /// One cell as a number: empty cells and `NaN` read as NaN; anything else that is not
     /// a number is an error naming the file, line and column.
     pub fn number(&self, row: usize, col: usize) -> Result<f64, ChartError> {

@@ -2,6 +2,7 @@
 //! per-team tables, and a warning for each variant past a limit.
 
 use super::*;
+use crate::report::charts::marked_column;
 
 pub(super) fn compare_section(s: &mut Section, table: &Table) {
     let col = |name: &str| table.column(name);
@@ -11,13 +12,7 @@ pub(super) fn compare_section(s: &mut Section, table: &Table) {
     };
     let team = col("team");
     let pooled = |r: usize| team.is_none_or(|c| table.text(r, c) == ALL_TEAMS);
-    let mut variants: Vec<String> = Vec::new();
-    for r in 0..table.len() {
-        let v = table.text(r, variant);
-        if !variants.iter().any(|x| x == v) {
-            variants.push(v.to_string());
-        }
-    }
+    let variants = table.distinct(variant);
     let find = |v: &str, m: Metric| {
         (0..table.len())
             .find(|&r| pooled(r) && table.text(r, variant) == v && table.text(r, metric) == m.key())
@@ -27,7 +22,6 @@ pub(super) fn compare_section(s: &mut Section, table: &Table) {
             .and_then(|c| table.number(r, c).ok())
             .unwrap_or(f64::NAN)
     };
-    let flag = |r: usize, name: &str| col(name).is_some_and(|c| table.flag(r, c).unwrap_or(false));
     let base = variants.first().cloned().unwrap_or_default();
 
     // Readings: each variant's marked changes, largest first.
@@ -37,12 +31,7 @@ pub(super) fn compare_section(s: &mut Section, table: &Table) {
             let (Some(r), Some(b)) = (find(v, m), find(&base, m)) else {
                 continue;
             };
-            let marked = if col("meaningful").is_some() {
-                flag(r, "meaningful")
-            } else {
-                flag(r, "significant")
-            };
-            if !marked {
+            if !marked(table, r) {
                 continue;
             }
             let pct = num(r, "diff_pct");
@@ -114,9 +103,14 @@ pub(super) fn compare_section(s: &mut Section, table: &Table) {
     compare_team_table(s, table, &variants);
 }
 
+/// Whether row `r`'s difference is marked ([`marked_column`]).
+fn marked(table: &Table, r: usize) -> bool {
+    marked_column(table).is_some_and(|c| table.flag(r, c).unwrap_or(false))
+}
+
 /// A cell of a comparison table: row `r`'s mean of `m`, with its change from the base
-/// in % under it (none for the base), blue where the change is marked (`meaningful`),
-/// red past a limit.
+/// in % under it (none for the base), blue where the change is marked, red past a
+/// limit.
 fn change_cell(table: &Table, r: usize, m: Metric) -> Cell {
     let num = |name: &str| {
         table
@@ -125,9 +119,7 @@ fn change_cell(table: &Table, r: usize, m: Metric) -> Cell {
             .unwrap_or(f64::NAN)
     };
     let (x, pct) = (num("mean"), num("diff_pct"));
-    let marked = table
-        .column("meaningful")
-        .is_some_and(|c| table.flag(r, c).unwrap_or(false));
+    let marked = marked(table, r);
     Cell {
         text: metric_number(m, x),
         note: pct

@@ -2,6 +2,7 @@
 //! warning for each SRE team past a limit or below its minimum rotation.
 
 use super::*;
+use crate::model::metrics::{ONCALL_LIMIT, PAGER_BUDGET};
 
 fn column_ci(t: &Table, col: usize) -> MeanCi {
     MeanCi::of((0..t.len()).filter_map(|r| t.number(r, col).ok()))
@@ -14,11 +15,7 @@ pub(super) fn run_section(s: &mut Section, summary: &Table, teams: Option<&Table
 
     // Readings.
     if let Some(p) = ci(Metric::PagesPerShiftMean) {
-        let budget = Metric::PagesPerShiftMean
-            .def()
-            .limits
-            .first()
-            .map_or(2.0, |l| l.value);
+        let budget = PAGER_BUDGET.value;
         s.read(Some(Metric::PagesPerShiftMean), format!(
             "Pages per on-call shift average {} (95% CI {} to {}), {} the pager budget of {}; {} of shifts go over it.",
             chart_number(p.mean),
@@ -34,9 +31,14 @@ pub(super) fn run_section(s: &mut Section, summary: &Table, teams: Option<&Table
         s.read(
             Some(Metric::WorstTeamOncallTimeFrac),
             format!(
-                "The most loaded team is on call {} of its time: {} the SRE book's limit of 25%.",
+                "The most loaded team is on call {} of its time: {} {}.",
                 percent(oncall),
-                if oncall > 0.25 { "over" } else { "within" }
+                if over(Metric::WorstTeamOncallTimeFrac, oncall) {
+                    "past"
+                } else {
+                    "within"
+                },
+                limit_phrase(Metric::WorstTeamOncallTimeFrac, &ONCALL_LIMIT)
             ),
         );
     }
@@ -123,13 +125,7 @@ fn team_table(s: &mut Section, teams: &Table) {
     };
     let kind_col = teams.column("kind");
     let budget_col = teams.column("pager_budget_per_shift");
-    let mut names: Vec<String> = Vec::new();
-    for r in 0..teams.len() {
-        let n = teams.text(r, team_col);
-        if !names.iter().any(|x| x == n) {
-            names.push(n.to_string());
-        }
-    }
+    let names = teams.distinct(team_col);
     let metrics: Vec<Metric> = [
         Metric::PagesPerShiftMean,
         Metric::OncallTimeFrac,
@@ -155,7 +151,7 @@ fn team_table(s: &mut Section, teams: &Table) {
         };
         let budget = budget_col
             .and_then(|c| teams.number(of_team[0], c).ok())
-            .unwrap_or(2.0);
+            .unwrap_or(PAGER_BUDGET.value);
         let mut row = vec![Cell::plain(format!("{name} ({kind})"))];
         for &m in &metrics {
             let x = mean(m);
