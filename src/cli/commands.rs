@@ -275,8 +275,12 @@ pub fn merge(shards: &[PathBuf], out: &Path, no_charts: bool) -> u8 {
 }
 
 /// `sresim workshop` (and `sresim` alone).
-pub fn workshop(out: Option<PathBuf>, threads: usize) -> u8 {
-    let spec = jobs::WorkshopSpec { out, threads };
+pub fn workshop(out: Option<PathBuf>, threads: usize, resume: bool) -> u8 {
+    let spec = jobs::WorkshopSpec {
+        out,
+        threads,
+        resume,
+    };
     match jobs::workshop(&spec) {
         Ok(r) => {
             for (part, dir, warnings) in &r.parts {

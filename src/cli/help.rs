@@ -74,7 +74,8 @@ Examples:
 pub const WORKSHOP: &str = "\
 Examples:
   sresim workshop                      # writes output/workshop/index.html
-  sresim workshop --out /tmp/workshop --threads 2";
+  sresim workshop --out /tmp/workshop --threads 2
+  sresim workshop --resume             # finish a workshop that was interrupted";
 
 /// `sresim report --help`.
 pub const REPORT: &str = "\

@@ -72,6 +72,10 @@ struct WorkshopArgs {
     /// Worker threads (0 = one per core). Results do not depend on it.
     #[arg(long, default_value_t = 0, value_name = "N")]
     threads: usize,
+    /// Finish an interrupted workshop in the same folder (its sweeps continue from
+    /// their complete points).
+    #[arg(long)]
+    resume: bool,
 }
 
 #[derive(Debug, Args)]
@@ -229,9 +233,9 @@ pub fn main() -> ExitCode {
         Some(Command::Merge(a)) => commands::merge(&a.shards, &a.out, a.no_charts),
         Some(Command::Schema) => commands::schema(),
         Some(Command::Completions(a)) => commands::completions(a.shell),
-        Some(Command::Workshop(a)) => commands::workshop(a.out, a.threads),
+        Some(Command::Workshop(a)) => commands::workshop(a.out, a.threads, a.resume),
         Some(Command::Report(a)) => commands::report(&a.dir),
-        None => commands::workshop(None, 0),
+        None => commands::workshop(None, 0, false),
     };
     ExitCode::from(code)
 }

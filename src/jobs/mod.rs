@@ -559,6 +559,7 @@ fn manifest(
     threads: usize,
 ) -> Manifest {
     Manifest {
+        generator: report::GENERATOR.to_string(),
         version: env!("CARGO_PKG_VERSION").to_string(),
         command_line: command_line.to_vec(),
         scenario_origin: None,

@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::{claim, run, sweep, CommonSpec, JobError, RunSpec, SweepHooks, SweepSpec};
+use crate::report::files::{PARTIAL, PROGRESS_LOG, SCENARIOS_DIR};
 use crate::report::html::{self, Part};
-use crate::report::Claim;
+use crate::report::outdir::WorkshopManifest;
+use crate::report::{Claim, ReportError};
 
 /// What a part of the workshop runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +69,15 @@ pub const WORKSHOP: [WorkshopPart; 5] = [
     },
 ];
 
+/// The folders of the workshop's parts, in page order.
+const PART_FOLDERS: [&str; 5] = [
+    WORKSHOP[0].folder,
+    WORKSHOP[1].folder,
+    WORKSHOP[2].folder,
+    WORKSHOP[3].folder,
+    WORKSHOP[4].folder,
+];
+
 /// What to run for a workshop.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkshopSpec {
@@ -74,6 +85,10 @@ pub struct WorkshopSpec {
     pub out: Option<PathBuf>,
     /// Worker threads (0 = one per core). Results do not depend on it.
     pub threads: usize,
+    /// Finish an interrupted workshop: sweeps continue from their complete points.
+    /// Without it, a workshop folder holding an interrupted sweep is refused with the
+    /// command that finishes it.
+    pub resume: bool,
 }
 
 /// What a workshop job did.
@@ -97,13 +112,40 @@ pub fn workshop(spec: &WorkshopSpec) -> Result<WorkshopReport, JobError> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join("workshop"));
-    let scenarios = root.join("scenarios");
-    std::fs::create_dir_all(&scenarios).map_err(|source| {
-        JobError::Report(crate::report::ReportError::Io {
-            path: scenarios.clone(),
-            source,
+    let _lock = claim(&root, Claim::Workshop(&PART_FOLDERS))?;
+    let interrupted: Vec<&str> = PART_FOLDERS
+        .into_iter()
+        .filter(|p| root.join(p).join(PARTIAL).join(PROGRESS_LOG).exists())
+        .collect();
+    if !interrupted.is_empty() && !spec.resume {
+        return Err(JobError::Report(ReportError::Encode {
+            path: root.clone(),
+            message: format!(
+                "holds an interrupted workshop ({} did not finish); finish it with `{}`, or delete the folder",
+                interrupted.join(", "),
+                resume_command(spec)
+            ),
+        }));
+    }
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| JobError::Report(ReportError::Io { path, source })
+    };
+    let scenarios = root.join(SCENARIOS_DIR);
+    std::fs::create_dir_all(&scenarios).map_err(io(&scenarios))?;
+    let marker = WorkshopManifest {
+        generator: crate::report::GENERATOR.to_string(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        workshop: PART_FOLDERS.iter().map(|p| p.to_string()).collect(),
+    };
+    let marker = serde_json::to_vec_pretty(&marker).map_err(|e| {
+        JobError::Report(ReportError::Encode {
+            path: root.join(crate::report::files::MANIFEST_JSON),
+            message: e.to_string(),
         })
     })?;
+    crate::report::write_atomic(&root.join(crate::report::files::MANIFEST_JSON), &marker)
+        .map_err(JobError::Report)?;
     let stop = std::sync::atomic::AtomicBool::new(false);
     let mut parts = Vec::with_capacity(WORKSHOP.len());
     for part in WORKSHOP {
@@ -125,16 +167,16 @@ pub fn workshop(spec: &WorkshopSpec) -> Result<WorkshopReport, JobError> {
             ],
             ..CommonSpec::default()
         };
-        match part.kind {
-            PartKind::Run => {
-                run(&RunSpec {
-                    common,
-                    trace: false,
-                })?;
-            }
+        let result = match part.kind {
+            PartKind::Run => run(&RunSpec {
+                common,
+                trace: false,
+            })
+            .map(|_| ()),
             PartKind::Sweep => {
                 let spec = SweepSpec {
                     common,
+                    resume: interrupted.contains(&part.folder),
                     ..SweepSpec::default()
                 };
                 let progress = |_: u64, _: u64| {};
@@ -144,12 +186,15 @@ pub fn workshop(spec: &WorkshopSpec) -> Result<WorkshopReport, JobError> {
                         stop: &stop,
                         progress: &progress,
                     },
-                )?;
+                )
+                .map(|_| ())
             }
+        };
+        if let Err(e) = result {
+            return Err(in_workshop(e, part.folder, spec));
         }
         parts.push((part, out, Vec::new()));
     }
-    let _lock = claim(&root, Claim::InPlace)?;
     let page_parts: Vec<Part> = WORKSHOP
         .iter()
         .map(|p| Part {
@@ -172,6 +217,31 @@ pub fn workshop(spec: &WorkshopSpec) -> Result<WorkshopReport, JobError> {
         page,
         parts,
         wall_time: started.elapsed(),
+    })
+}
+
+/// `sresim workshop` with the options that finish `spec`'s workshop.
+fn resume_command(spec: &WorkshopSpec) -> String {
+    match &spec.out {
+        Some(out) => format!("sresim workshop --out {} --resume", out.display()),
+        None => "sresim workshop --resume".to_string(),
+    }
+}
+
+/// A part's failure as the workshop reports it: where a sweep part kept its complete
+/// points, the command that finishes the workshop rather than the part's own.
+fn in_workshop(e: JobError, folder: &str, spec: &WorkshopSpec) -> JobError {
+    let resumable = matches!(e, JobError::Interrupted { .. } | JobError::Sweep(_))
+        || matches!(&e, JobError::Report(ReportError::Io { .. }));
+    if !resumable {
+        return e;
+    }
+    JobError::Report(ReportError::Encode {
+        path: PathBuf::from(folder),
+        message: format!(
+            "the workshop stopped in this part ({e}); once the cause is fixed, `{}` finishes it",
+            resume_command(spec)
+        ),
     })
 }
 

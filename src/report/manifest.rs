@@ -18,6 +18,11 @@ use crate::scenario::ScenarioConfig;
 /// back (as `sresim merge` reads those of its shards).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest<S = ScenarioConfig> {
+    /// Always [`GENERATOR`]: marks the folder as sresim's output, which is what lets a
+    /// later command replace it (see [`crate::report::outdir`]). Absent in folders
+    /// written before the marker existed.
+    #[serde(default)]
+    pub generator: String,
     /// sresim version.
     pub version: String,
     /// The command line as given.
@@ -54,6 +59,26 @@ pub struct Manifest<S = ScenarioConfig> {
     /// What a comparison adds.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub compare: Option<CompareManifest<S>>,
+}
+
+/// The value of [`Manifest::generator`].
+pub const GENERATOR: &str = "sresim";
+
+/// The start of [`Manifest::seed_derivation`] in every manifest sresim has written:
+/// with the other required fields, how a manifest from before [`GENERATOR`] is known.
+pub const SEED_DERIVATION_START: &str = "stream seed = stream_seed(";
+
+/// Whether `bytes` are a manifest sresim wrote: JSON with every field [`Manifest`]
+/// requires, and either the [`GENERATOR`] marker or (written before the marker) the
+/// seed derivation sresim records.
+pub fn is_sresim_manifest(bytes: &[u8]) -> bool {
+    match serde_json::from_slice::<Manifest<serde_json::Value>>(bytes) {
+        Ok(m) => {
+            m.generator == GENERATOR
+                || (m.generator.is_empty() && m.seed_derivation.starts_with(SEED_DERIVATION_START))
+        }
+        Err(_) => false,
+    }
 }
 
 /// The part of [`Manifest`] that only sweeps have. `sresim merge` reads

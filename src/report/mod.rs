@@ -5,6 +5,7 @@
 //! place only when complete, so a reader never sees a partial file under a final name.
 
 pub mod charts;
+pub mod files;
 pub mod format;
 pub mod html;
 pub mod json;
@@ -14,7 +15,9 @@ pub mod sweep;
 pub mod terminal;
 mod write;
 
-pub use manifest::{CompareManifest, Manifest, SweepManifest, VariantOrigin};
-pub use outdir::{file_checksum, Claim, OutputDir, PARTIAL};
+pub use manifest::{
+    is_sresim_manifest, CompareManifest, Manifest, SweepManifest, VariantOrigin, GENERATOR,
+};
+pub use outdir::{file_checksum, foreign_entries, resolve, Claim, OutputDir, PARTIAL};
 pub use terminal::headline_table;
 pub use write::{write_atomic, write_atomic_unsynced, write_csv, write_run, ReportError};

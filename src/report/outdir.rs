@@ -1,27 +1,40 @@
 //! An output folder a command owns: locked for the command's duration, filled in a
 //! staging folder beside it, and moved into place whole when complete.
 //!
+//! * **Resolved first.** The folder is resolved (symbolic links and `..`) before
+//!   anything else, so every alias of one folder (`out`, `./out`, a link to it) is the
+//!   same folder to the lock and the checks below.
 //! * **Lock.** [`OutputDir::claim`] takes an exclusive lock on `.NAME.lock` beside the
-//!   folder `NAME`; a second command on the same folder is refused at once. The lock is
-//!   the operating system's (it goes when the process does, even killed), so a crash
-//!   never leaves the folder locked.
-//! * **Ownership.** A folder is claimed only when it does not exist, is empty, or holds
-//!   sresim output (a `manifest.json`, or an interrupted sweep's `.partial/`): a folder
-//!   of other files is refused, never replaced.
+//!   resolved folder `NAME`; a second command on the same folder is refused at once.
+//!   The lock is the operating system's (it goes when the process does, even killed),
+//!   so a crash never leaves the folder locked.
+//! * **Ownership.** A folder is claimed only when it does not exist, is empty, or is
+//!   sresim's: its `manifest.json` is one sresim wrote (the marker and fields of
+//!   [`crate::report::Manifest`]), or it holds only an interrupted sweep's `.partial/`,
+//!   and every entry in it is a file of the output-file catalogue
+//!   ([`crate::report::files`]). Anything else (another program's `manifest.json`, a
+//!   `src/` or `.git/` folder, one unknown file) is refused and named, never replaced.
+//!   The current folder, and any folder holding it, is never replaced.
 //! * **Whole replacement.** Files go into `.NAME.staging-PID` beside the folder;
 //!   [`OutputDir::commit`] renames the old folder aside, renames the staging folder into
 //!   its place and deletes the old one. An earlier output's files (another command's
 //!   charts, an `incidents.csv` a new run does not write) never survive into the new
-//!   folder, and a command that fails leaves the old folder as it was.
+//!   folder, and a command that fails leaves the old folder as it was. Staging and old
+//!   folders that killed commands left are removed by the next claim only when they
+//!   hold nothing but catalogue files.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
+use super::files::{self, is_digits, MANIFEST_JSON, PROGRESS_LOG};
 use super::write::ReportError;
 
 /// The folder inside an output folder where a sweep keeps its unfinished points.
-pub const PARTIAL: &str = ".partial";
+pub const PARTIAL: &str = files::PARTIAL;
+
+/// The largest `manifest.json` read when checking who wrote a folder.
+const MAX_MANIFEST_BYTES: u64 = 64 * 1024 * 1024;
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReportError + '_ {
     move |source| ReportError::Io {
@@ -45,10 +58,23 @@ struct Lock {
 }
 
 impl Lock {
-    /// Takes the lock on `path` (created when missing), or says who holds it.
+    /// Takes the lock on `path` (created when missing), or says who holds it. A file
+    /// there that is not a lock of sresim's (anything but a process id) is refused and
+    /// left as it is.
     fn take(path: &Path, what: &Path) -> Result<Lock, ReportError> {
+        if let Ok(meta) = fs::symlink_metadata(path) {
+            if !meta.is_file() {
+                return Err(refuse(
+                    what,
+                    format!(
+                        "its lock {} is not a file sresim wrote; move it away first",
+                        path.display()
+                    ),
+                ));
+            }
+        }
         for _ in 0..16 {
-            let mut file = OpenOptions::new()
+            let file = OpenOptions::new()
                 .create(true)
                 .truncate(false)
                 .read(true)
@@ -59,16 +85,16 @@ impl Lock {
                 Ok(()) => {}
                 Err(fs::TryLockError::WouldBlock) => {
                     let mut holder = String::new();
-                    let _ = file.read_to_string(&mut holder);
+                    let _ = file.take(64).read_to_string(&mut holder);
                     let holder = holder.trim();
-                    let by = if holder.is_empty() {
-                        String::new()
-                    } else {
+                    let by = if is_digits(holder) {
                         format!(" (process {holder})")
+                    } else {
+                        String::new()
                     };
                     return Err(refuse(
                         what,
-                        format!("is in use by another sresim command{by}; wait for it to finish or choose another --out"),
+                        format!("is in use by another sresim command{by}; wait for it to finish or choose another folder"),
                     ));
                 }
                 Err(fs::TryLockError::Error(e)) => return Err(io(path)(e)),
@@ -76,8 +102,20 @@ impl Lock {
             // The holder before us may have removed the file after we opened it: the
             // lock is only ours if the name still leads to the file we locked.
             if same_file(&file, path) {
+                let mut content = String::new();
+                let read = (&file).take(64).read_to_string(&mut content);
+                if read.is_err() || !(content.is_empty() || is_digits(content.trim())) {
+                    let _ = file.unlock();
+                    return Err(refuse(
+                        what,
+                        format!(
+                            "its lock {} holds something sresim did not write; move it away first",
+                            path.display()
+                        ),
+                    ));
+                }
                 let _ = file.set_len(0);
-                let _ = write!(file, "{}", std::process::id());
+                let _ = (&file).write_all(std::process::id().to_string().as_bytes());
                 return Ok(Lock {
                     path: path.to_path_buf(),
                     file,
@@ -122,59 +160,301 @@ pub enum Claim {
     /// A sweep: keeps its unfinished points in `.partial/` inside the folder, then
     /// replaces the folder whole.
     Sweep,
-    /// Writes into the folder as it is (charts redrawn by `plot`): the folder must
-    /// exist; only the lock is taken.
+    /// Writes into the folder as it is (charts redrawn by `plot`, the page of
+    /// `report`): the folder must exist and be sresim's; only the lock is taken.
     InPlace,
+    /// A workshop folder, written in place: it may hold the page, its marker
+    /// manifest, `scenarios/` of the named parts' files, and the named parts' own
+    /// output folders (with their locks and the staging folders of killed commands).
+    Workshop(&'static [&'static str]),
+}
+
+/// The `manifest.json` a workshop folder holds: what marks it as sresim's.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct WorkshopManifest {
+    /// Always [`crate::report::GENERATOR`].
+    pub generator: String,
+    /// sresim version.
+    pub version: String,
+    /// The parts' folders, in page order.
+    pub workshop: Vec<String>,
+}
+
+/// What in a workshop folder is not sresim's (see [`Claim::Workshop`]).
+fn workshop_foreign(dir: &Path, parts: &[&str]) -> Result<Option<String>, ReportError> {
+    let mut foreign = Vec::new();
+    for entry in fs::read_dir(dir).map_err(io(dir))? {
+        let entry = entry.map_err(io(dir))?;
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let meta = fs::symlink_metadata(&path).map_err(io(&path))?;
+        let part_of = |tag: &str| parts.iter().any(|p| is_sibling_name(&name, p, tag));
+        let ok = if meta.is_file() {
+            name == files::INDEX_HTML
+                || files::is_temp_name(&name)
+                || parts.iter().any(|p| name == format!(".{p}.lock"))
+                || (name == MANIFEST_JSON
+                    && read_manifest(&path)
+                        .and_then(|b| serde_json::from_slice::<WorkshopManifest>(&b).ok())
+                        .is_some_and(|m| m.generator == super::GENERATOR))
+        } else if meta.is_dir() {
+            if name == files::SCENARIOS_DIR {
+                fs::read_dir(&path).map_err(io(&path))?.all(|e| {
+                    e.is_ok_and(|e| {
+                        let n = e.file_name().to_string_lossy().into_owned();
+                        fs::symlink_metadata(e.path()).is_ok_and(|m| m.is_file())
+                            && (parts.iter().any(|p| n == format!("{p}.toml"))
+                                || files::is_temp_name(&n))
+                    })
+                })
+            } else if parts.contains(&name.as_str()) {
+                foreign_entries(&path, true)?.is_none()
+            } else if part_of("staging") || part_of("old") {
+                foreign_in(&path, true, false)?.is_none()
+            } else {
+                false
+            }
+        } else {
+            false
+        };
+        if !ok {
+            foreign.push(name);
+        }
+    }
+    if foreign.is_empty() {
+        return Ok(None);
+    }
+    foreign.sort();
+    let more = if foreign.len() > 3 { ", ..." } else { "" };
+    foreign.truncate(3);
+    Ok(Some(format!(
+        "holds files sresim did not write ({}{more})",
+        foreign.join(", ")
+    )))
+}
+
+/// Resolves `dir` as the folder it names: symbolic links and `..` followed, relative
+/// to the current folder. For a folder that does not exist yet, its nearest existing
+/// ancestor is resolved and the rest appended; nothing is created. Refuses a link that
+/// leads nowhere and a path that is a file.
+pub fn resolve(dir: &Path) -> Result<PathBuf, ReportError> {
+    match fs::symlink_metadata(dir) {
+        Ok(meta) => {
+            let real = fs::canonicalize(dir).map_err(|e| {
+                if meta.file_type().is_symlink() && e.kind() == std::io::ErrorKind::NotFound {
+                    refuse(
+                        dir,
+                        "is a symbolic link to a folder that does not exist; give the folder itself",
+                    )
+                } else {
+                    io(dir)(e)
+                }
+            })?;
+            if !fs::metadata(&real).map_err(io(&real))?.is_dir() {
+                return Err(refuse(
+                    dir,
+                    "is a file, not a folder; give a new or empty folder",
+                ));
+            }
+            Ok(real)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let Some(name) = dir
+                .file_name()
+                .filter(|n| !n.is_empty() && *n != "." && *n != "..")
+            else {
+                return Err(io(dir)(e));
+            };
+            let parent = dir.parent().filter(|p| !p.as_os_str().is_empty());
+            Ok(resolve_parent(parent.unwrap_or(Path::new(".")), dir)?.join(name))
+        }
+        Err(e) => Err(io(dir)(e)),
+    }
+}
+
+/// `parent` resolved as [`resolve`] does (it may not exist yet); `given` for messages.
+fn resolve_parent(parent: &Path, given: &Path) -> Result<PathBuf, ReportError> {
+    match fs::canonicalize(parent) {
+        Ok(real) => Ok(real),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let name = parent
+                .file_name()
+                .filter(|n| !n.is_empty() && *n != "." && *n != "..")
+                .ok_or_else(|| io(parent)(e))?;
+            if fs::symlink_metadata(parent).is_ok() {
+                return Err(refuse(
+                    given,
+                    format!(
+                        "{} is a symbolic link that leads nowhere; give the folder itself",
+                        parent.display()
+                    ),
+                ));
+            }
+            let up = parent.parent().filter(|p| !p.as_os_str().is_empty());
+            Ok(resolve_parent(up.unwrap_or(Path::new(".")), given)?.join(name))
+        }
+        Err(e) => Err(io(parent)(e)),
+    }
+}
+
+/// What an existing folder holds that makes it someone else's: the first few entries
+/// that are not sresim's, or why the folder as a whole is not. `None` when sresim may
+/// replace it. With `partial_ok`, a `.partial/` of catalogue files counts as sresim's.
+pub fn foreign_entries(dir: &Path, partial_ok: bool) -> Result<Option<String>, ReportError> {
+    foreign_in(dir, partial_ok, true)
+}
+
+/// [`foreign_entries`]; without `need_manifest`, a folder of catalogue files alone
+/// (a staging folder that a killed command left before its manifest) is sresim's.
+fn foreign_in(
+    dir: &Path,
+    partial_ok: bool,
+    need_manifest: bool,
+) -> Result<Option<String>, ReportError> {
+    let mut foreign = Vec::new();
+    let mut manifest = None;
+    let mut partial = false;
+    let mut any = false;
+    for entry in fs::read_dir(dir).map_err(io(dir))? {
+        let entry = entry.map_err(io(dir))?;
+        any = true;
+        let name = entry.file_name();
+        let shown = name.to_string_lossy().into_owned();
+        let Some(name) = name.to_str() else {
+            foreign.push(shown);
+            continue;
+        };
+        let meta = fs::symlink_metadata(entry.path()).map_err(io(&entry.path()))?;
+        if name == PARTIAL && meta.is_dir() && partial_ok && holds_only_partial(&entry.path())? {
+            partial = true;
+        } else if name == MANIFEST_JSON && meta.is_file() {
+            manifest = Some(entry.path());
+        } else if !(meta.is_file() && files::is_output_file(name)) {
+            foreign.push(shown);
+        }
+    }
+    if !any {
+        return Ok(None);
+    }
+    if !foreign.is_empty() {
+        foreign.sort();
+        let more = if foreign.len() > 3 { ", ..." } else { "" };
+        foreign.truncate(3);
+        return Ok(Some(format!(
+            "holds files sresim did not write ({}{more})",
+            foreign.join(", ")
+        )));
+    }
+    match manifest {
+        Some(path) => {
+            if read_manifest(&path).is_some_and(|b| super::manifest::is_sresim_manifest(&b)) {
+                Ok(None)
+            } else {
+                Ok(Some(
+                    "holds a manifest.json that sresim did not write".to_string(),
+                ))
+            }
+        }
+        None if partial || !need_manifest => Ok(None),
+        None => Ok(Some(
+            "holds files but no manifest.json of sresim's, so it is not an sresim output folder"
+                .to_string(),
+        )),
+    }
+}
+
+/// The bytes of a manifest no larger than [`MAX_MANIFEST_BYTES`].
+fn read_manifest(path: &Path) -> Option<Vec<u8>> {
+    let mut bytes = Vec::new();
+    File::open(path)
+        .ok()?
+        .take(MAX_MANIFEST_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    (bytes.len() as u64 <= MAX_MANIFEST_BYTES).then_some(bytes)
+}
+
+/// Whether a `.partial/` folder holds only a sweep's journal and CSV files.
+fn holds_only_partial(dir: &Path) -> Result<bool, ReportError> {
+    for entry in fs::read_dir(dir).map_err(io(dir))? {
+        let entry = entry.map_err(io(dir))?;
+        let meta = fs::symlink_metadata(entry.path()).map_err(io(&entry.path()))?;
+        let ok = meta.is_file()
+            && entry.file_name().to_str().is_some_and(|n| {
+                n == PROGRESS_LOG || files::CSV_FILES.contains(&n) || files::is_temp_name(n)
+            });
+        if !ok {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Refuses `real` when it is the current folder or holds it: replacing it would pull
+/// the folder out from under the user (`--out .`).
+fn refuse_current(real: &Path, given: &Path) -> Result<(), ReportError> {
+    if let Ok(cwd) = std::env::current_dir().and_then(fs::canonicalize) {
+        if cwd.starts_with(real) {
+            return Err(refuse(
+                given,
+                "is the current folder or holds it; sresim replaces its output folder whole, so give a new folder",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// What an existing folder holds, as far as claiming it goes.
-fn check_owned(dir: &Path, mode: Claim) -> Result<(), ReportError> {
-    let meta = match fs::metadata(dir) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return match mode {
-                Claim::InPlace => Err(refuse(
-                    dir,
-                    "does not exist; give the output folder of a run, sweep, comparison or merge",
-                )),
-                Claim::Replace | Claim::Sweep => Ok(()),
-            };
-        }
-        Err(e) => return Err(io(dir)(e)),
-    };
-    if !meta.is_dir() {
-        return Err(refuse(
-            dir,
-            "is a file, not a folder; give --out a new or empty folder",
-        ));
+fn check_owned(dir: &Path, given: &Path, mode: Claim) -> Result<(), ReportError> {
+    if !dir.exists() {
+        return match mode {
+            Claim::InPlace => Err(refuse(
+                given,
+                "does not exist; give the output folder of a run, sweep, comparison or merge",
+            )),
+            Claim::Replace | Claim::Sweep | Claim::Workshop(_) => Ok(()),
+        };
     }
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .map_err(io(dir))?
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    if mode == Claim::Replace && dir.join(PARTIAL).join(super::sweep::PROGRESS).exists() {
+    if let Claim::Workshop(parts) = mode {
+        return match workshop_foreign(dir, parts)? {
+            None => Ok(()),
+            Some(why) => Err(refuse(
+                given,
+                format!("{why}; the workshop writes into its folder, so give a new or empty folder"),
+            )),
+        };
+    }
+    if mode == Claim::Replace && dir.join(PARTIAL).join(PROGRESS_LOG).exists() {
         return Err(refuse(
-            dir,
+            given,
             "holds an interrupted sweep; continue it with `sresim sweep ... --resume`, or delete the folder",
         ));
     }
-    if mode == Claim::InPlace {
-        return Ok(());
+    if mode != Claim::InPlace {
+        refuse_current(dir, given)?;
     }
-    if names.is_empty() || names.iter().any(|n| n == "manifest.json" || n == PARTIAL) {
-        return Ok(());
+    match foreign_entries(dir, mode != Claim::Replace)? {
+        None => Ok(()),
+        Some(why) => Err(refuse(
+            given,
+            match mode {
+                Claim::InPlace | Claim::Workshop(_) => format!("{why}; give the output folder of a run, sweep, comparison or merge"),
+                Claim::Replace | Claim::Sweep => format!(
+                    "{why}; sresim replaces its output folder whole, so give a new or empty folder"
+                ),
+            },
+        )),
     }
-    let shown: Vec<&str> = names.iter().take(3).map(String::as_str).collect();
-    Err(refuse(
-        dir,
-        format!(
-            "holds files sresim did not write ({}{}); sresim replaces its output folder whole, so give --out a new or empty folder",
-            shown.join(", "),
-            if names.len() > 3 { ", ..." } else { "" }
-        ),
-    ))
+}
+
+/// Whether `name` is `.STEM.TAG-PID` for this folder's stem and tag.
+fn is_sibling_name(name: &str, stem: &str, tag: &str) -> bool {
+    name.strip_prefix('.')
+        .and_then(|n| n.strip_prefix(stem))
+        .and_then(|n| n.strip_prefix('.'))
+        .and_then(|n| n.strip_prefix(tag))
+        .and_then(|n| n.strip_prefix('-'))
+        .is_some_and(is_digits)
 }
 
 /// An output folder claimed by one command. See the module documentation.
@@ -182,7 +462,7 @@ fn check_owned(dir: &Path, mode: Claim) -> Result<(), ReportError> {
 pub struct OutputDir {
     /// The folder as the user named it (for messages and reports).
     given: PathBuf,
-    /// The same folder with an absolute, resolved parent.
+    /// The same folder resolved (see [`resolve`]).
     real: PathBuf,
     staging: Option<PathBuf>,
     _lock: Lock,
@@ -193,33 +473,24 @@ impl OutputDir {
     /// folder another sresim command is using; creates the parent folders; removes
     /// what killed commands left beside it. Creates nothing inside `dir`.
     pub fn claim(dir: &Path, mode: Claim) -> Result<OutputDir, ReportError> {
-        let name = dir
-            .file_name()
-            .filter(|n| !n.is_empty() && *n != "." && *n != "..")
-            .map(|n| n.to_os_string());
-        let real = match name {
-            Some(name) => {
-                let parent = dir.parent().filter(|p| !p.as_os_str().is_empty());
-                let parent = parent.unwrap_or(Path::new("."));
-                fs::create_dir_all(parent).map_err(io(parent))?;
-                fs::canonicalize(parent).map_err(io(parent))?.join(name)
-            }
-            // `.`, `..`, `a/..`: resolve to the folder itself.
-            None => fs::canonicalize(dir).map_err(io(dir))?,
-        };
+        let real = resolve(dir)?;
         let (Some(parent), Some(name)) = (real.parent(), real.file_name()) else {
             return Err(refuse(dir, "cannot be an output folder (it has no parent)"));
         };
+        fs::create_dir_all(parent).map_err(io(parent))?;
         let name = name.to_string_lossy().into_owned();
         let lock = Lock::take(&parent.join(format!(".{name}.lock")), dir)?;
-        check_owned(&real, mode)?;
-        // Staging and old folders of commands that were killed.
+        check_owned(&real, dir, mode)?;
+        // Staging and old folders of commands that were killed: removed only when they
+        // hold nothing but sresim's files.
         if let Ok(entries) = fs::read_dir(parent) {
-            let staging = format!(".{name}.staging-");
-            let old = format!(".{name}.old-");
             for e in entries.filter_map(Result::ok) {
                 let n = e.file_name().to_string_lossy().into_owned();
-                if n.starts_with(&staging) || n.starts_with(&old) {
+                if !(is_sibling_name(&n, &name, "staging") || is_sibling_name(&n, &name, "old")) {
+                    continue;
+                }
+                let is_dir = fs::symlink_metadata(e.path()).is_ok_and(|m| m.is_dir());
+                if is_dir && matches!(foreign_in(&e.path(), true, false), Ok(None)) {
                     let _ = fs::remove_dir_all(e.path());
                 }
             }
@@ -232,7 +503,7 @@ impl OutputDir {
         })
     }
 
-    /// The folder itself (parent resolved), where a sweep keeps `.partial/`.
+    /// The folder itself (resolved), where a sweep keeps `.partial/`.
     pub fn real(&self) -> &Path {
         &self.real
     }
@@ -254,6 +525,12 @@ impl OutputDir {
         }
         let s = self.sibling("staging");
         if s.exists() {
+            if !matches!(foreign_in(&s, true, false), Ok(None)) {
+                return Err(refuse(
+                    &s,
+                    "is in the way of the staging folder and holds files sresim did not write; move it away",
+                ));
+            }
             fs::remove_dir_all(&s).map_err(io(&s))?;
         }
         fs::create_dir(&s).map_err(io(&s))?;
@@ -268,6 +545,18 @@ impl OutputDir {
         let old = self.sibling("old");
         let had_old = self.real.exists();
         if had_old {
+            // Files may have appeared in the folder while the command ran: then it is no
+            // longer sresim's to replace, and the new files stay in the staging folder.
+            if let Some(why) = foreign_entries(&self.real, true)? {
+                self.staging = None;
+                return Err(refuse(
+                    &self.given,
+                    format!(
+                        "{why} (they appeared while the command ran), so it was not replaced; the new files are in {}",
+                        staging.display()
+                    ),
+                ));
+            }
             fs::rename(&self.real, &old).map_err(io(&self.real))?;
         }
         if let Err(e) = fs::rename(&staging, &self.real) {

@@ -52,6 +52,45 @@ pub enum PathStep<'a> {
     Index(usize),
 }
 
+/// The largest scenario file read: 16 MiB, far above any real scenario (the bundled
+/// ones are under 40 KiB) and a bound on the memory a file given by mistake can take.
+pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The longest `--set`, `--vary` or `--variant` argument read: 1 MiB.
+pub const MAX_ARGUMENT_BYTES: usize = 1024 * 1024;
+
+/// Reads the file at `path`, at most `limit` bytes: a path that is not a regular file
+/// (a folder, a FIFO, a device such as `/dev/zero`) is refused by its type before
+/// anything is read, and a file larger than `limit` by its size, each as
+/// [`ScenarioError::Io`] naming the path and what is expected.
+pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ScenarioError> {
+    use std::io::Read as _;
+    let fail = |source: std::io::Error| ScenarioError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let refuse = |message: String| fail(std::io::Error::new(std::io::ErrorKind::InvalidInput, message));
+    let meta = std::fs::metadata(path).map_err(fail)?;
+    if !meta.is_file() {
+        let kind = if meta.is_dir() { "a folder" } else { "not a regular file (a device, FIFO or socket)" };
+        return Err(refuse(format!("is {kind}; give a scenario file (.toml)")));
+    }
+    let too_big = || refuse(format!("is larger than {} MiB, the most sresim reads from one file", limit / (1024 * 1024)));
+    if meta.len() > limit {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(fail)?
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(fail)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big());
+    }
+    Ok(bytes)
+}
+
 /// The bundled baseline scenario text (include_str! of scenarios/baseline.toml).
 pub const BASELINE_TOML: &str = include_str!("../../scenarios/baseline.toml");
 
@@ -120,10 +159,7 @@ impl ScenarioSource {
     /// first invalid byte). The origin is the path as given; the default name is the
     /// file stem (made into a valid name, see [`NAME_RULE`]).
     pub fn from_file(path: &Path) -> Result<Self, ScenarioError> {
-        let bytes = std::fs::read(path).map_err(|source| ScenarioError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
+        let bytes = read_limited(path, MAX_SCENARIO_BYTES)?;
         let origin = path.display().to_string();
         let text = match String::from_utf8(bytes) {
             Ok(text) => text,

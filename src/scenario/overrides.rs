@@ -57,6 +57,15 @@ impl Override {
             text: s.to_owned(),
             reason: reason.to_owned(),
         };
+        if s.len() > super::MAX_ARGUMENT_BYTES {
+            return Err(ScenarioError::BadOverride {
+                text: format!("{}...", s.chars().take(40).collect::<String>()),
+                reason: format!(
+                    "it is longer than {} bytes, the most sresim reads from one argument",
+                    super::MAX_ARGUMENT_BYTES
+                ),
+            });
+        }
         let (key, value) = s
             .split_once('=')
             .ok_or_else(|| bad("expected KEY=VALUE, e.g. teams.core.shift_hours=8"))?;
