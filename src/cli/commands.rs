@@ -7,7 +7,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use sresim::jobs::{
-    self, CommonSpec, CompareSpec, JobError, MergeSpec, RunSpec, SweepHooks, SweepSpec,
+    self, CommonSpec, CompareSpec, JobError, MergeSpec, RunSpec, SweepHooks, SweepSpec, UsageError,
+    DEFAULT_MAX_REPLICATIONS,
 };
 use sresim::report::{json, terminal};
 
@@ -132,6 +133,11 @@ pub fn validate(files: &[PathBuf], as_json: bool) -> u8 {
 
 /// `sresim sweep`.
 pub fn sweep(a: &SweepArgs) -> u8 {
+    if let (Some(n), None) = (a.max_replications, a.ci_target) {
+        return fail(&JobError::Usage(UsageError::MaxReplicationsWithoutTarget(
+            n,
+        )));
+    }
     let spec = SweepSpec {
         common: common_spec(&a.common),
         vary: a.vary.clone(),
@@ -140,7 +146,7 @@ pub fn sweep(a: &SweepArgs) -> u8 {
         shard: a.shard.clone(),
         resume: a.resume,
         ci_target: a.ci_target,
-        max_replications: a.max_replications,
+        max_replications: a.max_replications.unwrap_or(DEFAULT_MAX_REPLICATIONS),
     };
     let bar = if std::io::stderr().is_terminal() && !a.common.quiet {
         indicatif::ProgressBar::new(0)

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use sresim::jobs::{ErrorKind, DEFAULT_MAX_REPLICATIONS};
+use sresim::jobs::ErrorKind;
 
 /// Discrete-event simulator of SRE team scaling.
 ///
@@ -163,9 +163,9 @@ struct SweepArgs {
     /// this fraction of its mean (e.g. 0.05).
     #[arg(long, value_name = "FRACTION")]
     ci_target: Option<f64>,
-    /// Upper bound on replications per point with --ci-target.
-    #[arg(long, default_value_t = DEFAULT_MAX_REPLICATIONS, value_name = "N")]
-    max_replications: u32,
+    /// Upper bound on replications per point with --ci-target [default: 200].
+    #[arg(long, value_name = "N")]
+    max_replications: Option<u32>,
 }
 
 #[derive(Debug, Args)]

@@ -44,12 +44,33 @@ pub fn parse_variant(spec: &str) -> Result<Variant, UsageError> {
     let name = match &v {
         Variant::File { name, .. } | Variant::Sets { name, .. } => name,
     };
-    if let Some(c) = name.chars().find(|&c| {
-        c.is_control() || matches!(c, '\u{fdd0}'..='\u{fdef}') || (c as u32) & 0xfffe == 0xfffe
-    }) {
+    if let Some(c) = name
+        .chars()
+        .find(|&c| crate::scenario::is_forbidden_char(c))
+    {
         return Err(UsageError::VariantName {
             spec: spec.escape_debug().to_string(),
-            why: format!("it holds the control character {}", c.escape_unicode()),
+            why: format!(
+                "it holds the {} character {}",
+                if c.is_control() {
+                    "control"
+                } else {
+                    "invisible"
+                },
+                c.escape_unicode()
+            ),
+        });
+    }
+    // A cell that starts with one of these is a formula to a spreadsheet opening
+    // compare.csv.
+    if let Some(c) = name
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '=' | '+' | '-' | '@'))
+    {
+        return Err(UsageError::VariantName {
+            spec: spec.escape_debug().to_string(),
+            why: format!("it starts with '{c}', which a spreadsheet reads as a formula"),
         });
     }
     if name.chars().count() > MAX_VARIANT_NAME {

@@ -212,21 +212,24 @@ pub enum UsageError {
     Variant(String),
     /// `--threads` above [`MAX_THREADS`].
     Threads(usize),
-    /// `--shard K/N` selects no point of the plan (K above the number of points).
-    EmptyShard {
-        /// The shard.
-        k: usize,
-        /// Shards in all.
-        n: usize,
-        /// Points of the plan.
-        points: usize,
-    },
     /// A variant's name is unusable.
     VariantName {
         /// The `--variant` argument, escaped.
         spec: String,
         /// Why.
         why: String,
+    },
+    /// `--max-replications` given without `--ci-target`, where it has no effect.
+    MaxReplicationsWithoutTarget(u32),
+    /// `--vary` given twice for one key.
+    DuplicateVary(String),
+    /// `--shard K/N` with more shards than the sweep has points: some shards would be
+    /// empty, and the merge could never be complete.
+    TooManyShards {
+        /// Shards asked for.
+        n: usize,
+        /// Points of the plan.
+        points: usize,
     },
     /// Two variants (or a variant and the base) share a name.
     DuplicateVariant {
@@ -249,9 +252,23 @@ impl fmt::Display for UsageError {
                 f,
                 "--shard {text:?}: expected K/N with 1 <= K <= N, e.g. 3/16"
             ),
-            UsageError::CiTarget(t) => {
-                write!(f, "--ci-target must be a positive fraction; got {t}")
-            }
+            UsageError::CiTarget(t) => write!(
+                f,
+                "--ci-target must be a fraction between {MIN_CI_TARGET} and 1 (e.g. 0.05); got {}",
+                crate::scenario::show_about(*t)
+            ),
+            UsageError::MaxReplicationsWithoutTarget(n) => write!(
+                f,
+                "--max-replications {n} has no effect without --ci-target; give both, or neither"
+            ),
+            UsageError::DuplicateVary(key) => write!(
+                f,
+                "--vary {key}=... is given twice; give one --vary per key with all its values"
+            ),
+            UsageError::TooManyShards { n, points } => write!(
+                f,
+                "--shard K/{n}: the sweep has {points} points, so some of {n} shards would have none and their merge could never be complete; use at most {points} shards"
+            ),
             UsageError::MaxReplications { max, start } => write!(
                 f,
                 "--max-replications {max} is below the starting replications ({start})"
@@ -268,10 +285,6 @@ impl fmt::Display for UsageError {
             UsageError::Threads(n) => write!(
                 f,
                 "--threads {n}: at most {MAX_THREADS} threads (0 = one per core)"
-            ),
-            UsageError::EmptyShard { k, n, points } => write!(
-                f,
-                "--shard {k}/{n}: the sweep has {points} points, so shard {k} of {n} has none; use at most {points} shards"
             ),
             UsageError::VariantName { spec, why } => {
                 write!(f, "--variant \"{spec}\": the name is refused: {why}")
@@ -476,6 +489,9 @@ fn prepare(c: &CommonSpec) -> Result<(ScenarioSource, Vec<Override>, ScenarioCon
     let cfg = source.resolve(&overrides)?;
     Ok((source, overrides, cfg))
 }
+
+/// The smallest `--ci-target` accepted: a CI half-width of 0.01% of the mean.
+pub const MIN_CI_TARGET: f64 = 1e-4;
 
 /// Most worker threads a job starts.
 pub const MAX_THREADS: usize = 1024;

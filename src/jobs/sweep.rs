@@ -264,8 +264,13 @@ pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, Job
     let (source, base, base_cfg) = prepare(c)?;
     let file = plan::from_file(&source)?;
     let mut axes = file.axes;
+    let mut varied: Vec<String> = Vec::new();
     for v in &spec.vary {
         let axis = sweep::parse_vary(v)?;
+        if varied.contains(&axis.key) {
+            return Err(UsageError::DuplicateVary(axis.key).into());
+        }
+        varied.push(axis.key.clone());
         match axes.iter_mut().find(|x| x.key == axis.key) {
             // New values for the file's axis: it keeps its label.
             Some(x) => {
@@ -282,12 +287,15 @@ pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, Job
         None => SweepPlan::grid(axes)?,
     };
     let shard = spec.shard.as_deref().map(parse_shard).transpose()?;
+    if spec.max_replications > MAX_REPLICATIONS {
+        return Err(UsageError::MaxReplicationsTooHigh(spec.max_replications).into());
+    }
+    if spec.ci_target.is_none() && spec.max_replications != DEFAULT_MAX_REPLICATIONS {
+        return Err(UsageError::MaxReplicationsWithoutTarget(spec.max_replications).into());
+    }
     if let Some(t) = spec.ci_target {
-        if !(t > 0.0 && t.is_finite()) {
+        if !((super::MIN_CI_TARGET..=1.0).contains(&t)) {
             return Err(UsageError::CiTarget(t).into());
-        }
-        if spec.max_replications > MAX_REPLICATIONS {
-            return Err(UsageError::MaxReplicationsTooHigh(spec.max_replications).into());
         }
         if spec.max_replications < base_cfg.simulation.replications.max(2) {
             return Err(UsageError::MaxReplications {
@@ -309,13 +317,14 @@ pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, Job
     });
     let fingerprint = format!("{:016x}", crate::engine::fnv1a64(&identity.to_string()));
     let in_shard = sweep::shard_points(plan.points.len(), shard).len();
-    if let (Some((k, n)), 0) = (shard, in_shard) {
-        return Err(UsageError::EmptyShard {
-            k,
-            n,
-            points: plan.points.len(),
+    if let Some((_, n)) = shard {
+        if n > plan.points.len() {
+            return Err(UsageError::TooManyShards {
+                n,
+                points: plan.points.len(),
+            }
+            .into());
         }
-        .into());
     }
     let threads = threads(c.threads)?;
     estimate_sweep(&source, &base, &plan, shard, spec, threads)?.check(c.force)?;

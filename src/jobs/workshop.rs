@@ -69,13 +69,13 @@ pub const WORKSHOP: [WorkshopPart; 5] = [
     },
 ];
 
-/// The folders of the workshop's parts, in page order.
-const PART_FOLDERS: [&str; 5] = [
-    WORKSHOP[0].folder,
-    WORKSHOP[1].folder,
-    WORKSHOP[2].folder,
-    WORKSHOP[3].folder,
-    WORKSHOP[4].folder,
+/// The folders of the workshop's parts and their scenario text, in page order.
+const PART_FILES: [(&str, &str); 5] = [
+    (WORKSHOP[0].folder, WORKSHOP[0].scenario),
+    (WORKSHOP[1].folder, WORKSHOP[1].scenario),
+    (WORKSHOP[2].folder, WORKSHOP[2].scenario),
+    (WORKSHOP[3].folder, WORKSHOP[3].scenario),
+    (WORKSHOP[4].folder, WORKSHOP[4].scenario),
 ];
 
 /// What to run for a workshop.
@@ -112,9 +112,10 @@ pub fn workshop(spec: &WorkshopSpec) -> Result<WorkshopReport, JobError> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join("workshop"));
-    let _lock = claim(&root, Claim::Workshop(&PART_FOLDERS))?;
-    let interrupted: Vec<&str> = PART_FOLDERS
-        .into_iter()
+    let _lock = claim(&root, Claim::Workshop(&PART_FILES))?;
+    let interrupted: Vec<&str> = WORKSHOP
+        .iter()
+        .map(|p| p.folder)
         .filter(|p| root.join(p).join(PARTIAL).join(PROGRESS_LOG).exists())
         .collect();
     if !interrupted.is_empty() && !spec.resume {
@@ -136,7 +137,7 @@ pub fn workshop(spec: &WorkshopSpec) -> Result<WorkshopReport, JobError> {
     let marker = WorkshopManifest {
         generator: crate::report::GENERATOR.to_string(),
         version: env!("CARGO_PKG_VERSION").to_string(),
-        workshop: PART_FOLDERS.iter().map(|p| p.to_string()).collect(),
+        workshop: WORKSHOP.iter().map(|p| p.folder.to_string()).collect(),
     };
     let marker = serde_json::to_vec_pretty(&marker).map_err(|e| {
         JobError::Report(ReportError::Encode {

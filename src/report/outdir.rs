@@ -24,7 +24,7 @@
 //!   hold nothing but catalogue files.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{Read as _, Write as _};
+use std::io::{Read as _, Seek as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use super::files::{self, is_digits, MANIFEST_JSON, PROGRESS_LOG};
@@ -115,6 +115,7 @@ impl Lock {
                     ));
                 }
                 let _ = file.set_len(0);
+                let _ = (&file).seek(std::io::SeekFrom::Start(0));
                 let _ = (&file).write_all(std::process::id().to_string().as_bytes());
                 return Ok(Lock {
                     path: path.to_path_buf(),
@@ -163,10 +164,12 @@ pub enum Claim {
     /// Writes into the folder as it is (charts redrawn by `plot`, the page of
     /// `report`): the folder must exist and be sresim's; only the lock is taken.
     InPlace,
-    /// A workshop folder, written in place: it may hold the page, its marker
-    /// manifest, `scenarios/` of the named parts' files, and the named parts' own
-    /// output folders (with their locks and the staging folders of killed commands).
-    Workshop(&'static [&'static str]),
+    /// A workshop folder, written in place, of the parts named with their scenario
+    /// text: it may hold the page, its marker manifest, `scenarios/` of the parts'
+    /// files, and the parts' own output folders (with their locks and the staging
+    /// folders of killed commands). A folder without the marker is sresim's only when
+    /// its scenario files are the parts' own text (written before the marker existed).
+    Workshop(&'static [(&'static str, &'static str)]),
 }
 
 /// The `manifest.json` a workshop folder holds: what marks it as sresim's.
@@ -181,35 +184,51 @@ pub struct WorkshopManifest {
 }
 
 /// What in a workshop folder is not sresim's (see [`Claim::Workshop`]).
-fn workshop_foreign(dir: &Path, parts: &[&str]) -> Result<Option<String>, ReportError> {
+fn workshop_foreign(dir: &Path, parts: &[(&str, &str)]) -> Result<Option<String>, ReportError> {
     let mut foreign = Vec::new();
+    let mut marked = false;
+    let mut scenario_files_are_ours = true;
+    let mut any = false;
+    let is_part = |name: &str| parts.iter().any(|(p, _)| *p == name);
     for entry in fs::read_dir(dir).map_err(io(dir))? {
         let entry = entry.map_err(io(dir))?;
+        any = true;
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
         let meta = fs::symlink_metadata(&path).map_err(io(&path))?;
-        let part_of = |tag: &str| parts.iter().any(|p| is_sibling_name(&name, p, tag));
+        let sibling = |tag: &str| parts.iter().any(|(p, _)| is_sibling_name(&name, p, tag));
         let ok = if meta.is_file() {
-            name == files::INDEX_HTML
-                || files::is_temp_name(&name)
-                || parts.iter().any(|p| name == format!(".{p}.lock"))
-                || (name == MANIFEST_JSON
-                    && read_manifest(&path)
-                        .and_then(|b| serde_json::from_slice::<WorkshopManifest>(&b).ok())
-                        .is_some_and(|m| m.generator == super::GENERATOR))
+            if name == MANIFEST_JSON {
+                marked = read_manifest(&path)
+                    .and_then(|b| serde_json::from_slice::<WorkshopManifest>(&b).ok())
+                    .is_some_and(|m| m.generator == super::GENERATOR);
+                marked
+            } else {
+                name == files::INDEX_HTML
+                    || files::is_temp_name(&name)
+                    || parts.iter().any(|(p, _)| name == format!(".{p}.lock"))
+            }
         } else if meta.is_dir() {
             if name == files::SCENARIOS_DIR {
-                fs::read_dir(&path).map_err(io(&path))?.all(|e| {
-                    e.is_ok_and(|e| {
-                        let n = e.file_name().to_string_lossy().into_owned();
-                        fs::symlink_metadata(e.path()).is_ok_and(|m| m.is_file())
-                            && (parts.iter().any(|p| n == format!("{p}.toml"))
-                                || files::is_temp_name(&n))
-                    })
-                })
-            } else if parts.contains(&name.as_str()) {
+                let mut ok = true;
+                for e in fs::read_dir(&path).map_err(io(&path))? {
+                    let e = e.map_err(io(&path))?;
+                    let n = e.file_name().to_string_lossy().into_owned();
+                    let is_file = fs::symlink_metadata(e.path()).is_ok_and(|m| m.is_file());
+                    match parts.iter().find(|(p, _)| n == format!("{p}.toml")) {
+                        Some((_, text)) if is_file => {
+                            let same = fs::metadata(e.path())
+                                .is_ok_and(|m| m.len() == text.len() as u64)
+                                && fs::read(e.path()).is_ok_and(|b| b == text.as_bytes());
+                            scenario_files_are_ours &= same;
+                        }
+                        _ => ok &= is_file && files::is_temp_name(&n),
+                    }
+                }
+                ok
+            } else if is_part(&name) {
                 foreign_entries(&path, true)?.is_none()
-            } else if part_of("staging") || part_of("old") {
+            } else if sibling("staging") || sibling("old") {
                 foreign_in(&path, true, false)?.is_none()
             } else {
                 false
@@ -221,16 +240,22 @@ fn workshop_foreign(dir: &Path, parts: &[&str]) -> Result<Option<String>, Report
             foreign.push(name);
         }
     }
-    if foreign.is_empty() {
-        return Ok(None);
+    if !foreign.is_empty() {
+        foreign.sort();
+        let more = if foreign.len() > 3 { ", ..." } else { "" };
+        foreign.truncate(3);
+        return Ok(Some(format!(
+            "holds files sresim did not write ({}{more})",
+            foreign.join(", ")
+        )));
     }
-    foreign.sort();
-    let more = if foreign.len() > 3 { ", ..." } else { "" };
-    foreign.truncate(3);
-    Ok(Some(format!(
-        "holds files sresim did not write ({}{more})",
-        foreign.join(", ")
-    )))
+    if any && !marked && !scenario_files_are_ours {
+        return Ok(Some(
+            "holds scenario files that are not the workshop's own and no workshop manifest.json of sresim's"
+                .to_string(),
+        ));
+    }
+    Ok(None)
 }
 
 /// Resolves `dir` as the folder it names: symbolic links and `..` followed, relative
@@ -238,18 +263,34 @@ fn workshop_foreign(dir: &Path, parts: &[&str]) -> Result<Option<String>, Report
 /// ancestor is resolved and the rest appended; nothing is created. Refuses a link that
 /// leads nowhere and a path that is a file.
 pub fn resolve(dir: &Path) -> Result<PathBuf, ReportError> {
+    resolve_within(dir, 0)
+}
+
+/// Links followed at most by [`resolve`] through folders that do not exist yet.
+const MAX_LINKS: usize = 40;
+
+fn resolve_within(dir: &Path, links: usize) -> Result<PathBuf, ReportError> {
     match fs::symlink_metadata(dir) {
         Ok(meta) => {
-            let real = fs::canonicalize(dir).map_err(|e| {
-                if meta.file_type().is_symlink() && e.kind() == std::io::ErrorKind::NotFound {
-                    refuse(
-                        dir,
-                        "is a symbolic link to a folder that does not exist; give the folder itself",
-                    )
-                } else {
-                    io(dir)(e)
+            let real = match fs::canonicalize(dir) {
+                Ok(real) => real,
+                // A link to a folder that does not exist yet: the folder it names.
+                Err(e)
+                    if meta.file_type().is_symlink()
+                        && e.kind() == std::io::ErrorKind::NotFound =>
+                {
+                    if links >= MAX_LINKS {
+                        return Err(refuse(dir, "leads through too many symbolic links"));
+                    }
+                    let target = fs::read_link(dir).map_err(io(dir))?;
+                    let target = match dir.parent() {
+                        Some(parent) if target.is_relative() => parent.join(target),
+                        _ => target,
+                    };
+                    return resolve_within(&target, links + 1);
                 }
-            })?;
+                Err(e) => return Err(io(dir)(e)),
+            };
             if !fs::metadata(&real).map_err(io(&real))?.is_dir() {
                 return Err(refuse(
                     dir,
@@ -420,7 +461,9 @@ fn check_owned(dir: &Path, given: &Path, mode: Claim) -> Result<(), ReportError>
             None => Ok(()),
             Some(why) => Err(refuse(
                 given,
-                format!("{why}; the workshop writes into its folder, so give a new or empty folder"),
+                format!(
+                    "{why}; the workshop writes into its folder, so give a new or empty folder"
+                ),
             )),
         };
     }
@@ -438,7 +481,9 @@ fn check_owned(dir: &Path, given: &Path, mode: Claim) -> Result<(), ReportError>
         Some(why) => Err(refuse(
             given,
             match mode {
-                Claim::InPlace | Claim::Workshop(_) => format!("{why}; give the output folder of a run, sweep, comparison or merge"),
+                Claim::InPlace | Claim::Workshop(_) => {
+                    format!("{why}; give the output folder of a run, sweep, comparison or merge")
+                }
                 Claim::Replace | Claim::Sweep => format!(
                     "{why}; sresim replaces its output folder whole, so give a new or empty folder"
                 ),
@@ -679,19 +724,24 @@ mod tests {
         fs::remove_dir_all(&d).unwrap();
     }
 
+    /// The fields every manifest of sresim's has, with its marker.
+    const SRESIM_MANIFEST: &str = r#"{"generator": "sresim", "version": "0", "command_line": [],
+        "overrides": [], "seed": 1, "replications": 1, "seed_derivation": "x", "threads": 1,
+        "wall_time_seconds": 0, "files": []}"#;
+
     #[test]
     fn commit_replaces_the_folder_whole_and_failure_keeps_it() {
         let d = scratch("swap");
         let out = d.join("o");
         fs::create_dir_all(&out).unwrap();
-        fs::write(out.join("manifest.json"), "{}").unwrap();
-        fs::write(out.join("stale.csv"), "x").unwrap();
+        fs::write(out.join("manifest.json"), SRESIM_MANIFEST).unwrap();
+        fs::write(out.join("incidents.csv"), "x").unwrap();
         {
             let mut o = OutputDir::claim(&out, Claim::Replace).unwrap();
             fs::write(o.staging().unwrap().join("new.csv"), "y").unwrap();
             // dropped without commit: the old folder stays as it was
         }
-        assert!(out.join("stale.csv").exists());
+        assert!(out.join("incidents.csv").exists());
         let mut o = OutputDir::claim(&out, Claim::Replace).unwrap();
         fs::write(o.staging().unwrap().join("new.csv"), "y").unwrap();
         o.commit().unwrap();
@@ -701,7 +751,7 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, ["o"]);
-        assert!(!out.join("stale.csv").exists());
+        assert!(!out.join("incidents.csv").exists());
         assert!(out.join("new.csv").exists());
         fs::remove_dir_all(&d).unwrap();
     }

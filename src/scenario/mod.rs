@@ -69,13 +69,27 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ScenarioError> {
         path: path.to_owned(),
         source,
     };
-    let refuse = |message: String| fail(std::io::Error::new(std::io::ErrorKind::InvalidInput, message));
+    let refuse = |message: String| {
+        fail(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            message,
+        ))
+    };
     let meta = std::fs::metadata(path).map_err(fail)?;
     if !meta.is_file() {
-        let kind = if meta.is_dir() { "a folder" } else { "not a regular file (a device, FIFO or socket)" };
+        let kind = if meta.is_dir() {
+            "a folder"
+        } else {
+            "not a regular file (a device, FIFO or socket)"
+        };
         return Err(refuse(format!("is {kind}; give a scenario file (.toml)")));
     }
-    let too_big = || refuse(format!("is larger than {} MiB, the most sresim reads from one file", limit / (1024 * 1024)));
+    let too_big = || {
+        refuse(format!(
+            "is larger than {} MiB, the most sresim reads from one file",
+            limit / (1024 * 1024)
+        ))
+    };
     if meta.len() > limit {
         return Err(too_big());
     }

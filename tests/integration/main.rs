@@ -13,6 +13,7 @@ mod growth;
 mod jobs;
 mod jsonschema;
 mod model;
+mod ownership;
 mod people;
 mod queueing;
 mod readme;
