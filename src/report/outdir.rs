@@ -492,6 +492,27 @@ fn check_owned(dir: &Path, given: &Path, mode: Claim) -> Result<(), ReportError>
     }
 }
 
+/// `path` as messages show it: a component that is a staging or old folder of
+/// sresim's (`.NAME.staging-PID`, `.NAME.old-PID`) is shown as the folder `NAME` it
+/// stands for, so that no message names a folder the user never gave.
+pub fn shown(path: &Path) -> PathBuf {
+    path.components()
+        .map(|c| {
+            let s = c.as_os_str().to_string_lossy();
+            let stem = s.strip_prefix('.').and_then(|n| {
+                ["staging", "old"].iter().find_map(|tag| {
+                    let (stem, pid) = n.rsplit_once(&format!(".{tag}-"))?;
+                    (is_digits(pid) && !stem.is_empty()).then_some(stem)
+                })
+            });
+            match stem {
+                Some(stem) => std::ffi::OsString::from(stem),
+                None => c.as_os_str().to_os_string(),
+            }
+        })
+        .collect()
+}
+
 /// Whether `name` is `.STEM.TAG-PID` for this folder's stem and tag.
 fn is_sibling_name(name: &str, stem: &str, tag: &str) -> bool {
     name.strip_prefix('.')
@@ -518,6 +539,19 @@ impl OutputDir {
     /// folder another sresim command is using; creates the parent folders; removes
     /// what killed commands left beside it. Creates nothing inside `dir`.
     pub fn claim(dir: &Path, mode: Claim) -> Result<OutputDir, ReportError> {
+        if fs::metadata(dir).is_ok_and(|m| m.is_file()) {
+            return Err(refuse(
+                dir,
+                match mode {
+                    Claim::InPlace | Claim::Workshop(_) => {
+                        "is a file, not a folder; give the output folder of a run, sweep, comparison or merge"
+                    }
+                    Claim::Replace | Claim::Sweep => {
+                        "is a file, not a folder; give a new or empty folder"
+                    }
+                },
+            ));
+        }
         let real = resolve(dir)?;
         let (Some(parent), Some(name)) = (real.parent(), real.file_name()) else {
             return Err(refuse(dir, "cannot be an output folder (it has no parent)"));
@@ -754,6 +788,19 @@ mod tests {
         assert!(!out.join("incidents.csv").exists());
         assert!(out.join("new.csv").exists());
         fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn messages_show_the_folder_a_staging_folder_stands_for() {
+        assert_eq!(
+            shown(Path::new("/tmp/.out.staging-123/weekly.csv")),
+            Path::new("/tmp/out/weekly.csv")
+        );
+        assert_eq!(shown(Path::new("a/.b.old-7")), Path::new("a/b"));
+        assert_eq!(
+            shown(Path::new("a/.b.staging-x/c")),
+            Path::new("a/.b.staging-x/c")
+        );
     }
 
     #[test]

@@ -31,8 +31,12 @@ pub enum ReportError {
 impl std::fmt::Display for ReportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ReportError::Io { path, source } => write!(f, "{}: {source}", path.display()),
-            ReportError::Encode { path, message } => write!(f, "{}: {message}", path.display()),
+            ReportError::Io { path, source } => {
+                write!(f, "{}: {source}", super::outdir::shown(path).display())
+            }
+            ReportError::Encode { path, message } => {
+                write!(f, "{}: {message}", super::outdir::shown(path).display())
+            }
         }
     }
 }

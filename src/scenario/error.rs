@@ -26,6 +26,9 @@ pub struct Problem {
     /// The `KEY=VALUE` text of the `--set` override (or sweep point) that set the
     /// offending value or took part in the problem, if any.
     pub set_by: Option<String>,
+    /// The option that gave [`Problem::set_by`]: `--set`, or `--vary` for a point of a
+    /// sweep axis given on the command line.
+    pub set_with: &'static str,
 }
 
 impl fmt::Display for Problem {
@@ -40,7 +43,7 @@ impl fmt::Display for Problem {
             }
         }
         if let Some(set) = &self.set_by {
-            write!(f, ": --set {}", escaped(set))?;
+            write!(f, ": {} {}", self.set_with, escaped(set))?;
         }
         if !self.key_path.is_empty() {
             write!(f, ": {}", escaped(&self.key_path))?;

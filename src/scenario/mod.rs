@@ -155,6 +155,7 @@ impl ScenarioSource {
                 key_path: String::new(),
                 message: format!("TOML syntax error: {message}"),
                 set_by: None,
+                set_with: validate::SET,
             }])
         };
         let doc = toml_edit::ImDocument::parse(text.to_owned())
@@ -237,6 +238,7 @@ impl ScenarioSource {
             key_path: show::escaped(&path::display(&self.table, &segs)),
             message: show::escaped(&message.into()),
             set_by: None,
+            set_with: validate::SET,
         }
     }
 
@@ -321,6 +323,7 @@ impl ScenarioSource {
                 };
                 let by = by.and_then(|i| overrides.get(i));
                 let mut message = rp.message;
+                let set_with = by.map_or(validate::SET, Override::option);
                 let (position, set_by) = match by.and_then(|o| o.spot().map(|s| (o, s))) {
                     Some((_, spot)) => {
                         message = format!("{message} (from {})", spot.what);
@@ -339,6 +342,7 @@ impl ScenarioSource {
                     key_path: show::escaped(&path::display(table, &rp.path)),
                     message: show::escaped(&message),
                     set_by,
+                    set_with,
                 }
             })
             .collect();
@@ -372,6 +376,7 @@ fn not_utf8(origin: &str, e: std::string::FromUtf8Error) -> Problem {
             "the file is not UTF-8 text: byte 0x{bad:02x} at byte offset {at} does not start a valid UTF-8 character; save the file as UTF-8"
         ),
         set_by: None,
+        set_with: validate::SET,
     }
 }
 

@@ -46,6 +46,8 @@ pub struct Override {
     unusable: Option<String>,
     /// Where the value is written in the scenario file, for a point of the file's sweep.
     spot: Option<FileSpot>,
+    /// The option it came from, as problems name it (`--set`, `--vary`).
+    option: &'static str,
 }
 
 impl Override {
@@ -85,6 +87,7 @@ impl Override {
             value,
             unusable,
             spot: None,
+            option: super::validate::SET,
         })
     }
 
@@ -126,6 +129,17 @@ impl Override {
         self
     }
 
+    /// This override as a point of a `--vary` axis: its problems name `--vary`.
+    pub fn from_vary(mut self) -> Override {
+        self.option = "--vary";
+        self
+    }
+
+    /// The option the override came from, as problems name it (`--set`, `--vary`).
+    pub fn option(&self) -> &'static str {
+        self.option
+    }
+
     /// Where in the file the value is written, when it comes from the file's sweep.
     pub(crate) fn spot(&self) -> Option<&FileSpot> {
         self.spot.as_ref()
@@ -143,6 +157,7 @@ impl Override {
             value,
             unusable: None,
             spot: None,
+            option: super::validate::SET,
         }
     }
 

@@ -45,6 +45,10 @@ pub(crate) struct RawProblem {
     pub by: Option<usize>,
 }
 
+/// The option a [`Problem::set_by`](super::Problem::set_by) comes from when nothing says
+/// otherwise.
+pub(crate) const SET: &str = "--set";
+
 /// Default replications when `[simulation]` has none.
 pub(crate) const DEFAULT_REPLICATIONS: u32 = 10;
 /// Default seed when `[simulation]` has none.

@@ -88,7 +88,28 @@ pub fn check_plan(
     plan: &SweepPlan,
 ) -> Result<(), ScenarioError> {
     let mut problems = Vec::new();
-    for p in 0..plan.points.len() {
+    // The grid's corners first (each axis at its first or last value): that is where
+    // values leave their ranges, and a big scenario at a far corner is refused at once
+    // instead of after every point before it was resolved.
+    let corner = |p: usize| {
+        plan.axes
+            .iter()
+            .zip(&plan.points[p])
+            .all(|(a, v)| a.values.first() == Some(v) || a.values.last() == Some(v))
+    };
+    let corners: Vec<usize> = (0..plan.points.len())
+        .filter(|&p| corner(p))
+        .take(64)
+        .collect();
+    let rest = (0..plan.points.len()).filter(|p| !corners.contains(p));
+    let mut checked_corners = false;
+    for p in corners.iter().copied().chain(rest) {
+        if !checked_corners && !corners.contains(&p) {
+            checked_corners = true;
+            if !problems.is_empty() {
+                break;
+            }
+        }
         let mut o = base.to_vec();
         o.extend(plan.overrides(p));
         match source.resolve(&o) {

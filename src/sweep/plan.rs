@@ -758,7 +758,7 @@ impl SweepPlan {
             .map(|(a, v)| {
                 let o = Override::new(&a.key, v.clone());
                 let Some(i) = a.file_entry else {
-                    return o;
+                    return o.from_vary();
                 };
                 let entry = [
                     PathStep::Key("sweep"),

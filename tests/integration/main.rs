@@ -1,5 +1,6 @@
 //! Integration tests for sresim, in one test binary.
 
+mod arguments;
 mod bounds;
 mod charts;
 mod cli;

@@ -849,6 +849,7 @@ fn problem_display_omits_what_is_unknown() {
         key_path: "teams[core].shift_hours".into(),
         message: "shift_hours must divide 168 (24·7); got 13".into(),
         set_by: None,
+        set_with: "--set",
     };
     assert_eq!(
         p.to_string(),
