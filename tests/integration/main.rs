@@ -3,6 +3,7 @@
 mod bounds;
 mod charts;
 mod cli;
+mod cluster;
 mod disengage;
 mod engagement;
 mod ergonomics;
