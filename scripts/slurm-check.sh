@@ -258,17 +258,20 @@ while :; do
   sleep 1
 done
 say "array job $array ($shards shards) and merge job $merge completed in $((SECONDS - start)) s"
+# One line per array task, from `scontrol -o show job`'s KEY=VALUE fields.
+field() { [[ " $2 " =~ \ $1=([^ ]*) ]] && echo "${BASH_REMATCH[1]}"; }
 scontrol -o show job "$array" | while read -r line; do
-  task=$(grep -o 'ArrayTaskId=[^ ]*' <<<"$line" || true)
-  echo "  array task ${task#ArrayTaskId=}: $(grep -o 'JobState=[^ ]*' <<<"$line")" \
-    "$(grep -o 'ExitCode=[^ ]*' <<<"$line") $(grep -o 'NodeList=[^ ]*' <<<"$line")"
+  echo "$(field ArrayTaskId "$line") $(field JobState "$line") $(field ExitCode "$line")" \
+    "$(field NodeList "$line")"
+done | sort -n | while read -r task task_state code nodes; do
+  echo "  array task $task: $task_state, exit code $code, on $nodes"
 done
 
 # --- one unsharded sweep, and the comparison ----------------------------------------------
 say "one unsharded sweep: sresim sweep $scenario"
 sresim sweep "$scenario" --quiet --no-charts --out unsharded
-merged_csv=$(cd "$merged" && find . -name '*.csv' -type f | LC_ALL=C sort)
-unsharded_csv=$(cd unsharded && find . -name '*.csv' -type f | LC_ALL=C sort)
+merged_csv=$(cd "$merged" && find . -name '*.csv' -type f -printf '%P\n' | LC_ALL=C sort)
+unsharded_csv=$(cd unsharded && find . -name '*.csv' -type f -printf '%P\n' | LC_ALL=C sort)
 [ -n "$merged_csv" ] || fail "the merge wrote no CSV"
 if [ "$merged_csv" != "$unsharded_csv" ]; then
   diff <(echo "$merged_csv") <(echo "$unsharded_csv") >&2 || true
@@ -279,7 +282,7 @@ count=0
 while read -r f; do
   count=$((count + 1))
   if cmp "$merged/$f" "unsharded/$f"; then
-    echo "  identical: ${f#./} ($(wc -l <"unsharded/$f") lines)"
+    echo "  identical: $f ($(wc -c <"unsharded/$f") bytes)"
   else
     differ=$((differ + 1))
   fi
