@@ -4,6 +4,7 @@ mod arguments;
 mod bounds;
 mod charts;
 mod cli;
+mod cluster;
 mod disengage;
 mod engagement;
 mod ergonomics;
