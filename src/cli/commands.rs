@@ -250,8 +250,12 @@ pub fn compare(c: &Common, variants: &[String]) -> u8 {
 }
 
 /// `sresim plot`.
-pub fn plot(dir: &Path) -> u8 {
-    match jobs::plot(dir) {
+pub fn plot(dir: &Path, force: bool) -> u8 {
+    let spec = jobs::FolderSpec {
+        dir: dir.to_path_buf(),
+        force,
+    };
+    match jobs::plot(&spec) {
         Ok(files) => {
             for f in &files {
                 say!("{}", f.display());
@@ -308,10 +312,20 @@ pub fn workshop(out: Option<PathBuf>, threads: usize, resume: bool) -> u8 {
 }
 
 /// `sresim report`.
-pub fn report(dir: &Path) -> u8 {
-    match jobs::report(dir) {
-        Ok(page) => {
-            say!("{}", page.display());
+pub fn report(dir: &Path, force: bool) -> u8 {
+    let spec = jobs::FolderSpec {
+        dir: dir.to_path_buf(),
+        force,
+    };
+    match jobs::report(&spec) {
+        Ok(r) => {
+            for m in &r.unverified {
+                output::write(
+                    Stream::Stderr,
+                    &format!("warning: drawn with --force although it does not verify: {m}\n"),
+                );
+            }
+            say!("{}", r.page.display());
             0
         }
         Err(e) => fail(&e),

@@ -82,6 +82,10 @@ struct WorkshopArgs {
 struct ReportArgs {
     /// An output folder of run, sweep, compare or merge.
     dir: PathBuf,
+    /// Draw the folder even when its files do not match the checksums in its
+    /// manifest, or reading it is estimated past the size limits (with a warning).
+    #[arg(long)]
+    force: bool,
 }
 
 /// Options shared by the commands that run simulations.
@@ -182,6 +186,10 @@ struct CompareArgs {
 struct PlotArgs {
     /// An output folder of run, sweep, compare or merge.
     dir: PathBuf,
+    /// Draw the folder even when its files do not match the checksums in its
+    /// manifest, or reading it is estimated past the size limits (with a warning).
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -229,12 +237,12 @@ pub fn main() -> ExitCode {
         Some(Command::Validate(a)) => commands::validate(&a.files, a.json),
         Some(Command::Sweep(a)) => commands::sweep(&a),
         Some(Command::Compare(a)) => commands::compare(&a.common, &a.variant),
-        Some(Command::Plot(a)) => commands::plot(&a.dir),
+        Some(Command::Plot(a)) => commands::plot(&a.dir, a.force),
         Some(Command::Merge(a)) => commands::merge(&a.shards, &a.out, a.no_charts),
         Some(Command::Schema) => commands::schema(),
         Some(Command::Completions(a)) => commands::completions(a.shell),
         Some(Command::Workshop(a)) => commands::workshop(a.out, a.threads, a.resume),
-        Some(Command::Report(a)) => commands::report(&a.dir),
+        Some(Command::Report(a)) => commands::report(&a.dir, a.force),
         None => commands::workshop(None, 0, false),
     };
     ExitCode::from(code)

@@ -1,10 +1,8 @@
-//! The merge job (shard folders into the files one unsharded sweep writes) and the plot
-//! job (charts redrawn from an output folder's CSV files).
+//! The merge job: shard folders into the files one unsharded sweep writes.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::{claim, finish, JobError, Output};
-use crate::report::charts;
 use crate::report::sweep::merge_shards;
 use crate::report::{self, Claim, ReportError};
 
@@ -78,11 +76,4 @@ fn refuse_overlap(spec: &MergeSpec) -> Result<(), JobError> {
         }
     }
     Ok(())
-}
-
-/// Redraws the charts of an output folder (of a run, sweep, comparison or merge) from
-/// its CSV files alone. Returns the chart files written.
-pub fn plot(dir: &Path) -> Result<Vec<PathBuf>, JobError> {
-    let _lock = claim(dir, Claim::InPlace)?;
-    charts::plot_dir(dir).map_err(JobError::Plot)
 }

@@ -23,6 +23,7 @@
 //! ```
 
 mod compare;
+mod folder;
 mod merge;
 mod run;
 mod sweep;
@@ -35,15 +36,14 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 pub use compare::{compare, parse_variant, CompareReport, CompareSpec, Variant};
-pub use merge::{merge, plot, MergeReport, MergeSpec};
+pub use folder::{plot, report, FolderSpec, ReportOutcome, MAX_READ_BYTES};
+pub use merge::{merge, MergeReport, MergeSpec};
 pub use run::{run, RunReport, RunSpec};
 pub use sweep::{
     sweep, PointMeans, PointOverview, SweepHooks, SweepReport, SweepSpec, DEFAULT_MAX_REPLICATIONS,
 };
 pub use validate::validate;
-pub use workshop::{
-    report, workshop, PartKind, WorkshopPart, WorkshopReport, WorkshopSpec, WORKSHOP,
-};
+pub use workshop::{workshop, PartKind, WorkshopPart, WorkshopReport, WorkshopSpec, WORKSHOP};
 
 use crate::model::Unstable;
 use crate::report::charts::{self, ChartError};
@@ -320,6 +320,19 @@ pub enum JobError {
     /// The job is estimated past [`MAX_EVENTS`] or [`MAX_RESULT_BYTES`] and was not
     /// forced. Fatal for the input unless forced.
     TooLarge(JobEstimate),
+    /// A folder given to `plot` or `report` is estimated past [`MAX_RESULT_BYTES`] of
+    /// memory or [`MAX_READ_BYTES`] of CSV to read, and was not forced. Fatal for the
+    /// folder unless forced.
+    FolderTooLarge {
+        /// The folder.
+        dir: PathBuf,
+        /// What reading it would cost.
+        estimate: crate::report::verify::ReadEstimate,
+    },
+    /// A folder given to `plot` or `report` does not verify against its manifest
+    /// (files changed, missing or unlisted), and was not forced. Fatal for the folder
+    /// unless forced.
+    Unverified(Vec<crate::report::verify::Mismatch>),
     /// A run stopped because a team's queue of waiting pages grew without bound: the
     /// scenario is overloaded. Fatal for the input.
     Unstable(Unstable),
@@ -372,9 +385,11 @@ impl JobError {
             JobError::Pool(_) => ErrorKind::Io,
             JobError::Unstable(_)
             | JobError::TooLarge(_)
+            | JobError::FolderTooLarge { .. }
             | JobError::Sweep(ExecError::Unstable(_)) => ErrorKind::Refused,
             JobError::Report(e) | JobError::Merge(e) => report(e),
             JobError::Charts(e) | JobError::Plot(e) => chart(e),
+            JobError::Unverified(_) => ErrorKind::Usage,
             // A point's scenario was checked before the sweep started: a failure to
             // resolve it now is not the input's problem list.
             JobError::Sweep(ExecError::Scenario(_) | ExecError::Pool(_)) => ErrorKind::Io,
@@ -403,6 +418,10 @@ impl fmt::Display for JobError {
             JobError::Pool(e) => write!(f, "{e}"),
             JobError::Unstable(u) => write!(f, "{u}"),
             JobError::TooLarge(e) => write!(f, "refused: {e}"),
+            JobError::FolderTooLarge { dir, estimate } => {
+                write!(f, "refused: {}: {estimate}", dir.display())
+            }
+            JobError::Unverified(m) => write!(f, "refused: {}", folder::unverified_text(m)),
             JobError::Report(e) => write!(f, "cannot write results: {e}"),
             JobError::Merge(e) => write!(f, "cannot merge: {e}"),
             JobError::Charts(e) => write!(f, "cannot draw charts: {e}"),
@@ -429,7 +448,9 @@ impl std::error::Error for JobError {
             JobError::Usage(e) => Some(e),
             JobError::Pool(e) => Some(e),
             JobError::Unstable(u) => Some(u),
-            JobError::TooLarge(_) => None,
+            JobError::TooLarge(_) | JobError::FolderTooLarge { .. } | JobError::Unverified(_) => {
+                None
+            }
             JobError::Report(e) | JobError::Merge(e) => Some(e),
             JobError::Charts(e) | JobError::Plot(e) => Some(e),
             JobError::Sweep(e) => Some(e),
@@ -529,36 +550,47 @@ fn claim(dir: &Path, mode: Claim) -> Result<OutputDir, JobError> {
     OutputDir::claim(dir, mode).map_err(JobError::Report)
 }
 
-/// Completes a job's output: records the checksum of every file the manifest lists
-/// (reading those it has none for yet),
-/// writes the manifest into the staging folder, draws the charts unless `no_charts`,
-/// and moves the folder into place. When the charts fail, the CSV files and the
-/// manifest are still moved into place, and the error says so.
+/// Completes a job's output: draws the charts unless `no_charts`, records the checksum
+/// of every file the manifest lists (reading those it has none for yet) and of every
+/// chart, writes the manifest into the staging folder and moves the folder into place.
+/// When the charts fail, the CSV files and the manifest are still moved into place,
+/// and the error says so.
 fn finish<S: Serialize>(
     mut out: OutputDir,
     manifest: &mut Manifest<S>,
     no_charts: bool,
 ) -> Result<Output, JobError> {
     let stage = out.staging().map_err(JobError::Report)?;
-    for name in manifest.files.iter().filter(|f| *f != "manifest.json") {
-        if !manifest.checksums.contains_key(name) {
-            let sum = report::file_checksum(&stage.join(name)).map_err(JobError::Report)?;
-            manifest.checksums.insert(name.clone(), sum);
+    let (charts, failed) = if no_charts {
+        (Vec::new(), None)
+    } else {
+        match charts::plot_dir(&stage) {
+            Ok(written) => (written, None),
+            Err(e) => (Vec::new(), Some(e)),
+        }
+    };
+    let chart_names = charts
+        .iter()
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
+    let listed: Vec<String> = manifest
+        .files
+        .iter()
+        .filter(|f| *f != "manifest.json")
+        .cloned()
+        .chain(chart_names)
+        .collect();
+    for name in listed {
+        if !manifest.checksums.contains_key(&name) {
+            let sum = report::file_checksum(&stage.join(&name)).map_err(JobError::Report)?;
+            manifest.checksums.insert(name, sum);
         }
     }
     manifest.write(&stage).map_err(JobError::Report)?;
-    let charts = if no_charts {
-        None
-    } else {
-        match charts::plot_dir(&stage) {
-            Ok(written) => Some(written.len()),
-            Err(e) => {
-                out.commit().map_err(JobError::Report)?;
-                return Err(JobError::Charts(e));
-            }
-        }
-    };
     let dir = out.commit().map_err(JobError::Report)?;
+    if let Some(e) = failed {
+        return Err(JobError::Charts(e));
+    }
+    let charts = (!no_charts).then_some(charts.len());
     Ok(Output {
         dir,
         files: manifest.files.clone(),

@@ -1,7 +1,6 @@
 //! The workshop job: the bundled workshop set (a run of the baseline, the capacity,
 //! structures and disengagement sweeps, a run of the lifecycle scenario) into one
-//! folder, with one HTML page over all of it; and the report job, which builds that
-//! page for any single output folder.
+//! folder, with one HTML page over all of it.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -244,11 +243,4 @@ fn in_workshop(e: JobError, folder: &str, spec: &WorkshopSpec) -> JobError {
             resume_command(spec)
         ),
     })
-}
-
-/// Builds the HTML page of an output folder (of a run, sweep, comparison or merge) as
-/// `DIR/index.html`, drawing its charts first if it has none. Returns the page's path.
-pub fn report(dir: &Path) -> Result<PathBuf, JobError> {
-    let _lock = claim(dir, Claim::InPlace)?;
-    html::write_report(dir).map_err(JobError::Plot)
 }

@@ -34,7 +34,7 @@ pub(crate) use compare::marked_column;
 pub(crate) use draw::compact_label;
 use draw::Chart;
 pub(crate) use sweep::axis_title;
-use table::Table;
+use table::{Rows, Table};
 
 const SUMMARY_CSV: &str = "summary.csv";
 const WEEKLY_CSV: &str = "weekly.csv";
@@ -119,6 +119,17 @@ impl std::error::Error for ChartError {
 /// Each file is written under a temporary name in the same folder and renamed into
 /// place when complete.
 pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
+    let charts = draw_dir(dir)?;
+    let mut written = Vec::with_capacity(2 * charts.len());
+    for (stem, chart) in &charts {
+        written.extend(save(dir, stem, chart)?);
+    }
+    Ok(written)
+}
+
+/// Every chart the CSV files in `dir` support (see [`plot_dir`]), drawn in memory and
+/// not written: by file stem.
+fn draw_dir(dir: &Path) -> Result<Vec<(String, Chart)>, ChartError> {
     fs::metadata(dir).map_err(|source| ChartError::Io {
         path: dir.to_path_buf(),
         source,
@@ -142,7 +153,7 @@ pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
         )?);
     } else if has(WEEKLY_CSV) || !has(COMPARE_CSV) {
         // A run folder; reading weekly.csv names it when only summary.csv is there.
-        let weekly = Table::read(&dir.join(WEEKLY_CSV))?;
+        let weekly = Rows::open(&dir.join(WEEKLY_CSV))?;
         // (A sweep folder always has points.csv, so this weekly.csv is one run's.)
         let teams = if has(TEAMS_CSV) {
             Some(Table::read(&dir.join(TEAMS_CSV))?)
@@ -165,11 +176,7 @@ pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
         charts.extend(compare::charts(&Table::read(&dir.join(COMPARE_CSV))?)?);
     }
 
-    let mut written = Vec::with_capacity(2 * charts.len());
-    for (stem, chart) in &charts {
-        written.extend(save(dir, stem, chart)?);
-    }
-    Ok(written)
+    Ok(charts)
 }
 
 /// `dir/name` when it has rows; `None` when it is missing or only a header.
@@ -187,6 +194,37 @@ fn axis_labels(dir: &Path) -> BTreeMap<String, String> {
         .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
         .and_then(|mut m| serde_json::from_value(m.get_mut("axis_labels")?.take()).ok())
         .unwrap_or_default()
+}
+
+/// Every chart the CSV files in `dir` support, as SVG text drawn in memory (nothing
+/// read from or written to the folder's chart files), by file stem in name order.
+pub(crate) fn draw_svgs(dir: &Path) -> Result<Vec<(String, String)>, ChartError> {
+    let mut drawn = draw_dir(dir)?;
+    drawn.sort_by(|a, b| a.0.cmp(&b.0));
+    drawn
+        .iter()
+        .map(|(stem, chart)| Ok((stem.clone(), svg_text(stem, chart)?)))
+        .collect()
+}
+
+/// `chart` as SVG text, drawn by sresim's own code (never read from a file).
+fn svg_text(stem: &str, chart: &Chart) -> Result<String, ChartError> {
+    style::ensure_fonts().map_err(|message| ChartError::Draw {
+        path: PathBuf::from(format!("{stem}.svg")),
+        message,
+    })?;
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, chart.size()).into_drawing_area();
+        chart
+            .draw(&root)
+            .and_then(|()| root.present())
+            .map_err(|e| ChartError::Draw {
+                path: PathBuf::from(format!("{stem}.svg")),
+                message: e.to_string(),
+            })?;
+    }
+    Ok(text)
 }
 
 /// Writes `chart` as `<stem>.png` and `<stem>.svg` in `dir`.
@@ -225,17 +263,7 @@ fn save(dir: &Path, stem: &str, chart: &Chart) -> Result<[PathBuf; 2], ChartErro
     }
     renamed?;
 
-    let mut text = String::new();
-    {
-        let root = SVGBackend::with_string(&mut text, size).into_drawing_area();
-        chart
-            .draw(&root)
-            .and_then(|()| root.present())
-            .map_err(|e| ChartError::Draw {
-                path: svg.clone(),
-                message: e.to_string(),
-            })?;
-    }
+    let text = svg_text(stem, chart)?;
     write_atomic(&svg, text.as_bytes())?;
     Ok([png, svg])
 }

@@ -47,10 +47,12 @@ pub struct Manifest<S = ScenarioConfig> {
     pub threads: usize,
     /// Wall time of the job, seconds.
     pub wall_time_seconds: f64,
-    /// Files written beside the manifest.
+    /// Files written beside the manifest (charts aside: they are in
+    /// [`Manifest::checksums`]).
     pub files: Vec<String>,
     /// Each file's checksum (`fnv1a64:` and 16 hex digits of FNV-1a 64 over its bytes),
-    /// charts and the manifest aside: `sresim merge` verifies a shard's files by them.
+    /// charts included, the manifest itself aside: `sresim merge` verifies a shard's
+    /// files by them, and `report` and `plot` every file of a folder.
     #[serde(default)]
     pub checksums: BTreeMap<String, String>,
     /// What a sweep, a shard of one or a merge of shards adds.

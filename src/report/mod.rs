@@ -13,6 +13,7 @@ mod manifest;
 pub mod outdir;
 pub mod sweep;
 pub mod terminal;
+pub mod verify;
 mod write;
 
 pub use manifest::{

@@ -1,14 +1,14 @@
 //! The charts of one run: weekly ops load and pages per shift per team, from
 //! `weekly.csv` and `teams.csv`, summarised across replications.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::draw::{
     Chart, EventKind, EventMark, Format, LimitLine, LineChart, Mark, Panel, Point, Series, Shade,
     XAxis,
 };
 use super::style::{colour, DEFAULT_PAGER_BUDGET, LIMIT_COLOUR};
-use super::table::Table;
+use super::table::{Rows, Table};
 use super::ChartError;
 use crate::model::metrics::OPS_CAP;
 
@@ -34,7 +34,7 @@ struct Team {
 
 /// `ops_load` and `pages_per_shift`, by file stem.
 pub(super) fn charts(
-    weekly: &Table,
+    weekly: &Rows,
     teams: Option<&Table>,
     events: &[EventMark],
 ) -> Result<Vec<(String, Chart)>, ChartError> {
@@ -51,16 +51,16 @@ pub(super) fn charts(
     let factor_col = weekly.column("page_rate_factor");
 
     let mut by_team: Vec<Team> = Vec::new();
-    let mut replications: Vec<&str> = Vec::new();
-    for row in 0..weekly.len() {
-        let name = weekly.text(row, team_col);
-        let week = weekly.number(row, week_col)?;
+    let mut replications: HashSet<String> = HashSet::new();
+    weekly.each(|row| {
+        let name = row.text(team_col);
+        let week = row.number(week_col)?;
         if !week.is_finite() {
-            return Err(weekly.error(format!("line {}: `week` is not a number", weekly.line(row))));
+            return Err(row.error(format!("line {}: `week` is not a number", row.line())));
         }
-        let rep = weekly.text(row, replication);
-        if !replications.contains(&rep) {
-            replications.push(rep);
+        let rep = row.text(replication);
+        if !replications.contains(rep) {
+            replications.insert(rep.to_string());
         }
         let idx = match by_team.iter().position(|t| t.name == name) {
             Some(i) => i,
@@ -73,33 +73,34 @@ pub(super) fn charts(
             }
         };
         let entry = by_team[idx].weeks.entry(week.round() as i64).or_default();
-        entry.ops_load.push(weekly.number(row, ops_col)?);
-        entry.pages.push(weekly.number(row, pages_col)?);
+        entry.ops_load.push(row.number(ops_col)?);
+        entry.pages.push(row.number(pages_col)?);
         for (col, into) in [
             (head_col, &mut entry.headcount),
             (hires_col, &mut entry.hires),
             (departures_col, &mut entry.departures),
         ] {
             if let Some(c) = col {
-                into.push(weekly.number(row, c)?);
+                into.push(row.number(c)?);
             }
         }
         if let Some(c) = warm_col {
-            entry.warmup |= weekly.flag(row, c)?;
+            entry.warmup |= row.flag(c)?;
         }
         if let (Some(p), Some(h)) = (project_col, head_col) {
-            let heads = weekly.number(row, h)?;
+            let heads = row.number(h)?;
             let per = if heads > 0.0 {
-                weekly.number(row, p)? / heads
+                row.number(p)? / heads
             } else {
                 f64::NAN
             };
             entry.project.push(per);
         }
         if let Some(c) = factor_col {
-            entry.page_rate_factor.push(weekly.number(row, c)?);
+            entry.page_rate_factor.push(row.number(c)?);
         }
-    }
+        Ok(())
+    })?;
 
     // Hires and departures so far, per replication (its values keep their order).
     for t in &mut by_team {
@@ -295,7 +296,7 @@ pub(super) fn charts(
 /// supported services so far (`[engagement]`): drawn when `engagements.csv` has rows.
 /// Team kinds come from `teams.csv`.
 pub(super) fn engagement_chart(
-    weekly: &Table,
+    weekly: &Rows,
     teams: &Table,
     engagements: &Table,
     events: &[EventMark],
@@ -304,10 +305,11 @@ pub(super) fn engagement_chart(
         return Ok(None);
     }
     let (team_col, kind_col) = (teams.require("team")?, teams.require("kind")?);
-    let developer = |name: &str| {
-        (0..teams.len())
-            .any(|r| teams.text(r, team_col) == name && teams.text(r, kind_col) == "developer")
-    };
+    let developers: HashSet<&str> = (0..teams.len())
+        .filter(|&r| teams.text(r, kind_col) == "developer")
+        .map(|r| teams.text(r, team_col))
+        .collect();
+    let developer = |name: &str| developers.contains(name);
     let (rep_col, wteam, week_col, ops_col) = (
         weekly.require("replication")?,
         weekly.require("team")?,
@@ -316,31 +318,33 @@ pub(super) fn engagement_chart(
     );
     let engagement_col = weekly.column("engagement_hours");
     // (replication, week) → (SRE ops, developer ops, SRE engagement) hours.
-    let mut reps: Vec<String> = Vec::new();
+    let mut reps: HashMap<String, usize> = HashMap::new();
     let mut hours: BTreeMap<(usize, i64), (f64, f64, f64)> = BTreeMap::new();
-    for row in 0..weekly.len() {
-        let rep = weekly.text(row, rep_col).to_string();
-        let r = match reps.iter().position(|x| *x == rep) {
-            Some(i) => i,
+    weekly.each(|row| {
+        let rep = row.text(rep_col);
+        let r = match reps.get(rep) {
+            Some(&r) => r,
             None => {
-                reps.push(rep);
-                reps.len() - 1
+                let r = reps.len();
+                reps.insert(rep.to_string(), r);
+                r
             }
         };
-        let week = weekly.number(row, week_col)?.round() as i64;
-        let h = weekly.number(row, ops_col)?;
+        let week = row.number(week_col)?.round() as i64;
+        let h = row.number(ops_col)?;
         let engaged = match engagement_col {
-            Some(c) => weekly.number(row, c)?,
+            Some(c) => row.number(c)?,
             None => 0.0,
         };
         let e = hours.entry((r, week)).or_insert((0.0, 0.0, 0.0));
-        if developer(weekly.text(row, wteam)) {
+        if developer(row.text(wteam)) {
             e.1 += h;
         } else {
             e.0 += h;
             e.2 += engaged;
         }
-    }
+        Ok(())
+    })?;
     let weeks: Vec<i64> = {
         let mut w: Vec<i64> = hours.keys().map(|k| k.1).collect();
         w.sort_unstable();
@@ -370,21 +374,28 @@ pub(super) fn engagement_chart(
             if engagements.text(row, ereason) != reason {
                 continue;
             }
-            let rep = engagements.text(row, erep);
-            let Some(r) = reps.iter().position(|x| x == rep) else {
+            let Some(&r) = reps.get(engagements.text(row, erep)) else {
                 continue;
             };
             let w = engagements.number(row, eweek)?.round() as i64;
             *counts[r].entry(w).or_default() += 1.0;
         }
+        // Each replication's count so far, week by week: one pass over its weeks.
+        let mut so_far: Vec<std::iter::Peekable<std::collections::btree_map::IntoIter<i64, f64>>> =
+            counts
+                .into_iter()
+                .map(|c| c.into_iter().peekable())
+                .collect();
+        let mut totals = vec![0.0; so_far.len()];
         Ok(weeks
             .iter()
             .map(|&w| {
-                let v: Vec<f64> = counts
-                    .iter()
-                    .map(|c| c.range(..=w).map(|(_, n)| n).sum())
-                    .collect();
-                summarise(w as f64, &v)
+                for (it, total) in so_far.iter_mut().zip(totals.iter_mut()) {
+                    while let Some((_, n)) = it.next_if(|&(week, _)| week <= w) {
+                        *total += n;
+                    }
+                }
+                summarise(w as f64, &totals)
             })
             .collect())
     };
@@ -447,50 +458,52 @@ pub(super) fn engagement_chart(
 /// (`reorgs.csv`). One mark per kind and week, with the share of replications that
 /// had one.
 pub(super) fn events(
-    weekly: &Table,
+    weekly: &Rows,
     engagements: Option<&Table>,
     reorgs: Option<&Table>,
 ) -> Result<Vec<EventMark>, ChartError> {
     let rep_col = weekly.require("replication")?;
-    let mut reps: Vec<String> = Vec::new();
-    for row in 0..weekly.len() {
-        let r = weekly.text(row, rep_col);
-        if !reps.iter().any(|x| x == r) {
-            reps.push(r.to_string());
+    let mut reps: HashSet<String> = HashSet::new();
+    weekly.each(|row| {
+        let r = row.text(rep_col);
+        if !reps.contains(r) {
+            reps.insert(r.to_string());
         }
-    }
+        Ok(())
+    })?;
     // (kind, week) → the replications that had one.
-    let mut seen: BTreeMap<(EventKind, i64), Vec<String>> = BTreeMap::new();
+    let mut seen: BTreeMap<(EventKind, i64), HashSet<String>> = BTreeMap::new();
     let mut note = |kind: EventKind, week: f64, rep: &str| {
         if !week.is_finite() {
             return;
         }
         let e = seen.entry((kind, week.round() as i64)).or_default();
-        if !e.iter().any(|r| r == rep) {
-            e.push(rep.to_string());
+        if !e.contains(rep) {
+            e.insert(rep.to_string());
         }
     };
 
     let week_col = weekly.require("week")?;
     let (hires, departures) = (weekly.column("hires"), weekly.column("departures"));
     if let (Some(h), Some(d)) = (hires, departures) {
-        for row in 0..weekly.len() {
-            let (week, rep) = (weekly.number(row, week_col)?, weekly.text(row, rep_col));
-            if weekly.number(row, h)? > 0.0 {
+        weekly.each(|row| {
+            let (week, rep) = (row.number(week_col)?, row.text(rep_col));
+            if row.number(h)? > 0.0 {
                 note(EventKind::Hire, week, rep);
             }
-            if weekly.number(row, d)? > 0.0 {
+            if row.number(d)? > 0.0 {
                 note(EventKind::Departure, week, rep);
             }
-        }
+            Ok(())
+        })?;
     } else if let (Some(head), Some(team)) = (weekly.column("headcount"), weekly.column("team")) {
         // Rows run week by week within a replication; compare each team with its
         // previous row.
         let mut last: BTreeMap<(String, String), f64> = BTreeMap::new();
-        for row in 0..weekly.len() {
-            let rep = weekly.text(row, rep_col);
-            let key = (rep.to_string(), weekly.text(row, team).to_string());
-            let (week, now) = (weekly.number(row, week_col)?, weekly.number(row, head)?);
+        weekly.each(|row| {
+            let rep = row.text(rep_col);
+            let key = (rep.to_string(), row.text(team).to_string());
+            let (week, now) = (row.number(week_col)?, row.number(head)?);
             if let Some(before) = last.insert(key, now) {
                 if now > before {
                     note(EventKind::Hire, week, rep);
@@ -498,7 +511,8 @@ pub(super) fn events(
                     note(EventKind::Departure, week, rep);
                 }
             }
-        }
+            Ok(())
+        })?;
     }
 
     if let Some(t) = engagements {

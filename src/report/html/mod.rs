@@ -8,7 +8,7 @@
 //!
 //! ```no_run
 //! # fn main() -> Result<(), sresim::report::charts::ChartError> {
-//! let page = sresim::report::html::write_report(std::path::Path::new("output/baseline"))?;
+//! let page = sresim::report::html::write_report(std::path::Path::new("output/baseline"), &[])?;
 //! println!("open {}", page.display());
 //! # Ok(())
 //! # }
@@ -21,16 +21,17 @@ use std::path::{Path, PathBuf};
 
 pub use page::{escape, Section};
 
-use super::charts::{self, ChartError};
+use super::charts::ChartError;
 
 /// The page's file name.
 pub const INDEX_HTML: &str = "index.html";
 
-/// Builds the page of one output folder and writes it as `DIR/index.html` (atomically);
-/// draws the folder's charts first when it has none (a job run with `--no-charts`).
+/// Builds the page of one output folder and writes it as `DIR/index.html` (atomically),
+/// its charts drawn from its CSV files; `notices` are shown first among its warnings.
 /// Returns the page's path.
-pub fn write_report(dir: &Path) -> Result<PathBuf, ChartError> {
-    let section = with_charts(dir, "report", "")?;
+pub fn write_report(dir: &Path, notices: &[String]) -> Result<PathBuf, ChartError> {
+    let mut section = with_charts(dir, "report", "")?;
+    section.warnings.splice(0..0, notices.iter().cloned());
     let title = format!("sresim: {}", section.title);
     let subtitle = format!(
         "{} of {}; every number below comes from the files in this folder",
@@ -85,14 +86,8 @@ fn write_page(
     Ok(path)
 }
 
-/// The section of `dir` (its files checked first), drawing the folder's charts when it
-/// has none yet (a job run with `--no-charts`).
+/// The section of `dir`, its files checked first and its charts drawn from them.
 fn with_charts(dir: &Path, id: &str, link_prefix: &str) -> Result<Section, ChartError> {
-    let section = read::section(dir, id, link_prefix)?;
-    if !section.featured.is_empty() {
-        return Ok(section);
-    }
-    charts::plot_dir(dir)?;
     read::section(dir, id, link_prefix)
 }
 

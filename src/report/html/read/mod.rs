@@ -255,7 +255,9 @@ fn scenario_origin(m: &serde_json::Value) -> Option<String> {
         .map(|o| o.split(" with ").next().unwrap_or(o).to_string())
 }
 
-/// The SVG charts of the folder: the ones that answer the section's question first.
+/// The charts of the folder, drawn from its CSV files (never read from its chart
+/// files, which the page would otherwise carry as markup): the ones that answer the
+/// section's question first.
 fn charts(s: &mut Section, dir: &Path) -> Result<(), ChartError> {
     let featured: &[&str] = match s.kind.as_str() {
         "run" => &[
@@ -279,30 +281,20 @@ fn charts(s: &mut Section, dir: &Path) -> Result<(), ChartError> {
         ],
         _ => &["compare"],
     };
-    let svgs: Vec<String> = read_dir(dir)?
+    let mut figures: Vec<Figure> = crate::report::charts::draw_svgs(dir)?
         .into_iter()
-        .filter_map(|n| n.strip_suffix(".svg").map(str::to_string))
-        .collect();
-    let load = |stem: &str| -> Result<Figure, ChartError> {
-        let path = dir.join(format!("{stem}.svg"));
-        let svg = fs::read_to_string(&path).map_err(|source| ChartError::Io { path, source })?;
-        Ok(Figure {
-            stem: stem.to_string(),
+        .map(|(stem, svg)| Figure {
+            stem,
             svg,
             caption: Vec::new(),
         })
-    };
+        .collect();
     for stem in featured {
-        if svgs.iter().any(|s| s == stem) {
-            s.featured.push(load(stem)?);
+        if let Some(i) = figures.iter().position(|f| f.stem == *stem) {
+            s.featured.push(figures.remove(i));
         }
     }
-    // Scatter plots of a sample come first among the rest.
-    for stem in &svgs {
-        if !featured.contains(&stem.as_str()) {
-            s.more.push(load(stem)?);
-        }
-    }
+    s.more.extend(figures);
     if s.featured.is_empty() && !s.more.is_empty() {
         let first = s.more.remove(0);
         s.featured.push(first);
