@@ -230,6 +230,7 @@ pub fn compare(spec: &CompareSpec) -> Result<CompareReport, JobError> {
         })
         .collect();
     let mut m = Manifest {
+        scenario_text: Some(source.text().to_string()),
         wall_time_seconds: started.elapsed().as_secs_f64(),
         files: ["compare.csv", "runs.csv", "manifest.json"]
             .map(String::from)

@@ -561,6 +561,9 @@ fn finish<S: Serialize>(
     no_charts: bool,
 ) -> Result<Output, JobError> {
     let stage = out.staging().map_err(JobError::Report)?;
+    // The charts read the manifest (axis labels): written once before them, and again
+    // with their checksums.
+    manifest.write(&stage).map_err(JobError::Report)?;
     let (charts, failed) = if no_charts {
         (Vec::new(), None)
     } else {
@@ -580,9 +583,9 @@ fn finish<S: Serialize>(
         .chain(chart_names)
         .collect();
     for name in listed {
-        if !manifest.checksums.contains_key(&name) {
-            let sum = report::file_checksum(&stage.join(&name)).map_err(JobError::Report)?;
-            manifest.checksums.insert(name, sum);
+        if let std::collections::btree_map::Entry::Vacant(e) = manifest.checksums.entry(name) {
+            let sum = report::file_checksum(&stage.join(e.key())).map_err(JobError::Report)?;
+            e.insert(sum);
         }
     }
     manifest.write(&stage).map_err(JobError::Report)?;
@@ -611,6 +614,7 @@ fn manifest(
         version: env!("CARGO_PKG_VERSION").to_string(),
         command_line: command_line.to_vec(),
         scenario_origin: None,
+        scenario_text: None,
         overrides: overrides.iter().map(|o| o.text().to_string()).collect(),
         resolved_scenario: None,
         seed: cfg.simulation.seed,

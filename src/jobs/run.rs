@@ -60,6 +60,7 @@ pub fn run(spec: &RunSpec) -> Result<RunReport, JobError> {
     files.push("manifest.json".into());
     let mut m = Manifest {
         scenario_origin: Some(source.origin().to_string()),
+        scenario_text: Some(source.text().to_string()),
         resolved_scenario: Some(cfg.clone()),
         wall_time_seconds: sim_seconds,
         files,

@@ -406,6 +406,7 @@ pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, Job
     files.push("manifest.json".into());
     let mut m = Manifest {
         scenario_origin: Some(source.origin().to_string()),
+        scenario_text: Some(source.text().to_string()),
         resolved_scenario: Some(base_cfg.clone()),
         wall_time_seconds: started.elapsed().as_secs_f64(),
         files,

@@ -31,6 +31,10 @@ pub struct Manifest<S = ScenarioConfig> {
     /// comparison, whose [`CompareManifest::variants`] record one origin each.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scenario_origin: Option<String>,
+    /// The scenario file's text as read (a comparison's base), so that the page can show
+    /// its question, sources and assumptions without reading a file outside the folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario_text: Option<String>,
     /// `--set` overrides (and `--replications`, `--seed`), in order.
     pub overrides: Vec<String>,
     /// The scenario after overrides, validation and defaults. Absent for a comparison,

@@ -375,6 +375,10 @@ fn validate_checks_every_file_in_order() {
 #[test]
 fn plot_of_a_folder_without_csv_is_an_error() {
     let dir = temp_dir("jobs-plot");
-    let e = jobs::plot(&dir).expect_err("nothing to draw");
+    let e = jobs::plot(&jobs::FolderSpec {
+        dir: dir.to_path_buf(),
+        force: false,
+    })
+    .expect_err("nothing to draw");
     assert_eq!(e.kind(), ErrorKind::Usage, "{e}");
 }

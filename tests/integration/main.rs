@@ -26,3 +26,4 @@ mod scenario;
 mod structures;
 mod support;
 mod sweep;
+mod trust;

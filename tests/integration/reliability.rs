@@ -369,7 +369,11 @@ fn regression_a_run_replaces_an_earlier_output_whole() {
     listed.sort();
     assert_eq!(names, listed, "exactly the run's files, nothing stale");
     // `plot` redraws the run, not the sweep that was there before.
-    let charts = jobs::plot(&out).expect("plot");
+    let charts = jobs::plot(&jobs::FolderSpec {
+        dir: out.to_path_buf(),
+        force: false,
+    })
+    .expect("plot");
     assert!(!charts.is_empty());
     for c in &charts {
         let name = c.file_name().map(|n| n.to_string_lossy().into_owned());
@@ -597,7 +601,11 @@ fn regression_max_replications_is_bounded() {
 #[test]
 fn regression_plot_of_a_missing_folder_says_so() {
     let dir = temp_dir("rel-plot-missing");
-    let e = jobs::plot(&dir.join("nothing")).expect_err("refused");
+    let e = jobs::plot(&jobs::FolderSpec {
+        dir: dir.join("nothing").to_path_buf(),
+        force: false,
+    })
+    .expect_err("refused");
     assert_eq!(e.kind(), ErrorKind::Usage);
     assert!(e.to_string().contains("does not exist"), "{e}");
 }

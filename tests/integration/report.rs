@@ -116,7 +116,7 @@ fn a_run_folder_gets_a_page_with_readings_tables_charts_and_sources() {
 }
 
 #[test]
-fn a_run_without_charts_gets_them_drawn_for_its_page() {
+fn a_run_without_charts_gets_them_drawn_on_its_page_and_no_chart_file_written() {
     let dir = temp_dir("report-nocharts");
     ok(&[
         "run",
@@ -130,8 +130,9 @@ fn a_run_without_charts_gets_them_drawn_for_its_page() {
     ]);
     assert!(!dir.join("ops_load.svg").exists());
     let page = report(&dir);
-    assert!(dir.join("ops_load.svg").is_file());
     assert!(page.contains("data-chart=\"ops_load\""));
+    // Drawn from the CSV for the page alone: the folder stays as the run wrote it.
+    assert!(!dir.join("ops_load.svg").exists());
 }
 
 #[test]
@@ -486,7 +487,11 @@ fn a_bad_number_in_a_folder_is_an_error_naming_file_line_and_column() {
     cells[incidents] = "abc";
     lines[2] = cells.join(",");
     std::fs::write(&path, lines.join("\n") + "\n").expect("write");
+    // The edited file no longer verifies; forced, its bad cell is still an error.
     let o = sresim(&["report", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("summary.csv"), "{}", stderr(&o));
+    let o = sresim(&["report", dir.to_str().unwrap(), "--force"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
         stderr(&o)

@@ -183,11 +183,16 @@ pub fn section(dir: &Path, id: &str, link_prefix: &str) -> Result<Section, Chart
             }
         }
         if let Some(origin) = scenario_origin(m) {
-            let text = if origin == "<bundled baseline.toml>" {
-                Some(crate::scenario::BASELINE_TOML.to_string())
-            } else {
-                fs::read_to_string(&origin).ok()
-            };
+            // Only what the folder itself records: a manifest naming another file is
+            // never followed out of the folder.
+            let text = m
+                .get("scenario_text")
+                .and_then(|t| t.as_str())
+                .map(str::to_string)
+                .or_else(|| {
+                    (origin == "<bundled baseline.toml>")
+                        .then(|| crate::scenario::BASELINE_TOML.to_string())
+                });
             if let Some(text) = text {
                 let (question, sources, assumptions) = read_scenario(&text);
                 s.question = question;
