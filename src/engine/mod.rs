@@ -22,8 +22,10 @@
 //! ```
 
 pub mod calendar;
+mod hash;
 mod queue;
 pub mod rng;
 
+pub use hash::{fnv1a64, Fnv};
 pub use queue::{EventId, EventQueue, Simulation};
-pub use rng::{fnv1a64, stream_rng, stream_seed, SimRng};
+pub use rng::{stream_rng, stream_seed, SimRng};

@@ -18,18 +18,6 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// FNV-1a, 64 bits: a small, stable hash of text. Stream ids are keyed by names with it,
-/// and sweeps fingerprint their plans with it; like [`stream_seed`], it must never
-/// change.
-pub fn fnv1a64(text: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
 /// Derives the seed of one random stream.
 ///
 /// The four inputs are folded in turn through the SplitMix64 finaliser
@@ -62,14 +50,6 @@ mod tests {
         assert_eq!(stream_seed(7, 0, 0, 0), stream_seed(7, 0, 0, 0));
         let pinned = stream_seed(1, 2, 3, 4);
         assert_eq!(pinned, 0xa7ee_5988_d769_387f, "got {pinned:#x}");
-    }
-
-    #[test]
-    fn fnv1a64_matches_the_reference_values() {
-        // Published FNV-1a 64-bit test vectors.
-        assert_eq!(fnv1a64(""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(fnv1a64("a"), 0xaf63_dc4c_8601_ec8c);
-        assert_eq!(fnv1a64("foobar"), 0x8594_4171_f739_67e8);
     }
 
     #[test]

@@ -29,6 +29,7 @@ use std::path::{Path, PathBuf};
 
 use super::files::{self, is_digits, MANIFEST_JSON, PROGRESS_LOG};
 use super::write::ReportError;
+pub(crate) use crate::engine::Fnv;
 
 /// The folder inside an output folder where a sweep keeps its unfinished points.
 pub const PARTIAL: &str = files::PARTIAL;
@@ -683,45 +684,6 @@ pub(crate) fn checksum_text(hash: u64) -> String {
     format!("fnv1a64:{hash:016x}")
 }
 
-/// Streaming FNV-1a 64 (the same function as [`crate::engine::fnv1a64`]).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Fnv(u64);
-
-impl Fnv {
-    pub(crate) fn new() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-
-    pub(crate) fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-
-    /// Feeds `bytes` to this hash and to `other` in one pass (two independent chains
-    /// run side by side at about the cost of one).
-    pub(crate) fn write_both(&mut self, other: &mut Fnv, bytes: &[u8]) {
-        let (mut a, mut b) = (self.0, other.0);
-        for &x in bytes {
-            a = (a ^ u64::from(x)).wrapping_mul(0x0000_0100_0000_01b3);
-            b = (b ^ u64::from(x)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        (self.0, other.0) = (a, b);
-    }
-
-    pub(crate) fn finish(self) -> u64 {
-        self.0
-    }
-
-    /// The hash of `bytes`.
-    pub(crate) fn of(bytes: &[u8]) -> u64 {
-        let mut h = Fnv::new();
-        h.write(bytes);
-        h.finish()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -731,16 +693,6 @@ mod tests {
         let _ = fs::remove_dir_all(&d);
         fs::create_dir_all(&d).unwrap();
         d
-    }
-
-    #[test]
-    fn fnv_matches_the_engine_hash() {
-        assert_eq!(Fnv::of(b"checkout"), crate::engine::fnv1a64("checkout"));
-        let (mut a, mut b) = (Fnv::new(), Fnv::new());
-        b.write(b"check");
-        a.write_both(&mut b, b"out");
-        assert_eq!(a.finish(), Fnv::of(b"out"));
-        assert_eq!(b.finish(), Fnv::of(b"checkout"));
     }
 
     #[test]
