@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the README's Slurm recipe (scripts/slurm/: sweep.sh as a job array of 4 shards,
+# Runs the cluster recipe of docs/cluster.md (scripts/slurm/: sweep.sh as a job array of 4 shards,
 # merge.sh after it with --dependency=afterok) on a real single-node Slurm on this host,
 # then one unsharded sweep of the same scenario, and compares every CSV byte for byte.
 #
@@ -104,7 +104,7 @@ say "$(slurmctld -V)"
 # --- the folder ------------------------------------------------------------------------
 work=$(mktemp -d /tmp/sresim-slurm-check.XXXXXX)
 mkdir -p "$work"/{bin,munge,etc,state,spool,log,run,jobs}
-# The jobs find sresim on their PATH, as the README's user has it.
+# The jobs find sresim on their PATH, as the recipe's user has it.
 ln -s "$bin" "$work/bin/sresim"
 
 # --- MUNGE: a key of our own, a socket of our own ---------------------------------------
@@ -204,8 +204,8 @@ if [ "$state" != idle ]; then
 fi
 say "node $node is idle"
 
-# --- the README's recipe -----------------------------------------------------------------
-# The jobs' folder is laid out as the README's user has it: the batch files next to the
+# --- the recipe (docs/cluster.md) ----------------------------------------------------
+# The jobs' folder is laid out as the recipe's user has it: the batch files next to the
 # scenarios.
 cd "$work/jobs"
 cp "$repo/scripts/slurm/sweep.sh" "$repo/scripts/slurm/merge.sh" "$repo/scripts/slurm/submit.sh" .

@@ -1,4 +1,4 @@
-//! The README's cluster recipe: the Slurm batch files it shows are the files in
+//! The cluster recipe (docs/cluster.md): the Slurm batch files it shows are the files in
 //! `scripts/slurm/` that `scripts/slurm-check.sh` submits to a real Slurm (in CI), they
 //! name a bundled scenario, and run by hand with the variables Slurm sets they merge into
 //! the files of one sweep. Nothing here needs Slurm.
@@ -9,20 +9,9 @@ use std::process::Command;
 
 use crate::support::*;
 
-/// The README's section on cluster sweeps, up to the next section.
+/// The cluster recipe the README points to (`docs/cluster.md`).
 fn cluster_section() -> String {
-    let readme = read(&root().join("README.md"));
-    let start = readme
-        .find("### Big sweeps on a cluster")
-        .expect("the README has a Big sweeps on a cluster section");
-    let rest = &readme[start..];
-    // The next heading of any level; `#` lines inside code blocks are not headings.
-    let end = ["\n## ", "\n### "]
-        .iter()
-        .filter_map(|h| rest[1..].find(h).map(|i| i + 1))
-        .min()
-        .unwrap_or(rest.len());
-    rest[..end].to_string()
+    read(&root().join("docs/cluster.md"))
 }
 
 /// Every `<!-- file: PATH -->` marker of `text` with the code block right after it.
@@ -64,13 +53,13 @@ fn readme_shows_each_slurm_batch_file_verbatim() {
     assert_eq!(
         paths,
         slurm_files(),
-        "the README shows each file of scripts/slurm/ once"
+        "docs/cluster.md shows each file of scripts/slurm/ once"
     );
     for (path, block) in &shown {
         assert_eq!(
             block,
             &read(&root().join(path)),
-            "the README's block for {path} differs from the file; paste the file"
+            "the block in docs/cluster.md for {path} differs from the file; paste the file"
         );
     }
 }

@@ -6,6 +6,7 @@ mod charts;
 mod cli;
 mod cluster;
 mod disengage;
+mod docs;
 mod engagement;
 mod ergonomics;
 mod faults;

@@ -1,6 +1,6 @@
-//! The README's sample output is what the binary prints: every block marked
-//! `<!-- sample: sresim ARGS -->` is run and compared line by line (trailing spaces and
-//! the wall time of `wrote … in N s` aside).
+//! The sample output in the README and in `docs/` is what the binary prints: every block
+//! marked `<!-- sample: sresim ARGS -->` is run and compared line by line (trailing spaces
+//! and the wall time of `wrote … in N s` aside).
 
 use crate::support::*;
 
@@ -46,9 +46,18 @@ fn normal(line: &str) -> String {
 
 #[test]
 fn readme_sample_output_matches_the_binary() {
-    let readme = read(&root().join("README.md"));
+    let mut text = read(&root().join("README.md"));
+    let docs = std::fs::read_dir(root().join("docs")).expect("a docs folder");
+    let mut docs: Vec<_> = docs.map(|e| e.expect("directory entry").path()).collect();
+    docs.sort();
+    for doc in docs
+        .iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+    {
+        text.push_str(&read(doc));
+    }
     let mut checked = 0;
-    for part in readme.split("<!-- sample: ").skip(1) {
+    for part in text.split("<!-- sample: ").skip(1) {
         let (command, rest) = part.split_once(" -->").expect("a closed marker");
         let block = rest
             .trim_start()
@@ -73,11 +82,14 @@ fn readme_sample_output_matches_the_binary() {
         let actual: Vec<String> = stdout(&o).lines().map(normal).collect();
         assert_eq!(
             actual, expected,
-            "README sample of `{command}` differs from the binary's output; paste the new output"
+            "the sample of `{command}` differs from the binary's output; paste the new output"
         );
         checked += 1;
     }
-    assert!(checked >= 2, "the README has its samples ({checked})");
+    assert!(
+        checked >= 2,
+        "the README and docs have their samples ({checked})"
+    );
 }
 
 #[test]
