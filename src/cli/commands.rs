@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use sresim::jobs::json;
 use sresim::jobs::{
     self, CommonSpec, CompareSpec, JobError, MergeSpec, RunSpec, SweepHooks, SweepSpec, UsageError,
     DEFAULT_MAX_REPLICATIONS,
 };
-use sresim::report::{json, terminal};
+use sresim::report::terminal;
 
 use super::output::{self, Stream};
 use super::{exit_code, Cli, Common, CompletionShell, SweepArgs};

@@ -24,6 +24,7 @@
 
 mod compare;
 mod folder;
+pub mod json;
 mod merge;
 mod run;
 mod sweep;

@@ -2,6 +2,8 @@
 //! place. Writers, charts, the merge, the report and the ownership check read it; a
 //! folder holding anything else is not sresim's to replace.
 
+use std::path::{Path, PathBuf};
+
 /// One row per replication of a run.
 pub const SUMMARY_CSV: &str = "summary.csv";
 /// One row per run and team.
@@ -113,6 +115,27 @@ pub fn is_output_file(name: &str) -> bool {
 /// Whether `s` is a non-empty run of ASCII digits.
 pub(crate) fn is_digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `path` as messages show it: a component that is a staging or old folder of
+/// sresim's (`.NAME.staging-PID`, `.NAME.old-PID`) is shown as the folder `NAME` it
+/// stands for, so that no message names a folder the user never gave.
+pub fn shown(path: &Path) -> PathBuf {
+    path.components()
+        .map(|c| {
+            let s = c.as_os_str().to_string_lossy();
+            let stem = s.strip_prefix('.').and_then(|n| {
+                ["staging", "old"].iter().find_map(|tag| {
+                    let (stem, pid) = n.rsplit_once(&format!(".{tag}-"))?;
+                    (is_digits(pid) && !stem.is_empty()).then_some(stem)
+                })
+            });
+            match stem {
+                Some(stem) => std::ffi::OsString::from(stem),
+                None => c.as_os_str().to_os_string(),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -8,7 +8,6 @@ pub mod charts;
 pub mod files;
 pub mod format;
 pub mod html;
-pub mod json;
 mod manifest;
 pub mod outdir;
 pub mod sweep;

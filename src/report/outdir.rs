@@ -27,6 +27,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{Read as _, Seek as _, Write as _};
 use std::path::{Path, PathBuf};
 
+pub use super::files::shown;
 use super::files::{self, is_digits, MANIFEST_JSON, PROGRESS_LOG};
 use super::write::ReportError;
 pub(crate) use crate::engine::Fnv;
@@ -491,27 +492,6 @@ fn check_owned(dir: &Path, given: &Path, mode: Claim) -> Result<(), ReportError>
             },
         )),
     }
-}
-
-/// `path` as messages show it: a component that is a staging or old folder of
-/// sresim's (`.NAME.staging-PID`, `.NAME.old-PID`) is shown as the folder `NAME` it
-/// stands for, so that no message names a folder the user never gave.
-pub fn shown(path: &Path) -> PathBuf {
-    path.components()
-        .map(|c| {
-            let s = c.as_os_str().to_string_lossy();
-            let stem = s.strip_prefix('.').and_then(|n| {
-                ["staging", "old"].iter().find_map(|tag| {
-                    let (stem, pid) = n.rsplit_once(&format!(".{tag}-"))?;
-                    (is_digits(pid) && !stem.is_empty()).then_some(stem)
-                })
-            });
-            match stem {
-                Some(stem) => std::ffi::OsString::from(stem),
-                None => c.as_os_str().to_os_string(),
-            }
-        })
-        .collect()
 }
 
 /// Whether `name` is `.STEM.TAG-PID` for this folder's stem and tag.

@@ -32,10 +32,10 @@ impl std::fmt::Display for ReportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ReportError::Io { path, source } => {
-                write!(f, "{}: {source}", super::outdir::shown(path).display())
+                write!(f, "{}: {source}", super::files::shown(path).display())
             }
             ReportError::Encode { path, message } => {
-                write!(f, "{}: {message}", super::outdir::shown(path).display())
+                write!(f, "{}: {message}", super::files::shown(path).display())
             }
         }
     }

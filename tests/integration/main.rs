@@ -15,6 +15,7 @@ mod golden;
 mod growth;
 mod jobs;
 mod jsonschema;
+mod layers;
 mod model;
 mod ownership;
 mod people;

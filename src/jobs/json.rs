@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use serde_json::{json, Map, Value};
 
-use crate::jobs::{CompareReport, RunReport, SweepReport};
+use super::{CompareReport, RunReport, SweepReport};
 use crate::model::Metric;
 use crate::report::terminal;
 use crate::scenario::{Problem, ScenarioConfig, ScenarioError};
