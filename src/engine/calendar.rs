@@ -7,6 +7,11 @@
 pub const HOURS_PER_DAY: f64 = 24.0;
 /// Hours in a week.
 pub const HOURS_PER_WEEK: f64 = 168.0;
+/// Weeks in a year, as rates "per year" are converted (52; the 1.25 days over are
+/// ignored).
+pub const WEEKS_PER_YEAR: f64 = 52.0;
+/// Weeks in a month: a twelfth of [`WEEKS_PER_YEAR`].
+pub const WEEKS_PER_MONTH: f64 = WEEKS_PER_YEAR / 12.0;
 
 // Reciprocals: a multiplication instead of a division on the per-incident path. Near a
 // boundary the product may round to the neighbouring hour's side; every use below is

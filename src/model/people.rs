@@ -15,14 +15,12 @@ use super::accounting::{WeekFigures, ONCALL_CAP_FRAC, OPS_CAP_FRAC};
 use super::event::Event;
 use super::run::Model;
 use super::world::{Engineer, EngineerId, TeamId, TeamKind};
-use crate::engine::calendar::HOURS_PER_WEEK;
+use crate::engine::calendar::{HOURS_PER_WEEK, WEEKS_PER_MONTH, WEEKS_PER_YEAR};
 use crate::engine::{fnv1a64, SimRng};
 use crate::scenario::{Hiring, PeopleConfig};
 
 /// Weeks of off-hours pages behind an engineer's load multiplier (a quarter).
 pub const LOAD_WEEKS: usize = 13;
-
-const WEEKS_PER_MONTH: f64 = 52.0 / 12.0;
 
 /// Off-hours pages per engineer-month of the three load levels (PagerDuty 2021).
 const GOOD: f64 = 2.0;
@@ -201,7 +199,7 @@ impl Model<'_> {
                 continue;
             }
             let multiplier = load_multiplier(&p.cfg, p.pages_per_month(i));
-            let hazard = p.cfg.attrition_per_year * multiplier * week_fraction / 52.0;
+            let hazard = p.cfg.attrition_per_year * multiplier * week_fraction / WEEKS_PER_YEAR;
             let u: f64 = p.rngs[team.index()].random();
             if u < 1.0 - (-hazard).exp() {
                 self.world.engineers[i].active = false;

@@ -16,10 +16,8 @@ use super::run::RunOptions;
 use super::slo::ClosedWindow;
 use super::stats::{CountHistogram, LogHistogram, Mean};
 use super::world::{EngineerId, Incident, ServiceId, TeamId, TeamKind, World};
-use crate::engine::calendar::HOURS_PER_WEEK;
+use crate::engine::calendar::{HOURS_PER_WEEK, WEEKS_PER_MONTH};
 use crate::scenario::ScenarioConfig;
-
-const WEEKS_PER_MONTH: f64 = 52.0 / 12.0;
 
 /// Hours of `[a, b)` inside `[lo, hi)`.
 #[inline]

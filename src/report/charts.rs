@@ -36,14 +36,10 @@ use draw::Chart;
 pub(crate) use sweep::axis_title;
 use table::{Rows, Table};
 
-const SUMMARY_CSV: &str = "summary.csv";
-const WEEKLY_CSV: &str = "weekly.csv";
-const ENGAGEMENTS_CSV: &str = "engagements.csv";
-const TEAMS_CSV: &str = "teams.csv";
-const POINTS_CSV: &str = "points.csv";
-const COMPARE_CSV: &str = "compare.csv";
-const REORGS_CSV: &str = "reorgs.csv";
-const MANIFEST_JSON: &str = "manifest.json";
+use super::files::{
+    COMPARE_CSV, ENGAGEMENTS_CSV, MANIFEST_JSON, POINTS_CSV, REORGS_CSV, SUMMARY_CSV, TEAMS_CSV,
+    WEEKLY_CSV,
+};
 
 /// Why charts could not be drawn. Every variant names the file or folder concerned;
 /// none is a bug in sresim, and none leaves a partial chart under its final name.

@@ -145,7 +145,7 @@ pub struct VariantOrigin {
 impl<S: Serialize> Manifest<S> {
     /// Writes the manifest as pretty-printed JSON to `dir/manifest.json`, atomically.
     pub fn write(&self, dir: &Path) -> Result<(), ReportError> {
-        let path = dir.join("manifest.json");
+        let path = dir.join(super::files::MANIFEST_JSON);
         let json = serde_json::to_vec_pretty(self).map_err(|e| ReportError::Encode {
             path: path.clone(),
             message: e.to_string(),

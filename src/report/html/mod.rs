@@ -23,8 +23,7 @@ pub use page::{escape, Section};
 
 use super::charts::ChartError;
 
-/// The page's file name.
-pub const INDEX_HTML: &str = "index.html";
+pub use super::files::INDEX_HTML;
 
 /// Builds the page of one output folder and writes it as `DIR/index.html` (atomically),
 /// its charts drawn from its CSV files; `notices` are shown first among its warnings.

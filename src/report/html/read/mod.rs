@@ -14,6 +14,9 @@ use crate::model::metrics::Limit;
 use crate::model::Metric;
 use crate::report::charts::table::Table;
 use crate::report::charts::{axis_title, compact_label, ChartError};
+use crate::report::files::{
+    COMPARE_CSV, MANIFEST_JSON, POINTS_CSV, SUMMARY_CSV, SUMMARY_TXT, TEAMS_CSV,
+};
 use crate::report::format::{chart_number, limit_phrase, metric_number, percent, signed_percent};
 use crate::report::terminal::{team_limit_lines, understaffed_line};
 use crate::sweep::ci::MeanCi;
@@ -91,7 +94,7 @@ fn tone(m: Metric, x: f64) -> Tone {
 /// The section of the folder `dir`, linking its files relative to `link_prefix` (the
 /// folder's path as seen from the page, `""` or `"baseline/"`).
 pub fn section(dir: &Path, id: &str, link_prefix: &str) -> Result<Section, ChartError> {
-    let manifest: Option<serde_json::Value> = fs::read_to_string(dir.join("manifest.json"))
+    let manifest: Option<serde_json::Value> = fs::read_to_string(dir.join(MANIFEST_JSON))
         .ok()
         .and_then(|t| serde_json::from_str(&t).ok());
     let has = |name: &str| dir.join(name).is_file();
@@ -99,34 +102,34 @@ pub fn section(dir: &Path, id: &str, link_prefix: &str) -> Result<Section, Chart
         id: id.to_string(),
         ..Section::default()
     };
-    if has("points.csv") {
+    if has(POINTS_CSV) {
         s.kind = "sweep".into();
-        let points = Table::read(&dir.join("points.csv"))?;
+        let points = Table::read(&dir.join(POINTS_CSV))?;
         let axis_columns: Vec<&str> = axes(&points)
             .into_iter()
             .map(|a| points.headers()[a.col].as_str())
             .collect();
         check(&points, &axis_columns, &[])?;
         sweep_section(&mut s, &points, manifest.as_ref());
-    } else if has("compare.csv") {
+    } else if has(COMPARE_CSV) {
         s.kind = "compare".into();
-        let compare = Table::read(&dir.join("compare.csv"))?;
+        let compare = Table::read(&dir.join(COMPARE_CSV))?;
         check(
             &compare,
             &["variant", "team", "metric"],
             &["significant", "meaningful"],
         )?;
         compare_section(&mut s, &compare);
-    } else if has("summary.csv") {
+    } else if has(SUMMARY_CSV) {
         s.kind = "run".into();
-        let teams = if has("teams.csv") {
-            let teams = Table::read(&dir.join("teams.csv"))?;
+        let teams = if has(TEAMS_CSV) {
+            let teams = Table::read(&dir.join(TEAMS_CSV))?;
             check(&teams, &["team", "kind"], &[])?;
             Some(teams)
         } else {
             None
         };
-        let summary = Table::read(&dir.join("summary.csv"))?;
+        let summary = Table::read(&dir.join(SUMMARY_CSV))?;
         check(&summary, &[], &[])?;
         run_section(&mut s, &summary, teams.as_ref());
     } else {
@@ -179,7 +182,7 @@ pub fn section(dir: &Path, id: &str, link_prefix: &str) -> Result<Section, Chart
                 m.get("ci_target").and_then(|v| v.as_f64()),
                 m.get("max_replications").and_then(|v| v.as_u64()),
             ) {
-                capped_points(&mut s, &dir.join("points.csv"), target, cap)?;
+                capped_points(&mut s, &dir.join(POINTS_CSV), target, cap)?;
             }
         }
         if let Some(origin) = scenario_origin(m) {
@@ -207,7 +210,7 @@ pub fn section(dir: &Path, id: &str, link_prefix: &str) -> Result<Section, Chart
     let mut files: Vec<String> = Vec::new();
     for entry in read_dir(dir)? {
         let name = entry;
-        if name.ends_with(".csv") || name == "manifest.json" || name == "summary.txt" {
+        if name.ends_with(".csv") || name == MANIFEST_JSON || name == SUMMARY_TXT {
             files.push(format!("{link_prefix}{name}"));
         }
     }
