@@ -250,6 +250,32 @@ pub fn compare(c: &Common, variants: &[String]) -> u8 {
     0
 }
 
+/// `sresim plan`.
+pub fn plan(a: &super::PlanArgs) -> u8 {
+    let spec = jobs::PlanSpec {
+        common: common_spec(&a.common),
+        over: a.over.clone(),
+        targets: a.target.clone(),
+        confidence: a.confidence,
+        scope: a.scope.clone(),
+        max_replications: a.max_replications,
+        every: a.every,
+    };
+    let r = match jobs::plan(&spec) {
+        Ok(r) => r,
+        Err(e) => return fail(&e),
+    };
+    if a.common.json {
+        output::json(&json::plan(&r));
+    } else if !a.common.quiet {
+        say_charts(r.output.charts);
+        say_raw!("{}", r.table());
+        say!("{}", r.sentence);
+        say_wrote(&r.output.dir, r.wall_time);
+    }
+    0
+}
+
 /// `sresim plot`.
 pub fn plot(dir: &Path, force: bool) -> u8 {
     let spec = jobs::FolderSpec {

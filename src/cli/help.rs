@@ -40,6 +40,14 @@ Examples:
   sresim compare scenarios/baseline.toml --variant \"two-teams=scenarios/two-teams.toml\"
   sresim compare scenarios/baseline.toml --variant teams.core.members.london=4 --json";
 
+/// `sresim plan --help`.
+pub const PLAN: &str = "\
+Examples:
+  sresim plan --over organization.members.london=2..10 --over organization.members.mountain-view=2..10 \\
+      --target pages_per_shift_p95<=2 --target ops_load_frac<=0.5
+  sresim plan scenarios/baseline.toml --over teams.core.members.london=2..8 --target ops_load_frac<=0.5
+  sresim plan scenarios/baseline.toml --over teams.core.shift_hours=24,12,8 --target shifts_over_budget_frac<=0.05 --json";
+
 /// `sresim plot --help`.
 pub const PLOT: &str = "\
 Examples:

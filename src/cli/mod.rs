@@ -42,6 +42,10 @@ enum Command {
     /// Compare variants of a scenario with the base on the same seeds (paired).
     #[command(after_help = help::COMPARE)]
     Compare(CompareArgs),
+    /// The smallest value of a key (or cheapest pair of two) that meets targets with a
+    /// given probability, or why none does.
+    #[command(after_help = help::PLAN)]
+    Plan(PlanArgs),
     /// Redraw the charts of an output folder from its CSV files alone.
     #[command(after_help = help::PLOT)]
     Plot(PlotArgs),
@@ -183,6 +187,33 @@ struct CompareArgs {
 }
 
 #[derive(Debug, Args)]
+struct PlanArgs {
+    #[command(flatten)]
+    common: Common,
+    /// A key and its range, cheapest first: KEY=START..END[:STEP] or KEY=V1,V2,...
+    /// Once or twice.
+    #[arg(long, value_name = "KEY=RANGE", required = true)]
+    over: Vec<String>,
+    /// A target every replication is checked against: METRIC<=VALUE (also <, >=, >),
+    /// any column of summary.csv. Repeatable; all must hold.
+    #[arg(long, value_name = "METRIC<=VALUE", required = true)]
+    target: Vec<String>,
+    /// The probability that every target holds that the answer must reach.
+    #[arg(long, default_value_t = sresim::jobs::DEFAULT_CONFIDENCE, value_name = "P")]
+    confidence: f64,
+    /// Whose figures the targets read: worst-team, team:NAME or all.
+    #[arg(long, default_value = "worst-team", value_name = "SCOPE")]
+    scope: String,
+    /// Replications per value at most (they double from --replications near the
+    /// boundary).
+    #[arg(long, default_value_t = sresim::jobs::DEFAULT_PLAN_REPLICATIONS, value_name = "N")]
+    max_replications: u32,
+    /// Run every value (every pair) instead of bisecting.
+    #[arg(long)]
+    every: bool,
+}
+
+#[derive(Debug, Args)]
 struct PlotArgs {
     /// An output folder of run, sweep, compare or merge.
     dir: PathBuf,
@@ -237,6 +268,7 @@ pub fn main() -> ExitCode {
         Some(Command::Validate(a)) => commands::validate(&a.files, a.json),
         Some(Command::Sweep(a)) => commands::sweep(&a),
         Some(Command::Compare(a)) => commands::compare(&a.common, &a.variant),
+        Some(Command::Plan(a)) => commands::plan(&a),
         Some(Command::Plot(a)) => commands::plot(&a.dir, a.force),
         Some(Command::Merge(a)) => commands::merge(&a.shards, &a.out, a.no_charts),
         Some(Command::Schema) => commands::schema(),

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use serde_json::{json, Map, Value};
 
-use super::{CompareReport, RunReport, SweepReport};
+use super::{CompareReport, PlanReport, RunReport, SweepReport, Trial};
 use crate::model::Metric;
 use crate::report::terminal;
 use crate::scenario::{Problem, ScenarioConfig, ScenarioError};
@@ -185,6 +185,90 @@ pub fn compare(r: &CompareReport) -> Value {
         "output_dir": r.output.dir.display().to_string(),
         "rows": rows,
         "wall_time_seconds": r.wall_time.as_secs_f64(),
+    })
+}
+
+/// A plan's values of each key, as a JSON object by key.
+fn plan_values(keys: &[String], t: &Trial) -> Value {
+    let mut m = Map::new();
+    for (k, v) in keys.iter().zip(&t.values) {
+        m.insert(
+            k.clone(),
+            serde_json::to_value(v)
+                .unwrap_or_else(|_| Value::String(crate::sweep::plan::value_text(v))),
+        );
+    }
+    Value::Object(m)
+}
+
+/// `sresim plan --json`: whether the targets can be met, the answer (the key values)
+/// with the probability that every target holds and its 95% interval, the targets not
+/// met when infeasible, and every value tried.
+pub fn plan(r: &PlanReport) -> Value {
+    let answer = r.answer.map(|i| &r.trials[i]);
+    let trial = |t: &Trial| {
+        json!({
+            "values": plan_values(&r.keys, t),
+            "replications": t.replications,
+            "passes": t.passes,
+            "probability": number(t.probability),
+            "probability_ci95": [number(t.probability_ci95.0), number(t.probability_ci95.1)],
+            "verdict": t.verdict.as_str(),
+            "engineers_mean": number(t.engineers_mean),
+            "cost_per_year": number(t.cost_per_year),
+            "targets": r.targets.iter().zip(&t.target_means).zip(&t.target_probability)
+                .map(|((target, m), p)| json!({
+                    "target": target.to_string(),
+                    "mean": number(m.mean),
+                    "ci95_low": number(m.low()),
+                    "ci95_high": number(m.high()),
+                    "holds_probability": number(*p),
+                }))
+                .collect::<Vec<_>>(),
+        })
+    };
+    let blocking: Vec<Value> = r
+        .blocking
+        .iter()
+        .map(|b| {
+            json!({
+                "target": b.target.to_string(),
+                "metric": b.target.metric.key(),
+                "best": number(b.best),
+                "best_at": b.best_at.iter().map(crate::sweep::plan::value_text).collect::<Vec<_>>(),
+                "moves_with_key": b.moves(),
+                "change_across_range": b.change.map(|d| metric_ci_plain(&d)),
+            })
+        })
+        .collect();
+    json!({
+        "format": FORMAT,
+        "command": "plan",
+        "scenario": r.config.name,
+        "keys": r.keys,
+        "targets": r.targets.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+        "confidence": r.confidence,
+        "feasible": answer.is_some(),
+        "answer": answer.map_or(Value::Null, |t| plan_values(&r.keys, t)),
+        "probability": answer.map_or(Value::Null, |t| number(t.probability)),
+        "probability_ci95": answer.map_or(Value::Null, |t| json!([number(t.probability_ci95.0), number(t.probability_ci95.1)])),
+        "below": r.below.map_or(Value::Null, |i| trial(&r.trials[i])),
+        "frontier": r.frontier.iter().map(|&i| plan_values(&r.keys, &r.trials[i])).collect::<Vec<_>>(),
+        "blocking": blocking,
+        "trials": r.trials.iter().map(trial).collect::<Vec<_>>(),
+        "sentence": r.sentence,
+        "output_dir": r.output.dir.display().to_string(),
+        "wall_time_seconds": r.wall_time.as_secs_f64(),
+    })
+}
+
+/// A mean with its 95% interval, without a metric's label.
+fn metric_ci_plain(ci: &MeanCi) -> Value {
+    json!({
+        "mean": number(ci.mean),
+        "ci95_low": number(ci.low()),
+        "ci95_high": number(ci.high()),
+        "n": ci.n,
     })
 }
 

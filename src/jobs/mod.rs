@@ -26,6 +26,7 @@ mod compare;
 mod folder;
 pub mod json;
 mod merge;
+mod plan;
 mod run;
 mod sweep;
 mod validate;
@@ -39,6 +40,10 @@ use serde::Serialize;
 pub use compare::{compare, parse_variant, CompareReport, CompareSpec, Variant};
 pub use folder::{plot, report, FolderSpec, ReportOutcome, MAX_READ_BYTES};
 pub use merge::{merge, MergeReport, MergeSpec};
+pub use plan::{
+    parse_scope, parse_target, plan, Blocking, Op, PlanReport, PlanSpec, Scope, Target, Trial,
+    Verdict, DEFAULT_CONFIDENCE, DEFAULT_PLAN_REPLICATIONS,
+};
 pub use run::{run, RunReport, RunSpec};
 pub use sweep::{
     sweep, PointMeans, PointOverview, SweepHooks, SweepReport, SweepSpec, DEFAULT_MAX_REPLICATIONS,
@@ -224,6 +229,9 @@ pub enum UsageError {
     MaxReplicationsWithoutTarget(u32),
     /// `--vary` given twice for one key.
     DuplicateVary(String),
+    /// A `plan` argument is unusable (`--over`, `--target`, `--scope`,
+    /// `--confidence`, `--max-replications`); the text says which and why.
+    Plan(String),
     /// `--shard K/N` with more shards than the sweep has points: some shards would be
     /// empty, and the merge could never be complete.
     TooManyShards {
@@ -262,6 +270,7 @@ impl fmt::Display for UsageError {
                 f,
                 "--max-replications {n} has no effect without --ci-target; give both, or neither"
             ),
+            UsageError::Plan(m) => f.write_str(m),
             UsageError::DuplicateVary(key) => write!(
                 f,
                 "--vary {key}=... is given twice; give one --vary per key with all its values"

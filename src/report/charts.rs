@@ -16,6 +16,7 @@
 
 mod compare;
 mod draw;
+mod plan;
 mod run;
 mod style;
 mod sweep;
@@ -37,8 +38,8 @@ pub(crate) use sweep::axis_title;
 use table::{Rows, Table};
 
 use super::files::{
-    COMPARE_CSV, ENGAGEMENTS_CSV, MANIFEST_JSON, POINTS_CSV, REORGS_CSV, SUMMARY_CSV, TEAMS_CSV,
-    WEEKLY_CSV,
+    COMPARE_CSV, ENGAGEMENTS_CSV, MANIFEST_JSON, PLAN_CSV, POINTS_CSV, REORGS_CSV, SUMMARY_CSV,
+    TEAMS_CSV, WEEKLY_CSV,
 };
 
 /// Why charts could not be drawn. Every variant names the file or folder concerned;
@@ -131,7 +132,7 @@ fn draw_dir(dir: &Path) -> Result<Vec<(String, Chart)>, ChartError> {
         source,
     })?;
     let has = |name: &str| dir.join(name).is_file();
-    if ![SUMMARY_CSV, WEEKLY_CSV, POINTS_CSV, COMPARE_CSV]
+    if ![SUMMARY_CSV, WEEKLY_CSV, POINTS_CSV, COMPARE_CSV, PLAN_CSV]
         .iter()
         .any(|f| has(f))
     {
@@ -141,6 +142,9 @@ fn draw_dir(dir: &Path) -> Result<Vec<(String, Chart)>, ChartError> {
     }
 
     let mut charts: Vec<(String, Chart)> = Vec::new();
+    if has(PLAN_CSV) {
+        return plan::charts(&Table::read(&dir.join(PLAN_CSV))?);
+    }
     if has(POINTS_CSV) {
         let labels = axis_labels(dir);
         charts.extend(sweep::charts(

@@ -22,6 +22,8 @@ pub const ENGAGEMENTS_CSV: &str = "engagements.csv";
 pub const INCIDENTS_CSV: &str = "incidents.csv";
 /// One row per run of a sweep or comparison.
 pub const RUNS_CSV: &str = "runs.csv";
+/// One row per value (or pair of values) a plan tried.
+pub const PLAN_CSV: &str = "plan.csv";
 /// One row per sweep point and metric.
 pub const POINTS_CSV: &str = "points.csv";
 /// One row per compared variant, team and metric.
@@ -41,7 +43,7 @@ pub const SCENARIOS_DIR: &str = "scenarios";
 
 /// Every file of fixed name an output folder may hold (charts aside: see
 /// [`is_chart_name`]).
-pub const FIXED: [&str; 14] = [
+pub const FIXED: [&str; 15] = [
     SUMMARY_CSV,
     TEAMS_CSV,
     SITES_CSV,
@@ -53,13 +55,14 @@ pub const FIXED: [&str; 14] = [
     RUNS_CSV,
     POINTS_CSV,
     COMPARE_CSV,
+    PLAN_CSV,
     MANIFEST_JSON,
     SUMMARY_TXT,
     INDEX_HTML,
 ];
 
 /// The CSV files an output folder may hold, in the order a reader checks them.
-pub const CSV_FILES: [&str; 11] = [
+pub const CSV_FILES: [&str; 12] = [
     SUMMARY_CSV,
     TEAMS_CSV,
     SITES_CSV,
@@ -71,6 +74,7 @@ pub const CSV_FILES: [&str; 11] = [
     RUNS_CSV,
     POINTS_CSV,
     COMPARE_CSV,
+    PLAN_CSV,
 ];
 
 /// Whether `name` is a chart file as sresim names them: a stem of ASCII letters,

@@ -39,6 +39,7 @@ pub use overrides::Override;
 pub use show::{
     about as show_about, escape_char, escaped, is_forbidden_char, number as show_number,
 };
+pub(crate) use suggest::closest;
 
 use path::KeyPath;
 use validate::RawProblem;

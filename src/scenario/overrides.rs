@@ -135,6 +135,13 @@ impl Override {
         self
     }
 
+    /// This override as a value of another command's option (`plan --over`): its
+    /// problems name that option.
+    pub fn from_option(mut self, option: &'static str) -> Override {
+        self.option = option;
+        self
+    }
+
     /// The option the override came from, as problems name it (`--set`, `--vary`).
     pub fn option(&self) -> &'static str {
         self.option

@@ -118,6 +118,23 @@ impl MeanCi {
     }
 }
 
+/// The 95% Wilson score interval of a proportion: `successes` of `n` trials. Unlike the
+/// normal interval it stays inside [0, 1] and is not empty at 0 or `n` successes
+/// (Wilson 1927; Brown, Cai & DasGupta 2001 recommend it for small `n`). `(NaN, NaN)`
+/// when `n` is 0.
+pub fn wilson_95(successes: u64, n: u64) -> (f64, f64) {
+    if n == 0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let z = 1.959_963_984_540_054_f64;
+    let n = n as f64;
+    let p = successes as f64 / n;
+    let z2 = z * z;
+    let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+    let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / (1.0 + z2 / n);
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +145,22 @@ mod tests {
         assert!((t_quantile_975(31) - 2.039_513).abs() < 1e-4);
         assert!((t_quantile_975(60) - 2.000_298).abs() < 1e-4);
         assert!((t_quantile_975(120) - 1.979_930).abs() < 1e-4);
+    }
+
+    #[test]
+    fn wilson_interval_of_known_proportions() {
+        // Reference values (Newcombe 1998, table I): 81 of 263 gives 0.2553 to 0.3662;
+        // 0 of 10 gives 0 to 0.2775; 10 of 10 gives 0.7225 to 1.
+        let (lo, hi) = wilson_95(81, 263);
+        assert!(
+            (lo - 0.2553).abs() < 1e-4 && (hi - 0.3662).abs() < 1e-4,
+            "{lo} {hi}"
+        );
+        let (lo, hi) = wilson_95(0, 10);
+        assert!(lo == 0.0 && (hi - 0.2775).abs() < 1e-4, "{lo} {hi}");
+        let (lo, hi) = wilson_95(10, 10);
+        assert!((lo - 0.7225).abs() < 1e-4 && hi == 1.0, "{lo} {hi}");
+        assert!(wilson_95(0, 0).0.is_nan());
     }
 
     #[test]

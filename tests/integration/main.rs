@@ -19,6 +19,7 @@ mod layers;
 mod model;
 mod ownership;
 mod people;
+mod plan;
 mod queueing;
 mod readme;
 mod reliability;
