@@ -260,6 +260,7 @@ pub fn plan(a: &super::PlanArgs) -> u8 {
         scope: a.scope.clone(),
         max_replications: a.max_replications,
         every: a.every,
+        by: a.by.clone(),
     };
     let r = match jobs::plan(&spec) {
         Ok(r) => r,

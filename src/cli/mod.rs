@@ -211,6 +211,11 @@ struct PlanArgs {
     /// Run every value (every pair) instead of bisecting.
     #[arg(long)]
     every: bool,
+    /// A timeline (one key): per quarter, month or week, the chance that the targets
+    /// hold as the scenario stands, the smallest value that meets them, and when to
+    /// open requisitions.
+    #[arg(long, value_name = "PERIOD", value_parser = ["quarter", "month", "week"])]
+    by: Option<String>,
 }
 
 #[derive(Debug, Args)]

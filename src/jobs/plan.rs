@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use super::{claim, finish, manifest, out_dir, prepare, threads, CommonSpec, JobError, Output};
 use crate::model::{Metric, RunResult};
-use crate::report::files::PLAN_CSV;
+use crate::report::files::{PLAN_CSV, TIMELINE_CSV};
 use crate::report::{self, Claim, Manifest};
 use crate::scenario::{Override, ScenarioConfig, ScenarioSource};
 use crate::sweep::ci::{wilson_95, MeanCi};
@@ -28,6 +28,50 @@ pub const DEFAULT_CONFIDENCE: f64 = 0.95;
 
 /// Replications per value at most, unless the spec says otherwise.
 pub const DEFAULT_PLAN_REPLICATIONS: u32 = 400;
+
+/// The metrics a timeline (`--by`) can check period by period: those the weekly
+/// series carries (`weekly.csv`).
+pub const PERIOD_METRICS: [Metric; 6] = [
+    Metric::OpsLoadFrac,
+    Metric::PagesPerShiftMean,
+    Metric::OncallTimeFrac,
+    Metric::WorstTeamOpsLoadFrac,
+    Metric::WorstTeamPagesPerShiftMean,
+    Metric::WorstTeamOncallTimeFrac,
+];
+
+/// One period of a timeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Period {
+    /// `Q1`, `M1`, `W1`, … from the start of the statistics window.
+    pub label: String,
+    /// Its first week (from 0) and the week after its last.
+    pub weeks: (u64, u64),
+    /// Replications of the scenario as given, and the share in which every target held
+    /// in this period, with its 95% Wilson interval.
+    pub base_replications: u64,
+    /// The share of the scenario's own replications meeting every target.
+    pub base_probability: f64,
+    /// Its interval.
+    pub base_probability_ci95: (f64, f64),
+    /// The trial of the smallest value meeting every target in this period with the
+    /// confidence, `None` when no value in the range does.
+    pub answer: Option<usize>,
+    /// The share of that value's replications meeting every target in this period.
+    pub probability: f64,
+}
+
+/// Engineers to ask for, and by when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Requisition {
+    /// The week (from 0) by which the requisition must open: the period's first week
+    /// less the longest lead time and ramp-up of `[people]`.
+    pub open_by_week: f64,
+    /// Engineers it asks for.
+    pub count: i64,
+    /// The period that needs them.
+    pub period: String,
+}
 
 /// What to plan.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +92,10 @@ pub struct PlanSpec {
     pub max_replications: u32,
     /// Run every value (every pair) instead of bisecting.
     pub every: bool,
+    /// A timeline by `quarter`, `month` or `week` (one key): per period, the chance
+    /// that the targets hold at the scenario's own value and the smallest value that
+    /// meets them, and when requisitions must open.
+    pub by: Option<String>,
 }
 
 impl Default for PlanSpec {
@@ -60,6 +108,7 @@ impl Default for PlanSpec {
             scope: "worst-team".into(),
             max_replications: DEFAULT_PLAN_REPLICATIONS,
             every: false,
+            by: None,
         }
     }
 }
@@ -229,6 +278,8 @@ pub struct Trial {
     pub cost_per_year: f64,
     /// What the replications say.
     pub verdict: Verdict,
+    /// With a timeline: per period, the replications in which every target held.
+    pub period_passes: Vec<u64>,
     /// Per target, per replication: the figure (for paired differences).
     figures: Vec<Vec<f64>>,
 }
@@ -280,6 +331,10 @@ pub struct PlanReport {
     pub frontier: Vec<usize>,
     /// When infeasible: the targets not met, and why.
     pub blocking: Vec<Blocking>,
+    /// With `--by`: one entry per period.
+    pub timeline: Vec<Period>,
+    /// With `--by`: the requisitions the timeline asks for, earliest first.
+    pub requisitions: Vec<Requisition>,
     /// The answer in one or two sentences.
     pub sentence: String,
     /// The output folder and what was written there.
@@ -357,6 +412,8 @@ struct Evaluator<'a> {
     start: u32,
     cap: u32,
     threads: usize,
+    /// The timeline's periods, as `[from, to)` weeks; empty without one.
+    periods: &'a [(u64, u64)],
     /// By point index (first key slowest).
     done: Vec<Option<Trial>>,
 }
@@ -403,9 +460,77 @@ impl Evaluator<'_> {
         }
     }
 
-    /// Runs `n` replications of point `p` and summarises them.
-    fn run(&self, p: usize, n: u32) -> Result<Trial, JobError> {
-        let idx = self.indices(p);
+    /// The figure a target reads in weeks `[from, to)` of one replication, from the
+    /// weekly series of the SRE teams (see [`PERIOD_METRICS`]).
+    fn period_figure(&self, t: &Target, r: &RunResult, from: u64, to: u64) -> f64 {
+        let sre: Vec<&str> = r
+            .teams
+            .iter()
+            .filter(|x| x.kind == "sre")
+            .map(|x| x.team.as_str())
+            .collect();
+        // Per team: (numerator, denominator) summed over the period's weeks.
+        let mut per_team: Vec<(&str, f64, f64)> = Vec::new();
+        for w in r.weekly.iter().filter(|w| (from..to).contains(&w.week)) {
+            if !sre.contains(&w.team.as_str()) {
+                continue;
+            }
+            let (num, den) = match t.metric {
+                Metric::OpsLoadFrac | Metric::WorstTeamOpsLoadFrac => {
+                    (w.ops_hours, w.capacity_hours)
+                }
+                Metric::PagesPerShiftMean | Metric::WorstTeamPagesPerShiftMean => {
+                    (w.incidents as f64, w.shifts as f64)
+                }
+                _ => (
+                    w.oncall_time_frac * f64::from(w.headcount),
+                    f64::from(w.headcount),
+                ),
+            };
+            match per_team.iter_mut().find(|e| e.0 == w.team) {
+                Some(e) => {
+                    e.1 += num;
+                    e.2 += den;
+                }
+                None => per_team.push((w.team.as_str(), num, den)),
+            }
+        }
+        let ratio = |n: f64, d: f64| if d > 0.0 { n / d } else { f64::NAN };
+        let worst = matches!(
+            t.metric,
+            Metric::WorstTeamOpsLoadFrac
+                | Metric::WorstTeamPagesPerShiftMean
+                | Metric::WorstTeamOncallTimeFrac
+        );
+        match self.scope {
+            Scope::Team(name) if !worst => per_team
+                .iter()
+                .find(|e| e.0 == name)
+                .map_or(f64::NAN, |e| ratio(e.1, e.2)),
+            Scope::All if !worst => {
+                let (n, d) = per_team
+                    .iter()
+                    .fold((0.0, 0.0), |a, e| (a.0 + e.1, a.1 + e.2));
+                ratio(n, d)
+            }
+            _ => {
+                let xs = per_team
+                    .iter()
+                    .map(|e| ratio(e.1, e.2))
+                    .filter(|x| x.is_finite());
+                if t.op.higher_is_worse() {
+                    xs.fold(f64::NAN, f64::max)
+                } else {
+                    xs.fold(f64::NAN, f64::min)
+                }
+            }
+        }
+    }
+
+    /// Runs `n` replications of point `p` (the scenario as given when `None`) and
+    /// summarises them.
+    fn run(&self, p: Option<usize>, n: u32) -> Result<Trial, JobError> {
+        let idx = p.map_or_else(Vec::new, |p| self.indices(p));
         let mut overrides = self.base.to_vec();
         let mut values = Vec::new();
         for (a, &i) in self.axes.iter().zip(&idx) {
@@ -442,6 +567,19 @@ impl Evaluator<'_> {
             Verdict::Undecided(probability >= self.confidence)
         };
         let mean = |m: Metric| MeanCi::of(runs.iter().map(|r| r.summary[m])).mean;
+        let period_passes = self
+            .periods
+            .iter()
+            .map(|&(from, to)| {
+                runs.iter()
+                    .filter(|r| {
+                        self.targets
+                            .iter()
+                            .all(|t| t.op.holds(self.period_figure(t, r, from, to), t.value))
+                    })
+                    .count() as u64
+            })
+            .collect();
         Ok(Trial {
             values,
             replications: reps,
@@ -464,6 +602,7 @@ impl Evaluator<'_> {
             engineers_mean: mean(Metric::EngineersMean),
             cost_per_year: mean(Metric::CostPerYear),
             verdict,
+            period_passes,
             figures,
         })
     }
@@ -473,10 +612,10 @@ impl Evaluator<'_> {
     fn eval(&mut self, p: usize) -> Result<&Trial, JobError> {
         if self.done[p].is_none() {
             let mut n = self.start.min(self.cap).max(1);
-            let mut t = self.run(p, n)?;
+            let mut t = self.run(Some(p), n)?;
             while matches!(t.verdict, Verdict::Undecided(_)) && n < self.cap {
                 n = n.saturating_mul(2).min(self.cap);
-                t = self.run(p, n)?;
+                t = self.run(Some(p), n)?;
             }
             self.done[p] = Some(t);
         }
@@ -583,6 +722,29 @@ pub fn plan(spec: &PlanSpec) -> Result<PlanReport, JobError> {
         }
     }
     let threads = threads(c.threads)?;
+    let periods = match spec.by.as_deref() {
+        None => Vec::new(),
+        Some(by) => {
+            if axes.len() != 1 {
+                return Err(usage(format!(
+                    "--by {by}: a timeline plans over one --over key"
+                )));
+            }
+            if let Some(t) = targets.iter().find(|t| !PERIOD_METRICS.contains(&t.metric)) {
+                let names: Vec<&str> = PERIOD_METRICS.iter().map(|m| m.key()).collect();
+                return Err(usage(format!(
+                    "--by {by}: the target {t} cannot be checked period by period; a timeline reads the weekly series: {}",
+                    names.join(", ")
+                )));
+            }
+            periods(
+                by,
+                cfg.simulation.warmup_weeks,
+                cfg.simulation.horizon_weeks,
+            )
+            .map_err(usage)?
+        }
+    };
     // Every value must be a valid scenario, and the largest job fits the limits.
     let n_points: usize = axes.iter().map(|a| a.values.len()).product();
     let mut worst = super::estimate_all(&[], false);
@@ -617,10 +779,13 @@ pub fn plan(spec: &PlanSpec) -> Result<PlanReport, JobError> {
         start: cfg.simulation.replications,
         cap: spec.max_replications,
         threads,
+        periods: &periods,
         done: vec![None; n_points],
     };
+    // A timeline needs every value in every period.
+    let every = spec.every || !periods.is_empty();
     let (answer, below, frontier) = if axes.len() == 1 {
-        let first = ev.first_passing(&[], spec.every)?;
+        let first = ev.first_passing(&[], every)?;
         let below = match first {
             Some(i) if i > 0 => {
                 ev.eval(i - 1)?;
@@ -632,7 +797,7 @@ pub fn plan(spec: &PlanSpec) -> Result<PlanReport, JobError> {
     } else {
         let mut frontier = Vec::new();
         for a in 0..axes[0].values.len() {
-            if let Some(b) = ev.first_passing(&[a], spec.every)? {
+            if let Some(b) = ev.first_passing(&[a], every)? {
                 frontier.push(ev.point(&[a, b]));
             }
         }
@@ -705,7 +870,28 @@ pub fn plan(spec: &PlanSpec) -> Result<PlanReport, JobError> {
     let frontier_t: Vec<usize> = frontier.iter().filter_map(|&p| position(p)).collect();
 
     let keys: Vec<String> = axes.iter().map(|a| a.key.clone()).collect();
-    let sentence = sentence(
+    let (timeline, requisitions) = if periods.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        let base_trial = ev.run(None, cfg.simulation.replications.max(1))?;
+        let timeline = timeline(
+            &spec.by.clone().unwrap_or_default(),
+            &periods,
+            &base_trial,
+            &trials,
+            spec.confidence,
+        );
+        let current = current_value(&source, &base, &keys[0]);
+        let lead = cfg
+            .people
+            .as_ref()
+            .map_or(0.0, |p| p.lead_time_weeks.1 + p.ramp_up_weeks.1);
+        (
+            timeline.clone(),
+            requisitions(&timeline, &trials, current, lead),
+        )
+    };
+    let mut sentence = sentence(
         &keys,
         &targets,
         &scope,
@@ -716,7 +902,23 @@ pub fn plan(spec: &PlanSpec) -> Result<PlanReport, JobError> {
         &blocking,
         spec.max_replications,
     );
+    if let Some(line) =
+        timeline_sentence(&keys[0], &timeline, &trials, &requisitions, spec.confidence)
+    {
+        sentence.push(' ');
+        sentence.push_str(&line);
+    }
     let stage = out.staging().map_err(JobError::Report)?;
+    let mut files = vec![PLAN_CSV.to_string()];
+    if !timeline.is_empty() {
+        report::write_atomic(
+            &stage.join(TIMELINE_CSV),
+            &timeline_csv(&keys[0], &timeline, &trials).map_err(JobError::Report)?,
+        )
+        .map_err(JobError::Report)?;
+        files.push(TIMELINE_CSV.into());
+    }
+    files.push("manifest.json".into());
     report::write_atomic(
         &stage.join(PLAN_CSV),
         &plan_csv(&keys, &targets, &trials, spec.confidence, answer_t).map_err(JobError::Report)?,
@@ -727,7 +929,7 @@ pub fn plan(spec: &PlanSpec) -> Result<PlanReport, JobError> {
         scenario_text: Some(source.text().to_string()),
         resolved_scenario: Some(cfg.clone()),
         wall_time_seconds: started.elapsed().as_secs_f64(),
-        files: vec![PLAN_CSV.into(), "manifest.json".into()],
+        files,
         ..manifest(&c.command_line, &base, &cfg, threads)
     };
     let output = finish(out, &mut m, c.no_charts)?;
@@ -742,9 +944,231 @@ pub fn plan(spec: &PlanSpec) -> Result<PlanReport, JobError> {
         below: below_t,
         frontier: frontier_t,
         blocking,
+        timeline,
+        requisitions,
         sentence,
         output,
         wall_time: started.elapsed(),
+    })
+}
+
+/// The periods of a timeline over the statistics window `[warmup, horizon)`: quarters
+/// of 13 weeks, months of 52/12 weeks (rounded down to whole weeks) or weeks.
+fn periods(by: &str, warmup: f64, horizon: f64) -> Result<Vec<(u64, u64)>, String> {
+    let len = match by {
+        "quarter" => 13.0,
+        "month" => crate::engine::calendar::WEEKS_PER_MONTH,
+        "week" => 1.0,
+        _ => return Err(format!("--by {by:?}: expected quarter, month or week")),
+    };
+    let (start, end) = (warmup.ceil() as u64, horizon.floor() as u64);
+    let mut out = Vec::new();
+    let mut k = 0.0;
+    loop {
+        let from = start + (k * len).floor() as u64;
+        let to = (start + ((k + 1.0) * len).floor() as u64).min(end);
+        if from >= end {
+            break;
+        }
+        out.push((from, to));
+        k += 1.0;
+    }
+    if out.is_empty() {
+        return Err(format!(
+            "--by {by}: the statistics window holds no whole {by}"
+        ));
+    }
+    Ok(out)
+}
+
+/// The label of period `i` of a timeline by `by`.
+fn period_label(by: &str, i: usize) -> String {
+    let tag = match by {
+        "quarter" => "Q",
+        "month" => "M",
+        _ => "W",
+    };
+    format!("{tag}{}", i + 1)
+}
+
+/// Per period: the chance at the scenario's own value, and the smallest value of the
+/// range (trials in range order) whose share of replications meeting every target in
+/// that period reaches the confidence.
+fn timeline(
+    by: &str,
+    periods: &[(u64, u64)],
+    base: &Trial,
+    trials: &[Trial],
+    confidence: f64,
+) -> Vec<Period> {
+    periods
+        .iter()
+        .enumerate()
+        .map(|(k, &weeks)| {
+            let share = |t: &Trial| t.period_passes[k] as f64 / t.replications.max(1) as f64;
+            let answer = trials.iter().position(|t| share(t) >= confidence);
+            Period {
+                label: period_label(by, k),
+                weeks,
+                base_replications: base.replications,
+                base_probability: share(base),
+                base_probability_ci95: wilson_95(base.period_passes[k], base.replications),
+                answer,
+                probability: answer.map_or(f64::NAN, |a| share(&trials[a])),
+            }
+        })
+        .collect()
+}
+
+/// The scenario's own value of `key` (a number), read from the resolved scenario:
+/// entries of arrays of tables are found by their `name`.
+fn current_value(source: &ScenarioSource, base: &[Override], key: &str) -> Option<f64> {
+    let table = source.resolved_table(base).ok()?;
+    let mut at = toml::Value::Table(table);
+    for seg in key.split('.') {
+        at = match at {
+            toml::Value::Table(mut t) => t.remove(seg)?,
+            toml::Value::Array(a) => a
+                .into_iter()
+                .find(|e| e.get("name").and_then(|n| n.as_str()) == Some(seg))?,
+            _ => return None,
+        };
+    }
+    match at {
+        toml::Value::Integer(i) => Some(i as f64),
+        toml::Value::Float(x) => Some(x),
+        _ => None,
+    }
+}
+
+/// The requisitions a timeline asks for: each time the smallest value passing rises
+/// above the most needed so far (starting from the scenario's own value, or the first
+/// period's answer when it has none), the rise, opened `lead_weeks` before the period.
+fn requisitions(
+    timeline: &[Period],
+    trials: &[Trial],
+    current: Option<f64>,
+    lead_weeks: f64,
+) -> Vec<Requisition> {
+    let number = |t: &Trial| match t.values.first() {
+        Some(toml::Value::Integer(i)) => Some(*i as f64),
+        Some(toml::Value::Float(x)) => Some(*x),
+        _ => None,
+    };
+    let mut have = current.or_else(|| {
+        timeline
+            .first()
+            .and_then(|p| p.answer)
+            .and_then(|a| number(&trials[a]))
+    });
+    let mut out = Vec::new();
+    for p in timeline {
+        let Some(need) = p.answer.and_then(|a| number(&trials[a])) else {
+            continue;
+        };
+        if let Some(h) = have {
+            if need > h {
+                out.push(Requisition {
+                    open_by_week: p.weeks.0 as f64 - lead_weeks,
+                    count: (need - h).ceil() as i64,
+                    period: p.label.clone(),
+                });
+            }
+        }
+        have = Some(have.map_or(need, |h| h.max(need)));
+    }
+    out
+}
+
+/// The timeline in words: the first period the scenario as given fails, and the
+/// requisitions.
+fn timeline_sentence(
+    key: &str,
+    timeline: &[Period],
+    trials: &[Trial],
+    reqs: &[Requisition],
+    confidence: f64,
+) -> Option<String> {
+    if timeline.is_empty() {
+        return None;
+    }
+    let mut s = match timeline.iter().find(|p| p.base_probability < confidence) {
+        Some(p) => format!(
+            "As the scenario stands, the targets first fail in {} (weeks {}–{}): {:.0}% [{:.0}%, {:.0}%] of replications meet them there.",
+            p.label,
+            p.weeks.0,
+            p.weeks.1.saturating_sub(1),
+            100.0 * p.base_probability,
+            100.0 * p.base_probability_ci95.0,
+            100.0 * p.base_probability_ci95.1
+        ),
+        None => "As the scenario stands, the targets hold in every period.".to_string(),
+    };
+    let needs: Vec<String> = timeline
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {}",
+                p.label,
+                p.answer
+                    .map_or("none".to_string(), |a| value_text(&trials[a].values[0]))
+            )
+        })
+        .collect();
+    s.push_str(&format!(" Smallest {key} by period: {}.", needs.join(", ")));
+    for r in reqs {
+        s.push_str(&format!(
+            " Open {} requisition{} by week {} for {}.",
+            r.count,
+            if r.count == 1 { "" } else { "s" },
+            crate::report::format::chart_number(r.open_by_week),
+            r.period
+        ));
+    }
+    Some(s)
+}
+
+/// `timeline.csv`: one row per period.
+fn timeline_csv(
+    key: &str,
+    timeline: &[Period],
+    trials: &[Trial],
+) -> Result<Vec<u8>, report::ReportError> {
+    let encode = |e: csv::Error| report::ReportError::Encode {
+        path: TIMELINE_CSV.into(),
+        message: e.to_string(),
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "period",
+        "week_from",
+        "week_to",
+        "base_replications",
+        "base_probability",
+        "base_probability_ci95_low",
+        "base_probability_ci95_high",
+        key,
+        "probability",
+    ])
+    .map_err(encode)?;
+    for p in timeline {
+        w.write_record([
+            p.label.clone(),
+            p.weeks.0.to_string(),
+            p.weeks.1.to_string(),
+            p.base_replications.to_string(),
+            p.base_probability.to_string(),
+            p.base_probability_ci95.0.to_string(),
+            p.base_probability_ci95.1.to_string(),
+            p.answer
+                .map_or(String::new(), |a| value_text(&trials[a].values[0])),
+            p.probability.to_string(),
+        ])
+        .map_err(encode)?;
+    }
+    w.into_inner().map_err(|e| report::ReportError::Encode {
+        path: TIMELINE_CSV.into(),
+        message: e.to_string(),
     })
 }
 

@@ -39,7 +39,7 @@ use table::{Rows, Table};
 
 use super::files::{
     COMPARE_CSV, ENGAGEMENTS_CSV, MANIFEST_JSON, PLAN_CSV, POINTS_CSV, REORGS_CSV, SUMMARY_CSV,
-    TEAMS_CSV, WEEKLY_CSV,
+    TEAMS_CSV, TIMELINE_CSV, WEEKLY_CSV,
 };
 
 /// Why charts could not be drawn. Every variant names the file or folder concerned;
@@ -143,7 +143,12 @@ fn draw_dir(dir: &Path) -> Result<Vec<(String, Chart)>, ChartError> {
 
     let mut charts: Vec<(String, Chart)> = Vec::new();
     if has(PLAN_CSV) {
-        return plan::charts(&Table::read(&dir.join(PLAN_CSV))?);
+        let timeline = read_rows(dir, TIMELINE_CSV)?;
+        let mut charts = plan::charts(&Table::read(&dir.join(PLAN_CSV))?)?;
+        if let Some(t) = timeline {
+            charts.extend(plan::timeline_chart(&t)?);
+        }
+        return Ok(charts);
     }
     if has(POINTS_CSV) {
         let labels = axis_labels(dir);

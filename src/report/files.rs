@@ -24,6 +24,8 @@ pub const INCIDENTS_CSV: &str = "incidents.csv";
 pub const RUNS_CSV: &str = "runs.csv";
 /// One row per value (or pair of values) a plan tried.
 pub const PLAN_CSV: &str = "plan.csv";
+/// One row per period of a plan's timeline (`plan --by`).
+pub const TIMELINE_CSV: &str = "timeline.csv";
 /// One row per sweep point and metric.
 pub const POINTS_CSV: &str = "points.csv";
 /// One row per compared variant, team and metric.
@@ -43,7 +45,7 @@ pub const SCENARIOS_DIR: &str = "scenarios";
 
 /// Every file of fixed name an output folder may hold (charts aside: see
 /// [`is_chart_name`]).
-pub const FIXED: [&str; 15] = [
+pub const FIXED: [&str; 16] = [
     SUMMARY_CSV,
     TEAMS_CSV,
     SITES_CSV,
@@ -56,13 +58,14 @@ pub const FIXED: [&str; 15] = [
     POINTS_CSV,
     COMPARE_CSV,
     PLAN_CSV,
+    TIMELINE_CSV,
     MANIFEST_JSON,
     SUMMARY_TXT,
     INDEX_HTML,
 ];
 
 /// The CSV files an output folder may hold, in the order a reader checks them.
-pub const CSV_FILES: [&str; 12] = [
+pub const CSV_FILES: [&str; 13] = [
     SUMMARY_CSV,
     TEAMS_CSV,
     SITES_CSV,
@@ -75,6 +78,7 @@ pub const CSV_FILES: [&str; 12] = [
     POINTS_CSV,
     COMPARE_CSV,
     PLAN_CSV,
+    TIMELINE_CSV,
 ];
 
 /// Whether `name` is a chart file as sresim names them: a stem of ASCII letters,

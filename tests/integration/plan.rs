@@ -244,3 +244,70 @@ fn plan_refuses_bad_arguments_naming_the_option() {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+#[test]
+fn plan_by_quarter_gives_a_requisition_timeline_on_a_growing_scenario() {
+    // The lifecycle scenario adds services every quarter: the head count one site needs
+    // for ops load at or under 50% rises, and each rise asks for a requisition.
+    let v = plan_json(
+        "plan-by-quarter",
+        &[
+            "scenarios/lifecycle.toml",
+            "--over",
+            "teams.core.members.london=3..8",
+            "--target",
+            "ops_load_frac<=0.5",
+            "--by",
+            "quarter",
+            "--replications",
+            "10",
+            "--max-replications",
+            "40",
+        ],
+    );
+    let timeline = v["timeline"].as_array().expect("a timeline");
+    assert_eq!(timeline.len(), 12, "three years in quarters");
+    assert_eq!(timeline[0]["period"], "Q1");
+    let needs: Vec<Option<i64>> = timeline
+        .iter()
+        .map(|p| p["answer"]["teams.core.members.london"].as_i64())
+        .collect();
+    let known: Vec<i64> = needs.iter().flatten().copied().collect();
+    assert!(known.len() >= 6, "{needs:?}");
+    assert!(known.last() > known.first(), "the need grows: {needs:?}");
+    let reqs = v["requisitions"].as_array().expect("requisitions");
+    assert!(!reqs.is_empty(), "{v:#}");
+    for r in reqs {
+        assert!(r["count"].as_i64().expect("a count") >= 1);
+        assert!(r["open_by_week"].as_f64().expect("a week") >= 0.0);
+    }
+    let sentence = v["sentence"].as_str().expect("a sentence");
+    assert!(sentence.contains("first fail in Q"), "{sentence}");
+    assert!(sentence.contains("requisition"), "{sentence}");
+}
+
+#[test]
+fn plan_by_refuses_a_target_the_weekly_series_does_not_carry() {
+    let dir = temp_dir("plan-by-bad");
+    let out = dir.join("p");
+    let o = sresim(&[
+        "plan",
+        "scenarios/lifecycle.toml",
+        "--over",
+        "teams.core.members.london=3..8",
+        "--target",
+        "pages_per_shift_p95<=2",
+        "--by",
+        "quarter",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("cannot be checked period by period"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}

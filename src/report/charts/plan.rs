@@ -100,7 +100,7 @@ pub(super) fn charts(plan: &Table) -> Result<Vec<(String, Chart)>, ChartError> {
             series,
             limits: vec![LimitLine {
                 value: level,
-                label: format!("confidence {}", Format::Share.value(level)),
+                label: "confidence".into(),
                 colour: LIMIT_COLOUR,
             }],
             shade: None,
@@ -111,4 +111,79 @@ pub(super) fn charts(plan: &Table) -> Result<Vec<(String, Chart)>, ChartError> {
         events: Vec::new(),
     };
     Ok(vec![("plan_probability".into(), Chart::Lines(chart))])
+}
+
+/// The timeline chart (`plan_timeline`), from `timeline.csv`: the smallest value that
+/// meets the targets in each period, above the chance that they hold as the scenario
+/// stands, against the period's first week.
+pub(super) fn timeline_chart(timeline: &Table) -> Result<Vec<(String, Chart)>, ChartError> {
+    let key_col = timeline.require("probability")? - 1;
+    let key = timeline.headers()[key_col].clone();
+    let (from, base, lo, hi) = (
+        timeline.require("week_from")?,
+        timeline.require("base_probability")?,
+        timeline.require("base_probability_ci95_low")?,
+        timeline.require("base_probability_ci95_high")?,
+    );
+    let mut need = Vec::new();
+    let mut chance = Vec::new();
+    for r in 0..timeline.len() {
+        let x = timeline.number(r, from)?;
+        let v = timeline.text(r, key_col).parse::<f64>().unwrap_or(f64::NAN);
+        need.push(Point {
+            x,
+            mean: v,
+            low: f64::NAN,
+            high: f64::NAN,
+        });
+        chance.push(Point {
+            x,
+            mean: timeline.number(r, base)?,
+            low: timeline.number(r, lo)?,
+            high: timeline.number(r, hi)?,
+        });
+    }
+    let panel = |y_desc: String, format, series, limits| Panel {
+        y_desc,
+        format,
+        series,
+        limits,
+        shade: None,
+        mark: Mark::Lines { markers: true },
+        colour_by: None,
+    };
+    let chart = LineChart {
+        title: format!("Smallest {key} that meets the targets, period by period"),
+        subtitle: Some(
+            "top: the smallest value in each period (none drawn where no value in the range meets them); bottom: the chance the targets hold as the scenario stands".into(),
+        ),
+        x: XAxis::Numeric {
+            desc: "week the period starts".into(),
+        },
+        panels: vec![
+            panel(
+                key.clone(),
+                Format::Plain,
+                vec![Series {
+                    label: format!("smallest {key}"),
+                    colour: colour(0),
+                    points: need,
+                }],
+                Vec::new(),
+            ),
+            panel(
+                "share of replications".into(),
+                Format::Share,
+                vec![Series {
+                    label: "as the scenario stands".into(),
+                    colour: colour(1),
+                    points: chance,
+                }],
+                Vec::new(),
+            ),
+        ],
+        band_label: Some("95% Wilson interval".into()),
+        events: Vec::new(),
+    };
+    Ok(vec![("plan_timeline".into(), Chart::Lines(chart))])
 }
