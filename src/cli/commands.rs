@@ -277,6 +277,39 @@ pub fn plan(a: &super::PlanArgs) -> u8 {
     0
 }
 
+/// `sresim sensitivity`.
+pub fn sensitivity(a: &super::SensitivityArgs) -> u8 {
+    let delta = match a.delta.strip_suffix('%') {
+        Some(p) => p.trim().parse::<f64>().map(|x| x / 100.0),
+        None => a.delta.trim().parse::<f64>(),
+    };
+    let Ok(delta) = delta else {
+        return fail(&jobs::JobError::Usage(jobs::UsageError::Plan(format!(
+            "--delta {:?}: expected a fraction (0.2) or a percentage (20%)",
+            a.delta
+        ))));
+    };
+    let spec = jobs::SensitivitySpec {
+        common: common_spec(&a.common),
+        metric: a.metric.clone(),
+        keys: a.keys.clone(),
+        delta,
+    };
+    let r = match jobs::sensitivity(&spec) {
+        Ok(r) => r,
+        Err(e) => return fail(&e),
+    };
+    if a.common.json {
+        output::json(&json::sensitivity(&r));
+    } else if !a.common.quiet {
+        say_charts(r.output.charts);
+        say_raw!("{}", r.table());
+        say!("{}", r.sentence);
+        say_wrote(&r.output.dir, r.wall_time);
+    }
+    0
+}
+
 /// `sresim plot`.
 pub fn plot(dir: &Path, force: bool) -> u8 {
     let spec = jobs::FolderSpec {

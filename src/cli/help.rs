@@ -48,6 +48,13 @@ Examples:
   sresim plan scenarios/baseline.toml --over teams.core.members.london=2..8 --target ops_load_frac<=0.5
   sresim plan scenarios/baseline.toml --over teams.core.shift_hours=24,12,8 --target shifts_over_budget_frac<=0.05 --json";
 
+/// `sresim sensitivity --help`.
+pub const SENSITIVITY: &str = "\
+Examples:
+  sresim sensitivity --metric ops_load_frac
+  sresim sensitivity scenarios/baseline.toml --metric pages_per_shift_mean --keys 'services.*.page_rate_per_week,teams.core.*'
+  sresim sensitivity --metric ops_load_frac --delta 10% --json";
+
 /// `sresim plot --help`.
 pub const PLOT: &str = "\
 Examples:

@@ -46,6 +46,10 @@ enum Command {
     /// given probability, or why none does.
     #[command(after_help = help::PLAN)]
     Plan(PlanArgs),
+    /// Which assumption matters: each numeric key moved down and up, one at a time, on
+    /// the same seeds, ranked by its effect on a metric.
+    #[command(after_help = help::SENSITIVITY)]
+    Sensitivity(SensitivityArgs),
     /// Redraw the charts of an output folder from its CSV files alone.
     #[command(after_help = help::PLOT)]
     Plot(PlotArgs),
@@ -219,6 +223,22 @@ struct PlanArgs {
 }
 
 #[derive(Debug, Args)]
+struct SensitivityArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The metric whose change is measured (a column of summary.csv).
+    #[arg(long, value_name = "METRIC", required = true)]
+    metric: String,
+    /// Keys to move, comma-separated dotted paths (`*` for a segment, or any rest when
+    /// last) [default: every numeric key of the scenario].
+    #[arg(long, value_name = "KEY,...", value_delimiter = ',')]
+    keys: Vec<String>,
+    /// The move, a fraction or a percentage of each value: 0.2 or 20%.
+    #[arg(long, default_value = "20%", value_name = "F")]
+    delta: String,
+}
+
+#[derive(Debug, Args)]
 struct PlotArgs {
     /// An output folder of run, sweep, compare or merge.
     dir: PathBuf,
@@ -274,6 +294,7 @@ pub fn main() -> ExitCode {
         Some(Command::Sweep(a)) => commands::sweep(&a),
         Some(Command::Compare(a)) => commands::compare(&a.common, &a.variant),
         Some(Command::Plan(a)) => commands::plan(&a),
+        Some(Command::Sensitivity(a)) => commands::sensitivity(&a),
         Some(Command::Plot(a)) => commands::plot(&a.dir, a.force),
         Some(Command::Merge(a)) => commands::merge(&a.shards, &a.out, a.no_charts),
         Some(Command::Schema) => commands::schema(),

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use serde_json::{json, Map, Value};
 
-use super::{CompareReport, PlanReport, RunReport, SweepReport, Trial};
+use super::{CompareReport, PlanReport, RunReport, SensitivityReport, SweepReport, Trial};
 use crate::model::Metric;
 use crate::report::terminal;
 use crate::scenario::{Problem, ScenarioConfig, ScenarioError};
@@ -270,6 +270,39 @@ pub fn plan(r: &PlanReport) -> Value {
             "period": q.period,
         })).collect::<Vec<_>>(),
         "trials": r.trials.iter().map(trial).collect::<Vec<_>>(),
+        "sentence": r.sentence,
+        "output_dir": r.output.dir.display().to_string(),
+        "wall_time_seconds": r.wall_time.as_secs_f64(),
+    })
+}
+
+/// `sresim sensitivity --json`: the metric and the ranking, most effect first.
+pub fn sensitivity(r: &SensitivityReport) -> Value {
+    let ranking: Vec<Value> = r
+        .ranking
+        .iter()
+        .map(|e| {
+            json!({
+                "key": e.key,
+                "base": number(e.base),
+                "low": number(e.low),
+                "high": number(e.high),
+                "metric_at_low": number(e.metric_low),
+                "metric_at_high": number(e.metric_high),
+                "effect": number(e.effect.mean),
+                "effect_ci95": [number(e.effect.low()), number(e.effect.high())],
+                "n": e.effect.n,
+                "measurable": e.measurable(),
+            })
+        })
+        .collect();
+    json!({
+        "format": FORMAT,
+        "command": "sensitivity",
+        "scenario": r.config.name,
+        "metric": r.metric.key(),
+        "delta": r.delta,
+        "ranking": ranking,
         "sentence": r.sentence,
         "output_dir": r.output.dir.display().to_string(),
         "wall_time_seconds": r.wall_time.as_secs_f64(),

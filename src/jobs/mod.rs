@@ -28,6 +28,7 @@ pub mod json;
 mod merge;
 mod plan;
 mod run;
+mod sensitivity;
 mod sweep;
 mod validate;
 mod workshop;
@@ -41,10 +42,11 @@ pub use compare::{compare, parse_variant, CompareReport, CompareSpec, Variant};
 pub use folder::{plot, report, FolderSpec, ReportOutcome, MAX_READ_BYTES};
 pub use merge::{merge, MergeReport, MergeSpec};
 pub use plan::{
-    parse_scope, parse_target, plan, Blocking, Op, PlanReport, PlanSpec, Scope, Target, Trial,
-    Verdict, DEFAULT_CONFIDENCE, DEFAULT_PLAN_REPLICATIONS,
+    parse_metric, parse_scope, parse_target, plan, Blocking, Op, PlanReport, PlanSpec, Scope,
+    Target, Trial, Verdict, DEFAULT_CONFIDENCE, DEFAULT_PLAN_REPLICATIONS,
 };
 pub use run::{run, RunReport, RunSpec};
+pub use sensitivity::{sensitivity, KeyEffect, SensitivityReport, SensitivitySpec, DEFAULT_DELTA};
 pub use sweep::{
     sweep, PointMeans, PointOverview, SweepHooks, SweepReport, SweepSpec, DEFAULT_MAX_REPLICATIONS,
 };

@@ -182,7 +182,19 @@ pub fn parse_target(text: &str) -> Result<Target, String> {
     };
     let key = text[..at].trim();
     let value_text = text[at + sym.len()..].trim();
-    let metric = Metric::ALL
+    let metric = parse_metric(key, &format!("--target {text:?}"))?;
+    let value: f64 = value_text
+        .parse()
+        .ok()
+        .filter(|v: &f64| v.is_finite())
+        .ok_or_else(|| format!("--target {text:?}: `{value_text}` is not a finite number"))?;
+    Ok(Target { metric, op, value })
+}
+
+/// The metric of the catalogue named `key` (a column of `summary.csv`); the error
+/// names `option` and the closest metric.
+pub fn parse_metric(key: &str, option: &str) -> Result<Metric, String> {
+    Metric::ALL
         .iter()
         .copied()
         .find(|m| m.key() == key)
@@ -190,14 +202,8 @@ pub fn parse_target(text: &str) -> Result<Target, String> {
             let keys: Vec<&str> = Metric::ALL.iter().map(|m| m.key()).collect();
             let near = crate::scenario::closest(key, &keys);
             let hint = near.map_or(String::new(), |n| format!("; did you mean `{n}`?"));
-            format!("--target {text:?}: `{key}` is not a metric (the columns of summary.csv){hint}")
-        })?;
-    let value: f64 = value_text
-        .parse()
-        .ok()
-        .filter(|v: &f64| v.is_finite())
-        .ok_or_else(|| format!("--target {text:?}: `{value_text}` is not a finite number"))?;
-    Ok(Target { metric, op, value })
+            format!("{option}: `{key}` is not a metric (the columns of summary.csv){hint}")
+        })
 }
 
 /// Whose figures a target reads.

@@ -18,6 +18,7 @@ mod compare;
 mod draw;
 mod plan;
 mod run;
+mod sensitivity;
 mod style;
 mod sweep;
 pub(crate) mod table;
@@ -38,8 +39,8 @@ pub(crate) use sweep::axis_title;
 use table::{Rows, Table};
 
 use super::files::{
-    COMPARE_CSV, ENGAGEMENTS_CSV, MANIFEST_JSON, PLAN_CSV, POINTS_CSV, REORGS_CSV, SUMMARY_CSV,
-    TEAMS_CSV, TIMELINE_CSV, WEEKLY_CSV,
+    COMPARE_CSV, ENGAGEMENTS_CSV, MANIFEST_JSON, PLAN_CSV, POINTS_CSV, REORGS_CSV, SENSITIVITY_CSV,
+    SUMMARY_CSV, TEAMS_CSV, TIMELINE_CSV, WEEKLY_CSV,
 };
 
 /// Why charts could not be drawn. Every variant names the file or folder concerned;
@@ -132,9 +133,16 @@ fn draw_dir(dir: &Path) -> Result<Vec<(String, Chart)>, ChartError> {
         source,
     })?;
     let has = |name: &str| dir.join(name).is_file();
-    if ![SUMMARY_CSV, WEEKLY_CSV, POINTS_CSV, COMPARE_CSV, PLAN_CSV]
-        .iter()
-        .any(|f| has(f))
+    if ![
+        SUMMARY_CSV,
+        WEEKLY_CSV,
+        POINTS_CSV,
+        COMPARE_CSV,
+        PLAN_CSV,
+        SENSITIVITY_CSV,
+    ]
+    .iter()
+    .any(|f| has(f))
     {
         return Err(ChartError::Empty {
             dir: dir.to_path_buf(),
@@ -142,6 +150,9 @@ fn draw_dir(dir: &Path) -> Result<Vec<(String, Chart)>, ChartError> {
     }
 
     let mut charts: Vec<(String, Chart)> = Vec::new();
+    if has(SENSITIVITY_CSV) {
+        return sensitivity::charts(&Table::read(&dir.join(SENSITIVITY_CSV))?);
+    }
     if has(PLAN_CSV) {
         let timeline = read_rows(dir, TIMELINE_CSV)?;
         let mut charts = plan::charts(&Table::read(&dir.join(PLAN_CSV))?)?;

@@ -26,6 +26,8 @@ pub const RUNS_CSV: &str = "runs.csv";
 pub const PLAN_CSV: &str = "plan.csv";
 /// One row per period of a plan's timeline (`plan --by`).
 pub const TIMELINE_CSV: &str = "timeline.csv";
+/// One row per key a sensitivity job moved, the largest effect first.
+pub const SENSITIVITY_CSV: &str = "sensitivity.csv";
 /// One row per sweep point and metric.
 pub const POINTS_CSV: &str = "points.csv";
 /// One row per compared variant, team and metric.
@@ -45,7 +47,7 @@ pub const SCENARIOS_DIR: &str = "scenarios";
 
 /// Every file of fixed name an output folder may hold (charts aside: see
 /// [`is_chart_name`]).
-pub const FIXED: [&str; 16] = [
+pub const FIXED: [&str; 17] = [
     SUMMARY_CSV,
     TEAMS_CSV,
     SITES_CSV,
@@ -59,13 +61,14 @@ pub const FIXED: [&str; 16] = [
     COMPARE_CSV,
     PLAN_CSV,
     TIMELINE_CSV,
+    SENSITIVITY_CSV,
     MANIFEST_JSON,
     SUMMARY_TXT,
     INDEX_HTML,
 ];
 
 /// The CSV files an output folder may hold, in the order a reader checks them.
-pub const CSV_FILES: [&str; 13] = [
+pub const CSV_FILES: [&str; 14] = [
     SUMMARY_CSV,
     TEAMS_CSV,
     SITES_CSV,
@@ -79,6 +82,7 @@ pub const CSV_FILES: [&str; 13] = [
     COMPARE_CSV,
     PLAN_CSV,
     TIMELINE_CSV,
+    SENSITIVITY_CSV,
 ];
 
 /// Whether `name` is a chart file as sresim names them: a stem of ASCII letters,

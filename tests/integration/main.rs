@@ -26,6 +26,7 @@ mod reliability;
 mod reorgs;
 mod report;
 mod scenario;
+mod sensitivity;
 mod structures;
 mod support;
 mod sweep;

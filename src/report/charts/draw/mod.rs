@@ -16,6 +16,7 @@ mod bars;
 mod heatmap;
 mod legend;
 mod lines;
+mod tornado;
 
 use crate::model::metrics::Limit;
 use crate::model::MetricDef;
@@ -27,6 +28,8 @@ use bars::*;
 use heatmap::*;
 use legend::*;
 use lines::*;
+use tornado::draw_tornado;
+pub(super) use tornado::{Tornado, TornadoBar};
 
 /// What drawing returns on a backend `DB`.
 pub(super) type DrawResult<T, DB> =
@@ -382,6 +385,7 @@ pub(super) enum Chart {
     Lines(LineChart),
     Heatmap(Heatmap),
     Compare(Compare),
+    Tornado(Tornado),
 }
 
 impl Chart {
@@ -389,6 +393,11 @@ impl Chart {
     pub fn size(&self) -> (u32, u32) {
         match self {
             Chart::Lines(_) | Chart::Heatmap(_) => SIZE,
+            Chart::Tornado(t) => (
+                SIZE.0,
+                (header_height(t.subtitle.is_some()) + 110 + 38 * t.bars.len().max(1) as u32)
+                    .max(400),
+            ),
             Chart::Compare(c) => {
                 let rows = c
                     .panels
@@ -411,6 +420,7 @@ impl Chart {
             Chart::Lines(c) => draw_lines(root, c),
             Chart::Heatmap(h) => draw_heatmap(root, h),
             Chart::Compare(c) => draw_compare(root, c),
+            Chart::Tornado(t) => draw_tornado(root, t),
         }
     }
 }
