@@ -294,6 +294,7 @@ pub fn sensitivity(a: &super::SensitivityArgs) -> u8 {
         metric: a.metric.clone(),
         keys: a.keys.clone(),
         delta,
+        sample: a.sample,
     };
     let r = match jobs::sensitivity(&spec) {
         Ok(r) => r,
@@ -304,6 +305,9 @@ pub fn sensitivity(a: &super::SensitivityArgs) -> u8 {
     } else if !a.common.quiet {
         say_charts(r.output.charts);
         say_raw!("{}", r.table());
+        if let Some(g) = r.global_table() {
+            say_raw!("{g}");
+        }
         say!("{}", r.sentence);
         say_wrote(&r.output.dir, r.wall_time);
     }

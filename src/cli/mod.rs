@@ -236,6 +236,10 @@ struct SensitivityArgs {
     /// The move, a fraction or a percentage of each value: 0.2 or 20%.
     #[arg(long, default_value = "20%", value_name = "F")]
     delta: String,
+    /// Also draw N points by Latin hypercube moving every key at once within its
+    /// ±delta range, and rank the keys globally (standardised rank regression).
+    #[arg(long, value_name = "N")]
+    sample: Option<usize>,
 }
 
 #[derive(Debug, Args)]

@@ -28,6 +28,8 @@ pub const PLAN_CSV: &str = "plan.csv";
 pub const TIMELINE_CSV: &str = "timeline.csv";
 /// One row per key a sensitivity job moved, the largest effect first.
 pub const SENSITIVITY_CSV: &str = "sensitivity.csv";
+/// One row per key of a sampled sensitivity job, by its global coefficient.
+pub const SENSITIVITY_GLOBAL_CSV: &str = "sensitivity_global.csv";
 /// One row per sweep point and metric.
 pub const POINTS_CSV: &str = "points.csv";
 /// One row per compared variant, team and metric.
@@ -47,7 +49,7 @@ pub const SCENARIOS_DIR: &str = "scenarios";
 
 /// Every file of fixed name an output folder may hold (charts aside: see
 /// [`is_chart_name`]).
-pub const FIXED: [&str; 17] = [
+pub const FIXED: [&str; 18] = [
     SUMMARY_CSV,
     TEAMS_CSV,
     SITES_CSV,
@@ -62,13 +64,14 @@ pub const FIXED: [&str; 17] = [
     PLAN_CSV,
     TIMELINE_CSV,
     SENSITIVITY_CSV,
+    SENSITIVITY_GLOBAL_CSV,
     MANIFEST_JSON,
     SUMMARY_TXT,
     INDEX_HTML,
 ];
 
 /// The CSV files an output folder may hold, in the order a reader checks them.
-pub const CSV_FILES: [&str; 14] = [
+pub const CSV_FILES: [&str; 15] = [
     SUMMARY_CSV,
     TEAMS_CSV,
     SITES_CSV,
@@ -83,6 +86,7 @@ pub const CSV_FILES: [&str; 14] = [
     PLAN_CSV,
     TIMELINE_CSV,
     SENSITIVITY_CSV,
+    SENSITIVITY_GLOBAL_CSV,
 ];
 
 /// Whether `name` is a chart file as sresim names them: a stem of ASCII letters,

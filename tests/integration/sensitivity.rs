@@ -138,3 +138,52 @@ fn sensitivity_refuses_unknown_metrics_and_keys() {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+#[test]
+fn sensitivity_sample_ranks_globally_by_rank_regression() {
+    let v = sensitivity_json(
+        "sensitivity-sample",
+        &[
+            "scenarios/baseline.toml",
+            "--metric",
+            "ops_load_frac",
+            "--keys",
+            "teams.core.hours_per_week,teams.core.members.*,teams.core.pager_budget_per_shift",
+            "--sample",
+            "40",
+        ],
+    );
+    let global = v["global"].as_array().expect("a global ranking");
+    assert_eq!(global.len(), 4);
+    assert_eq!(global[0]["key"], "teams.core.hours_per_week", "{v:#}");
+    assert!(global[0]["srrc"].as_f64().expect("srrc") < 0.0);
+    assert_eq!(global[0]["measurable"], true);
+    let last = global.last().expect("an entry");
+    assert_eq!(last["key"], "teams.core.pager_budget_per_shift");
+    assert_eq!(last["measurable"], false);
+    assert_eq!(v["sample_points"], 40);
+}
+
+#[test]
+fn sensitivity_sample_needs_more_points_than_keys() {
+    let dir = temp_dir("sensitivity-small-sample");
+    let out = dir.join("s");
+    let o = sresim(&[
+        "sensitivity",
+        "scenarios/baseline.toml",
+        "--metric",
+        "ops_load_frac",
+        "--sample",
+        "20",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("name fewer with --keys"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
