@@ -672,6 +672,17 @@ impl Evaluator<'_> {
 /// Runs the plan (see the module documentation) and writes `plan.csv`, the chart and
 /// `manifest.json` into the output folder.
 pub fn plan(spec: &PlanSpec) -> Result<PlanReport, JobError> {
+    plan_job(spec, true)
+}
+
+/// The same answer computed without writing anything (for the workshop's answers): the
+/// report's `output` is empty.
+pub(super) fn plan_in_memory(spec: &PlanSpec) -> Result<PlanReport, JobError> {
+    plan_job(spec, false)
+}
+
+/// The job, writing its folder when `write`.
+fn plan_job(spec: &PlanSpec, write: bool) -> Result<PlanReport, JobError> {
     let started = Instant::now();
     let c = &spec.common;
     let usage = |m: String| JobError::Usage(super::UsageError::Plan(m));
@@ -770,10 +781,14 @@ pub fn plan(spec: &PlanSpec) -> Result<PlanReport, JobError> {
     worst.runs *= n_points as u64;
     worst.events *= n_points as f64;
     worst.check(c.force)?;
-    let mut out = claim(
-        &out_dir(c.out.as_deref(), &cfg.name, "-plan"),
-        Claim::Replace,
-    )?;
+    let out = if write {
+        Some(claim(
+            &out_dir(c.out.as_deref(), &cfg.name, "-plan"),
+            Claim::Replace,
+        )?)
+    } else {
+        None
+    };
 
     let mut ev = Evaluator {
         source: &source,
@@ -914,31 +929,41 @@ pub fn plan(spec: &PlanSpec) -> Result<PlanReport, JobError> {
         sentence.push(' ');
         sentence.push_str(&line);
     }
-    let stage = out.staging().map_err(JobError::Report)?;
-    let mut files = vec![PLAN_CSV.to_string()];
-    if !timeline.is_empty() {
-        report::write_atomic(
-            &stage.join(TIMELINE_CSV),
-            &timeline_csv(&keys[0], &timeline, &trials).map_err(JobError::Report)?,
-        )
-        .map_err(JobError::Report)?;
-        files.push(TIMELINE_CSV.into());
-    }
-    files.push("manifest.json".into());
-    report::write_atomic(
-        &stage.join(PLAN_CSV),
-        &plan_csv(&keys, &targets, &trials, spec.confidence, answer_t).map_err(JobError::Report)?,
-    )
-    .map_err(JobError::Report)?;
-    let mut m = Manifest {
-        scenario_origin: Some(source.origin().to_string()),
-        scenario_text: Some(source.text().to_string()),
-        resolved_scenario: Some(cfg.clone()),
-        wall_time_seconds: started.elapsed().as_secs_f64(),
-        files,
-        ..manifest(&c.command_line, &base, &cfg, threads)
+    let output = match out {
+        None => Output {
+            dir: std::path::PathBuf::new(),
+            files: Vec::new(),
+            charts: None,
+        },
+        Some(mut out) => {
+            let stage = out.staging().map_err(JobError::Report)?;
+            let mut files = vec![PLAN_CSV.to_string()];
+            if !timeline.is_empty() {
+                report::write_atomic(
+                    &stage.join(TIMELINE_CSV),
+                    &timeline_csv(&keys[0], &timeline, &trials).map_err(JobError::Report)?,
+                )
+                .map_err(JobError::Report)?;
+                files.push(TIMELINE_CSV.into());
+            }
+            files.push("manifest.json".into());
+            report::write_atomic(
+                &stage.join(PLAN_CSV),
+                &plan_csv(&keys, &targets, &trials, spec.confidence, answer_t)
+                    .map_err(JobError::Report)?,
+            )
+            .map_err(JobError::Report)?;
+            let mut m = Manifest {
+                scenario_origin: Some(source.origin().to_string()),
+                scenario_text: Some(source.text().to_string()),
+                resolved_scenario: Some(cfg.clone()),
+                wall_time_seconds: started.elapsed().as_secs_f64(),
+                files,
+                ..manifest(&c.command_line, &base, &cfg, threads)
+            };
+            finish(out, &mut m, c.no_charts)?
+        }
     };
-    let output = finish(out, &mut m, c.no_charts)?;
     Ok(PlanReport {
         config: cfg,
         keys,

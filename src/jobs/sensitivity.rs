@@ -372,6 +372,17 @@ fn side(
 /// Runs the sensitivity job (see the module documentation) and writes
 /// `sensitivity.csv`, the tornado chart and `manifest.json`.
 pub fn sensitivity(spec: &SensitivitySpec) -> Result<SensitivityReport, JobError> {
+    sensitivity_job(spec, true)
+}
+
+/// The same answer computed without writing anything (for the workshop's answers): the
+/// report's `output` is empty.
+pub(super) fn sensitivity_in_memory(spec: &SensitivitySpec) -> Result<SensitivityReport, JobError> {
+    sensitivity_job(spec, false)
+}
+
+/// The job, writing its folder when `write`.
+fn sensitivity_job(spec: &SensitivitySpec, write: bool) -> Result<SensitivityReport, JobError> {
     let started = Instant::now();
     let c = &spec.common;
     let usage = |m: String| JobError::Usage(super::UsageError::Plan(m));
@@ -412,10 +423,14 @@ pub fn sensitivity(spec: &SensitivitySpec) -> Result<SensitivityReport, JobError
     estimate.runs *= 2 * keys.len() as u64;
     estimate.events *= 2.0 * keys.len() as f64;
     estimate.check(c.force)?;
-    let mut out = claim(
-        &out_dir(c.out.as_deref(), &cfg.name, "-sensitivity"),
-        Claim::Replace,
-    )?;
+    let out = if write {
+        Some(claim(
+            &out_dir(c.out.as_deref(), &cfg.name, "-sensitivity"),
+            Claim::Replace,
+        )?)
+    } else {
+        None
+    };
 
     let mut ranking = Vec::new();
     for (key, value, integer) in &keys {
@@ -468,31 +483,40 @@ pub fn sensitivity(spec: &SensitivitySpec) -> Result<SensitivityReport, JobError
             g.ci95.1
         ));
     }
-    let stage = out.staging().map_err(JobError::Report)?;
-    report::write_atomic(
-        &stage.join(SENSITIVITY_CSV),
-        &sensitivity_csv(metric, &ranking).map_err(JobError::Report)?,
-    )
-    .map_err(JobError::Report)?;
-    let mut files = vec![SENSITIVITY_CSV.to_string()];
-    if !global.is_empty() {
-        report::write_atomic(
-            &stage.join(SENSITIVITY_GLOBAL_CSV),
-            &global_csv(metric, &global).map_err(JobError::Report)?,
-        )
-        .map_err(JobError::Report)?;
-        files.push(SENSITIVITY_GLOBAL_CSV.into());
-    }
-    files.push("manifest.json".into());
-    let mut m = Manifest {
-        scenario_origin: Some(source.origin().to_string()),
-        scenario_text: Some(source.text().to_string()),
-        resolved_scenario: Some(cfg.clone()),
-        wall_time_seconds: started.elapsed().as_secs_f64(),
-        files,
-        ..manifest(&c.command_line, &base, &cfg, threads)
+    let output = match out {
+        None => Output {
+            dir: std::path::PathBuf::new(),
+            files: Vec::new(),
+            charts: None,
+        },
+        Some(mut out) => {
+            let stage = out.staging().map_err(JobError::Report)?;
+            report::write_atomic(
+                &stage.join(SENSITIVITY_CSV),
+                &sensitivity_csv(metric, &ranking).map_err(JobError::Report)?,
+            )
+            .map_err(JobError::Report)?;
+            let mut files = vec![SENSITIVITY_CSV.to_string()];
+            if !global.is_empty() {
+                report::write_atomic(
+                    &stage.join(SENSITIVITY_GLOBAL_CSV),
+                    &global_csv(metric, &global).map_err(JobError::Report)?,
+                )
+                .map_err(JobError::Report)?;
+                files.push(SENSITIVITY_GLOBAL_CSV.into());
+            }
+            files.push("manifest.json".into());
+            let mut m = Manifest {
+                scenario_origin: Some(source.origin().to_string()),
+                scenario_text: Some(source.text().to_string()),
+                resolved_scenario: Some(cfg.clone()),
+                wall_time_seconds: started.elapsed().as_secs_f64(),
+                files,
+                ..manifest(&c.command_line, &base, &cfg, threads)
+            };
+            finish(out, &mut m, c.no_charts)?
+        }
     };
-    let output = finish(out, &mut m, c.no_charts)?;
     Ok(SensitivityReport {
         config: cfg,
         metric,

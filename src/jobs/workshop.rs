@@ -5,7 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use super::{claim, run, sweep, CommonSpec, JobError, RunSpec, SweepHooks, SweepSpec};
+use super::{
+    claim, run, sweep, CommonSpec, JobError, PlanSpec, RunSpec, SensitivitySpec, SweepHooks,
+    SweepSpec,
+};
 use crate::report::files::{PARTIAL, PROGRESS_LOG, SCENARIOS_DIR};
 use crate::report::html::{self, Part};
 use crate::report::outdir::WorkshopManifest;
@@ -202,12 +205,14 @@ pub fn workshop(spec: &WorkshopSpec) -> Result<WorkshopReport, JobError> {
             title: p.title.to_string(),
         })
         .collect();
+    let answers = answers(&scenarios, spec.threads)?;
     let (page, warnings) = html::write_workshop(
         &root,
         "sresim workshop: sizing, structuring and handing back SRE support",
         "Five questions an SRE leadership workshop asks, each answered by a simulation of the bundled scenarios; \
          every figure comes from the CSV files linked in its section.",
         &page_parts,
+        &answers,
     )
     .map_err(JobError::Plot)?;
     for (part, w) in parts.iter_mut().zip(warnings) {
@@ -218,6 +223,88 @@ pub fn workshop(spec: &WorkshopSpec) -> Result<WorkshopReport, JobError> {
         parts,
         wall_time: started.elapsed(),
     })
+}
+
+/// The questions the page answers first, in the order of a workshop: the smallest team
+/// for the book's limits, the minimum rotation included (a plan over both sites of the
+/// baseline), how many services it
+/// carries, which structure holds, which hand-back trades what (the sections' first
+/// readings), when growth breaks the limits and when to open requisitions (a timeline
+/// over the lifecycle scenario), and which assumption matters most (the baseline's team
+/// and page-rate keys for ops load). Nothing is written: the commands shown reproduce
+/// each figure.
+fn answers(scenarios: &Path, threads: usize) -> Result<Vec<html::WorkshopAnswer>, JobError> {
+    let file = |name: &str| scenarios.join(format!("{name}.toml"));
+    let common = |name: &str, replications: Option<u32>| CommonSpec {
+        scenario: Some(file(name)),
+        threads,
+        replications,
+        no_charts: true,
+        ..CommonSpec::default()
+    };
+    let team = super::plan::plan_in_memory(&PlanSpec {
+        common: common("baseline", None),
+        over: vec![
+            "teams.core.members.london=2..8".into(),
+            "teams.core.members.mountain-view=2..8".into(),
+        ],
+        targets: vec![
+            "pages_per_shift_mean<=2".into(),
+            "oncall_time_frac<=0.25".into(),
+            "ops_load_frac<=0.5".into(),
+            "understaffed_weeks<=0".into(),
+        ],
+        max_replications: 80,
+        ..PlanSpec::default()
+    })?;
+    let growth = super::plan::plan_in_memory(&PlanSpec {
+        common: common("lifecycle", Some(10)),
+        over: vec!["teams.core.members.london=3..8".into()],
+        targets: vec!["ops_load_frac<=0.5".into()],
+        max_replications: 40,
+        by: Some("quarter".into()),
+        ..PlanSpec::default()
+    })?;
+    let matters = super::sensitivity::sensitivity_in_memory(&SensitivitySpec {
+        common: common("baseline", None),
+        metric: "ops_load_frac".into(),
+        keys: vec![
+            "teams.core.*".into(),
+            "services.*.page_rate_per_week".into(),
+        ],
+        ..SensitivitySpec::default()
+    })?;
+    let answer = |question: &str, folder: &str, text: Option<String>, command: Option<&str>| {
+        html::WorkshopAnswer {
+            question: question.into(),
+            folder: folder.into(),
+            text,
+            command: command.map(String::from),
+        }
+    };
+    Ok(vec![
+        answer(
+            "The smallest team for the book's limits.",
+            WORKSHOP[0].folder,
+            Some(team.sentence),
+            Some("sresim plan scenarios/baseline.toml --over teams.core.members.london=2..8 --over teams.core.members.mountain-view=2..8 --target \"pages_per_shift_mean<=2\" --target \"oncall_time_frac<=0.25\" --target \"ops_load_frac<=0.5\" --target \"understaffed_weeks<=0\" --max-replications 80"),
+        ),
+        answer("How many services a team carries.", WORKSHOP[1].folder, None, None),
+        answer("Which structure holds.", WORKSHOP[2].folder, None, None),
+        answer("Which hand-back strategy trades what.", WORKSHOP[3].folder, None, None),
+        answer(
+            "When growth breaks the limits, and when to open requisitions.",
+            WORKSHOP[4].folder,
+            Some(growth.sentence),
+            Some("sresim plan scenarios/lifecycle.toml --over teams.core.members.london=3..8 --target \"ops_load_frac<=0.5\" --by quarter --replications 10 --max-replications 40"),
+        ),
+        answer(
+            "Which assumption matters most.",
+            WORKSHOP[0].folder,
+            Some(matters.sentence),
+            Some("sresim sensitivity scenarios/baseline.toml --metric ops_load_frac --keys 'teams.core.*,services.*.page_rate_per_week'"),
+        ),
+    ])
 }
 
 /// `sresim workshop` with the options that finish `spec`'s workshop.

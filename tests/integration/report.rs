@@ -255,6 +255,28 @@ fn the_workshop_writes_one_page_over_five_scenarios_with_their_data() {
             .is_file());
     }
     assert_eq!(page.matches("<section class=\"job\"").count(), 5);
+    // The answers come first, each linking to its section, with their numbers.
+    let answers = page
+        .find("<section class=\"answers\" id=\"answers\">")
+        .expect("answers");
+    assert!(answers < page.find("<section class=\"job\"").expect("sections"));
+    let block = &page[answers
+        ..page[answers..]
+            .find("</section>")
+            .map_or(page.len(), |e| answers + e)];
+    assert_eq!(block.matches("<li>").count(), 6, "{block}");
+    assert!(block.contains("teams.core.members.london = 6"), "{block}");
+    assert!(block.contains("requisition"), "{block}");
+    assert!(block.contains("depends most on"), "{block}");
+    for folder in [
+        "baseline",
+        "capacity",
+        "structures",
+        "disengagement",
+        "lifecycle",
+    ] {
+        assert!(block.contains(&format!("href=\"#{folder}\"")), "{folder}");
+    }
     // The structures and disengagement comparisons are read out in words.
     assert!(page.contains("by_product"), "structures named");
     assert!(page.contains("empower_then_exit"), "strategies named");

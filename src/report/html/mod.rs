@@ -19,7 +19,7 @@ mod read;
 
 use std::path::{Path, PathBuf};
 
-pub use page::{escape, Section};
+pub use page::{escape, PageAnswer, Section};
 
 use super::charts::ChartError;
 
@@ -50,6 +50,20 @@ pub struct Part {
     pub title: String,
 }
 
+/// One answer of the workshop page: its question, the section (part folder) it links
+/// to, and either its text or, when `None`, the section's first reading.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkshopAnswer {
+    /// The question, short.
+    pub question: String,
+    /// The part folder whose section it links to.
+    pub folder: String,
+    /// The answer; `None` takes the section's first reading.
+    pub text: Option<String>,
+    /// The command that reproduces it, if any.
+    pub command: Option<String>,
+}
+
 /// Builds one page over the output folders `parts` inside `root` and writes it as
 /// `root/index.html`. Returns the page's path and each part's warnings (as the page
 /// shows them), in the order of `parts`.
@@ -58,6 +72,7 @@ pub fn write_workshop(
     title: &str,
     subtitle: &str,
     parts: &[Part],
+    answers: &[WorkshopAnswer],
 ) -> Result<(PathBuf, Vec<Vec<String>>), ChartError> {
     let mut sections = Vec::with_capacity(parts.len());
     for p in parts {
@@ -66,7 +81,33 @@ pub fn write_workshop(
         s.title = p.title.clone();
         sections.push(s);
     }
-    let page = write_page(root, title, subtitle, &sections)?;
+    // Answers read from a section take its first reading.
+    let page_answers: Vec<PageAnswer> = answers
+        .iter()
+        .filter_map(|a| {
+            let link = anchor(&a.folder);
+            let text = match &a.text {
+                Some(t) => t.clone(),
+                None => parts
+                    .iter()
+                    .zip(&sections)
+                    .find(|(p, _)| p.folder == a.folder)
+                    .and_then(|(_, s)| s.readings.first().cloned())?,
+            };
+            Some(PageAnswer {
+                question: a.question.clone(),
+                text,
+                link,
+                command: a.command.clone(),
+            })
+        })
+        .collect();
+    let html = page::render_with_answers(title, subtitle, &page_answers, &sections);
+    let page = root.join(INDEX_HTML);
+    crate::report::write_atomic(&page, html.as_bytes()).map_err(|e| match e {
+        crate::report::ReportError::Io { path, source } => ChartError::Io { path, source },
+        crate::report::ReportError::Encode { path, message } => ChartError::Draw { path, message },
+    })?;
     Ok((page, sections.into_iter().map(|s| s.warnings).collect()))
 }
 

@@ -205,8 +205,57 @@ const SELF_CHECK: &str = r#"
 })();
 "#;
 
+/// One answer at the top of the workshop page: the question, the answer in a sentence
+/// or two with its numbers and how sure it is, the section it comes from, and the
+/// command that reproduces it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageAnswer {
+    /// The question, short.
+    pub question: String,
+    /// The answer.
+    pub text: String,
+    /// The anchor of the section it links to.
+    pub link: String,
+    /// The command that gives the same answer on its own, if any.
+    pub command: Option<String>,
+}
+
+/// The "Answers" block: each question with its answer and a link to its section.
+fn answers(h: &mut String, answers: &[PageAnswer]) {
+    if answers.is_empty() {
+        return;
+    }
+    h.push_str(
+        "<section class=\"answers\" id=\"answers\">\n<h2>Answers</h2>\n<ol class=\"answers\">\n",
+    );
+    for a in answers {
+        let _ = write!(
+            h,
+            "<li><strong>{}</strong> {} <a href=\"#{}\">(section)</a>",
+            escape(&a.question),
+            escape(&a.text),
+            escape(&a.link)
+        );
+        if let Some(c) = &a.command {
+            let _ = write!(h, "<br><code>{}</code>", escape(c));
+        }
+        h.push_str("</li>\n");
+    }
+    h.push_str("</ol>\n</section>\n");
+}
+
 /// The whole page: a title, a line under it, and the sections in order.
 pub fn render(title: &str, subtitle: &str, sections: &[Section]) -> String {
+    render_with_answers(title, subtitle, &[], sections)
+}
+
+/// [`render`] with an "Answers" block before the sections.
+pub fn render_with_answers(
+    title: &str,
+    subtitle: &str,
+    page_answers: &[PageAnswer],
+    sections: &[Section],
+) -> String {
     let mut h = String::with_capacity(1 << 20);
     let _ = write!(
         h,
@@ -223,6 +272,9 @@ pub fn render(title: &str, subtitle: &str, sections: &[Section]) -> String {
     );
     if sections.len() > 1 {
         h.push_str("<nav><ul>\n");
+        if !page_answers.is_empty() {
+            h.push_str("<li><a href=\"#answers\">Answers</a></li>\n");
+        }
         for s in sections {
             let _ = writeln!(
                 h,
@@ -234,6 +286,7 @@ pub fn render(title: &str, subtitle: &str, sections: &[Section]) -> String {
         h.push_str("</ul></nav>\n");
     }
     h.push_str("</header>\n<main>\n");
+    answers(&mut h, page_answers);
     for s in sections {
         section(&mut h, s);
     }

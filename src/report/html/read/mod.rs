@@ -223,12 +223,17 @@ pub fn section(dir: &Path, id: &str, link_prefix: &str) -> Result<Section, Chart
 /// numbers that parsed, never from a cell quietly skipped; a bad cell is an error naming
 /// the file, line and column.
 fn check(t: &Table, text: &[&str], flags: &[&str]) -> Result<(), ChartError> {
-    for (col, name) in t.headers().iter().enumerate() {
-        if text.contains(&name.as_str()) {
-            continue;
-        }
-        let is_flag = flags.contains(&name.as_str());
-        for row in 0..t.len() {
+    // Which columns hold numbers and which flags, then row by row (the order the table
+    // is stored in: a column at a time would stride through memory).
+    let kinds: Vec<(usize, bool)> = t
+        .headers()
+        .iter()
+        .enumerate()
+        .filter(|(_, name)| !text.contains(&name.as_str()))
+        .map(|(col, name)| (col, flags.contains(&name.as_str())))
+        .collect();
+    for row in 0..t.len() {
+        for &(col, is_flag) in &kinds {
             if is_flag {
                 t.flag(row, col)?;
             } else {
