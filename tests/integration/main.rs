@@ -14,6 +14,7 @@ mod golden;
 mod growth;
 mod jobs;
 mod jsonschema;
+mod layout;
 mod model;
 mod ownership;
 mod people;
