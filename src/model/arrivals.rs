@@ -17,7 +17,7 @@ use rand::Rng;
 use rand_distr::{Distribution, Exp1};
 
 use super::oncall::WORKING_TIME;
-use super::run::RunOptions;
+use super::options::RunOptions;
 use crate::engine::calendar::HOURS_PER_WEEK;
 use crate::engine::{fnv1a64, stream_rng, EventId, SimRng};
 use crate::scenario::ServiceConfig;

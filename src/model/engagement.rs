@@ -21,11 +21,10 @@
 use rand::Rng;
 
 use super::accounting::OPS_CAP_FRAC;
-use super::arrivals::{service_stream, ArrivalFactor, ServiceStream};
+use super::arrivals::{service_stream, ServiceStream};
+use super::decision::{Decision, EngagementWork, HolderReason, RateFactor};
 use super::event::Event;
-use super::recorder::EngagementWork;
-use super::results::EngagementRecord;
-use super::run::Model;
+use super::recorder::Recorder;
 use super::world::{PagerHolder, Route, ServiceId, TeamId, TeamKind, World};
 use crate::engine::calendar::HOURS_PER_WEEK;
 use crate::engine::SimRng;
@@ -69,8 +68,7 @@ struct ServiceState {
     /// SLO windows over budget in a row, and when the last one ended.
     over_streak: u32,
     last_over: f64,
-    /// SRE ops hours this week, and in the last weeks (a ring).
-    ops_now: f64,
+    /// SRE ops hours in the last weeks (a ring).
     ops_recent: [f64; RECENT_WEEKS],
     /// What its review's findings left on its page rate (1 before).
     findings: f64,
@@ -109,6 +107,8 @@ pub struct Engagement {
     dev_factor: Vec<f64>,
     /// By team: a developer team's empowerment (`empower_then_exit`).
     empower: Vec<Empower>,
+    /// The run's horizon, hours.
+    horizon: f64,
 }
 
 impl Engagement {
@@ -150,7 +150,6 @@ impl Engagement {
                     handed_back_at: f64::NAN,
                     over_streak: 0,
                     last_over: f64::NEG_INFINITY,
-                    ops_now: 0.0,
                     ops_recent: [0.0; RECENT_WEEKS],
                     findings: 1.0,
                     dev_hours: 0.0,
@@ -179,6 +178,7 @@ impl Engagement {
             next_review: e.review_weeks * HOURS_PER_WEEK,
             dev_factor: vec![e.dev_mitigation_factor; sre_teams + e.dev_teams.len()],
             empower: vec![Empower::NotStarted; sre_teams + e.dev_teams.len()],
+            horizon: cfg.simulation.horizon_weeks * HOURS_PER_WEEK,
         }
     }
 
@@ -190,11 +190,6 @@ impl Engagement {
     /// The time-to-mitigate factor of developer team `team` now.
     pub fn dev_mitigation_factor(&self, team: TeamId) -> f64 {
         self.dev_factor[team.index()]
-    }
-
-    /// SRE team `team` spent `hours` of ops on `service` (for `ops_overload`).
-    pub fn service_ops(&mut self, service: ServiceId, hours: f64) {
-        self.services[service.index()].ops_now += hours;
     }
 
     /// An SLO window of `service` ending at `end` closed, within its budget or not.
@@ -292,10 +287,10 @@ impl Engagement {
         }
     }
 
-    /// Moves every service's ops hours of the week into its ring.
-    fn roll_week(&mut self, week: u64) {
-        for s in &mut self.services {
-            s.ops_recent[week as usize % RECENT_WEEKS] = std::mem::take(&mut s.ops_now);
+    /// Moves every service's ops hours of the week (the world's count) into its ring.
+    fn roll_week(&mut self, world: &World, week: u64) {
+        for (s, svc) in self.services.iter_mut().zip(&world.services) {
+            s.ops_recent[week as usize % RECENT_WEEKS] = svc.ops_hours_week;
         }
     }
 }
@@ -311,131 +306,99 @@ fn sre_holds(world: &World, service: ServiceId) -> bool {
     }
 }
 
-/// How a holder is written in `engagements.csv`.
-fn describe(world: &World, h: PagerHolder) -> String {
-    let name = |t: TeamId| world.team(t).name.as_str();
-    match h {
-        PagerHolder::Team(t) => name(t).to_owned(),
-        PagerHolder::Shared { primary, secondary } => {
-            format!("{}+{}", name(primary), name(secondary))
-        }
-        PagerHolder::BestEffort {
-            developers, sre, ..
-        } => format!("{}/{}", name(developers), name(sre)),
-        PagerHolder::Nobody => String::new(),
-    }
-}
-
-impl Model<'_> {
+impl Engagement {
     /// `service` entered `phase` at `t` (`None`: retired): the SRE work the phase asks
     /// for, and the pager holder the phase gives.
-    pub(super) fn engagement_phase(&mut self, service: ServiceId, phase: Option<Phase>, t: f64) {
-        let Some(e) = &self.engagement else {
-            return;
-        };
-        let s = &e.services[service.index()];
-        let sre = s.sre;
-        let handover = e.cfg.disengage == Disengage::HandoverLegacy;
-        match phase {
-            Some(Phase::Design) => {
-                let h = e.cfg.consultation_hours;
-                self.ledgers[sre.index()].engagement_hours += h;
-                self.recorder
-                    .engagement_hours(EngagementWork::Consultation, h, (t, t));
-            }
-            Some(Phase::ActiveDevelopment) if s.review == Review::NotStarted => {
-                self.start_review(service, t);
-            }
-            Some(Phase::Unsupported) if s.onboarded => {
-                let h = e.cfg.cleanup_hours;
-                self.ledgers[sre.index()].engagement_hours += h;
-                self.recorder
-                    .engagement_hours(EngagementWork::Cleanup, h, (t, t));
-            }
-            _ => {}
-        }
-        let reason = match phase {
-            Some(Phase::LimitedAvailability) => "shared_launch",
-            Some(Phase::GeneralAvailability) => "general_availability",
-            Some(Phase::Deprecation) if handover => "handover",
-            Some(Phase::Deprecation) => "deprecation",
-            Some(Phase::Abandoned) => "abandoned",
-            Some(Phase::Unsupported) => "unsupported",
-            Some(_) => "phase",
-            None => "retired",
-        };
-        self.set_holder(service, phase, reason, t);
-    }
-
-    /// Gives `service` the holder its engagement and `phase` call for, recording a
-    /// change.
-    fn set_holder(
+    pub fn phase_entered(
         &mut self,
+        world: &World,
         service: ServiceId,
         phase: Option<Phase>,
-        reason: &'static str,
         t: f64,
+        out: &mut Vec<Decision>,
     ) {
-        let Some(e) = &self.engagement else {
-            return;
-        };
-        let to = e.holder(service, phase);
-        let from = self.world.service(service).holder;
-        if to == from {
-            return;
+        let s = &self.services[service.index()];
+        let sre = s.sre;
+        let handover = self.cfg.disengage == Disengage::HandoverLegacy;
+        match phase {
+            Some(Phase::Design) => out.push(Decision::Work {
+                team: sre,
+                work: EngagementWork::Consultation,
+                hours: self.cfg.consultation_hours,
+                span: (t, t),
+            }),
+            Some(Phase::ActiveDevelopment) if s.review == Review::NotStarted => {
+                self.start_review(world, service, t, out);
+            }
+            Some(Phase::Unsupported) if s.onboarded => out.push(Decision::Work {
+                team: sre,
+                work: EngagementWork::Cleanup,
+                hours: self.cfg.cleanup_hours,
+                span: (t, t),
+            }),
+            _ => {}
         }
-        self.world.service_mut(service).holder = to;
-        let row = EngagementRecord {
-            week: (t / HOURS_PER_WEEK).floor() as u64,
-            at_hours: t,
-            service: self.cfg.services[service.index()].name.clone(),
-            from: describe(&self.world, from),
-            to: describe(&self.world, to),
-            reason,
-            ..EngagementRecord::default()
+        let why = match phase {
+            Some(Phase::LimitedAvailability) => HolderReason::SharedLaunch,
+            Some(Phase::GeneralAvailability) => HolderReason::GeneralAvailability,
+            Some(Phase::Deprecation) if handover => HolderReason::Handover,
+            Some(Phase::Deprecation) => HolderReason::Deprecation,
+            Some(Phase::Abandoned) => HolderReason::Abandoned,
+            Some(Phase::Unsupported) => HolderReason::Unsupported,
+            Some(_) => HolderReason::Phase,
+            None => HolderReason::Retired,
         };
-        self.recorder.holder_changed(t, row);
-        self.world.refresh_main_stacks();
+        out.push(self.set_holder(service, phase, why));
+    }
+
+    /// The holder `service`'s engagement and `phase` call for, as a decision.
+    fn set_holder(&self, service: ServiceId, phase: Option<Phase>, why: HolderReason) -> Decision {
+        Decision::SetHolder {
+            service,
+            to: self.holder(service, phase),
+            why,
+        }
     }
 
     /// Starts a readiness review of `service` at `t`: it runs its weeks, or until active
     /// development ends.
-    fn start_review(&mut self, service: ServiceId, t: f64) {
-        let Some(e) = &mut self.engagement else {
-            return;
-        };
-        let schedule = &self.world.service(service).schedule;
+    fn start_review(&mut self, world: &World, service: ServiceId, t: f64, out: &mut Vec<Decision>) {
+        let schedule = &world.service(service).schedule;
         let dev_end = schedule.start[Phase::ActiveDevelopment.index() + 1];
-        let end = (t + e.cfg.prr_weeks * HOURS_PER_WEEK).min(dev_end).max(t);
-        e.services[service.index()].review = Review::Running {
+        let end = (t + self.cfg.prr_weeks * HOURS_PER_WEEK)
+            .min(dev_end)
+            .max(t);
+        self.services[service.index()].review = Review::Running {
             start: t,
             end,
             booked_to: t,
         };
         if end <= self.horizon {
-            self.sim.schedule(end, Event::ReviewEnded { service });
+            out.push(Decision::Schedule {
+                at: end,
+                event: Event::ReviewEnded { service },
+            });
         }
     }
 
     /// Books every running review's hours up to `t` (at a week's end, and when a review
     /// ends).
-    pub(super) fn book_reviews(&mut self, t: f64) {
-        let Some(e) = &mut self.engagement else {
-            return;
-        };
-        let rate = if e.cfg.prr_weeks > 0.0 {
-            e.cfg.prr_effort_hours / (e.cfg.prr_weeks * HOURS_PER_WEEK)
+    pub fn book_reviews(&mut self, t: f64, out: &mut Vec<Decision>) {
+        let rate = if self.cfg.prr_weeks > 0.0 {
+            self.cfg.prr_effort_hours / (self.cfg.prr_weeks * HOURS_PER_WEEK)
         } else {
             0.0
         };
-        for s in &mut e.services {
+        for s in &mut self.services {
             if let Review::Running { end, booked_to, .. } = &mut s.review {
                 let to = t.min(*end);
                 if to > *booked_to {
-                    let h = rate * (to - *booked_to);
-                    self.ledgers[s.sre.index()].engagement_hours += h;
-                    self.recorder
-                        .engagement_hours(EngagementWork::Review, h, (*booked_to, to));
+                    out.push(Decision::Work {
+                        team: s.sre,
+                        work: EngagementWork::Review,
+                        hours: rate * (to - *booked_to),
+                        span: (*booked_to, to),
+                    });
                     *booked_to = to;
                 }
             }
@@ -445,66 +408,86 @@ impl Model<'_> {
     /// The review of `service` ended at `t`: it passed (the findings lower its page rate
     /// and it joins the onboarding queue) or failed (tried again later, or the service
     /// stays with its developers).
-    pub(super) fn review_ended(&mut self, service: ServiceId, t: f64) {
-        self.book_reviews(t);
-        let horizon = self.horizon;
-        let Some(e) = &mut self.engagement else {
-            return;
-        };
+    pub fn review_ended(
+        &mut self,
+        service: ServiceId,
+        t: f64,
+        recorder: &mut Recorder,
+        out: &mut Vec<Decision>,
+    ) {
+        self.book_reviews(t, out);
         // Every review draws, passed or not.
-        let u: f64 = e.rngs[service.index()].random();
-        let s = &mut e.services[service.index()];
-        if u < e.cfg.prr_pass_probability {
+        let u: f64 = self.rngs[service.index()].random();
+        let s = &mut self.services[service.index()];
+        if u < self.cfg.prr_pass_probability {
             s.review = Review::Passed;
             s.queued_at = t;
-            e.queue.push(service);
-            let factor = e.cfg.prr_page_rate_factor;
+            self.queue.push(service);
+            let factor = self.cfg.prr_page_rate_factor;
             s.findings = factor;
-            self.set_engagement_factor(service, factor);
+            out.push(Decision::SetFactor {
+                service,
+                factor: RateFactor::Engagement,
+                value: factor,
+            });
         } else {
             s.review = Review::Failed;
-            self.recorder.review_failed(t);
-            let retry = e.cfg.prr_retry_weeks * HOURS_PER_WEEK;
-            if retry > 0.0 && t + retry <= horizon {
-                self.sim
-                    .schedule(t + retry, Event::ReviewRetried { service });
+            recorder.review_failed(t);
+            let retry = self.cfg.prr_retry_weeks * HOURS_PER_WEEK;
+            if retry > 0.0 && t + retry <= self.horizon {
+                out.push(Decision::Schedule {
+                    at: t + retry,
+                    event: Event::ReviewRetried { service },
+                });
             }
         }
     }
 
     /// A failed review of `service` comes up again at `t`: it runs if the service is
     /// still in active development.
-    pub(super) fn review_retried(&mut self, service: ServiceId, t: f64) {
-        if self.world.service(service).phase == Some(Phase::ActiveDevelopment) {
-            self.start_review(service, t);
+    pub fn review_retried(
+        &mut self,
+        world: &World,
+        service: ServiceId,
+        t: f64,
+        out: &mut Vec<Decision>,
+    ) {
+        if world.service(service).phase == Some(Phase::ActiveDevelopment) {
+            self.start_review(world, service, t, out);
         }
     }
 
     /// At the end of the week at `t`, once every team's week has closed: the service
     /// review due in this week, if any.
-    pub(super) fn service_reviews(&mut self, t: f64) {
-        let Some(e) = &mut self.engagement else {
-            return;
-        };
-        if e.next_review > t || t >= self.horizon {
+    pub fn service_reviews(
+        &mut self,
+        world: &World,
+        t: f64,
+        recorder: &mut Recorder,
+        out: &mut Vec<Decision>,
+    ) {
+        if self.next_review > t || t >= self.horizon {
             return;
         }
-        while e.next_review <= t {
-            e.next_review += e.cfg.review_weeks * HOURS_PER_WEEK;
+        while self.next_review <= t {
+            self.next_review += self.cfg.review_weeks * HOURS_PER_WEEK;
         }
-        self.service_review(t);
+        self.service_review(world, t, recorder, out);
     }
 
     /// A service review at `t`: the onboarding queue is worked, by tier then expected
     /// load, through the gate.
-    fn service_review(&mut self, t: f64) {
-        self.review_strategy(t);
-        let Some(e) = &mut self.engagement else {
-            return;
-        };
-        let mut queue = std::mem::take(&mut e.queue);
+    fn service_review(
+        &mut self,
+        world: &World,
+        t: f64,
+        recorder: &mut Recorder,
+        out: &mut Vec<Decision>,
+    ) {
+        self.review_strategy(world, t, out);
+        let mut queue = std::mem::take(&mut self.queue);
         queue.sort_by(|&a, &b| {
-            let (sa, sb) = (&e.services[a.index()], &e.services[b.index()]);
+            let (sa, sb) = (&self.services[a.index()], &self.services[b.index()]);
             sa.tier
                 .cmp(&sb.tier)
                 .then(sb.expected_ops_hours.total_cmp(&sa.expected_ops_hours))
@@ -512,7 +495,7 @@ impl Model<'_> {
         });
         // The capacity gate's projection: each team's mean weekly ops hours and capacity
         // over the last weeks, plus what this review onboards.
-        let mut projected: Vec<(f64, f64)> = e
+        let mut projected: Vec<(f64, f64)> = self
             .recent
             .iter()
             .map(|r| {
@@ -526,10 +509,10 @@ impl Model<'_> {
         let mut admitted = Vec::new();
         let mut waiting = Vec::new();
         for service in queue {
-            let s = &e.services[service.index()];
-            let admit = match e.cfg.onboarding {
+            let s = &self.services[service.index()];
+            let admit = match self.cfg.onboarding {
                 Onboarding::All => true,
-                Onboarding::Tier => s.tier <= e.cfg.onboarding_max_tier,
+                Onboarding::Tier => s.tier <= self.cfg.onboarding_max_tier,
                 Onboarding::Capacity => {
                     let (ops, capacity) = projected[s.sre.index()];
                     capacity > 0.0 && (ops + s.expected_ops_hours) / capacity <= OPS_CAP_FRAC
@@ -542,56 +525,49 @@ impl Model<'_> {
                 waiting.push(service);
             }
         }
-        e.queue = waiting;
+        self.queue = waiting;
         for service in admitted {
-            let Some(e) = &mut self.engagement else {
-                return;
-            };
-            let s = &mut e.services[service.index()];
+            let s = &mut self.services[service.index()];
             s.onboarded = true;
             let wait = t - s.queued_at;
             s.queued_at = f64::NAN;
-            self.recorder.onboarded(t, wait);
-            let phase = self.world.service(service).phase;
-            self.set_holder(service, phase, "onboarded", t);
+            recorder.onboarded(t, wait);
+            let phase = world.service(service).phase;
+            out.push(self.set_holder(service, phase, HolderReason::Onboarded));
         }
     }
 
     /// At a service review: the hand-backs and take-backs of `error_budget`, and the
     /// start of `empower_then_exit`'s work with each product's developers.
-    fn review_strategy(&mut self, t: f64) {
-        let Some(e) = &mut self.engagement else {
-            return;
-        };
-        let strategy = e.cfg.disengage;
-        let mut changes: Vec<(ServiceId, &'static str)> = Vec::new();
-        match strategy {
+    fn review_strategy(&mut self, world: &World, t: f64, out: &mut Vec<Decision>) {
+        let mut changes: Vec<(ServiceId, HolderReason)> = Vec::new();
+        match self.cfg.disengage {
             Disengage::ErrorBudget => {
-                let takeback = e.cfg.takeback_weeks * HOURS_PER_WEEK;
-                for (si, s) in e.services.iter_mut().enumerate() {
+                let takeback = self.cfg.takeback_weeks * HOURS_PER_WEEK;
+                for (si, s) in self.services.iter_mut().enumerate() {
                     if !s.onboarded || s.for_good {
                         continue;
                     }
-                    if !s.handed_back && s.over_streak >= e.cfg.handback_windows {
+                    if !s.handed_back && s.over_streak >= self.cfg.handback_windows {
                         s.handed_back = true;
                         s.handed_back_at = t;
-                        changes.push((ServiceId::new(si), "handback"));
+                        changes.push((ServiceId::new(si), HolderReason::HandedBack));
                     } else if s.handed_back && t - s.last_over.max(s.handed_back_at) >= takeback {
                         s.handed_back = false;
-                        changes.push((ServiceId::new(si), "takeback"));
+                        changes.push((ServiceId::new(si), HolderReason::TakenBack));
                     }
                 }
             }
             Disengage::EmpowerThenExit => {
-                for si in 0..e.services.len() {
-                    let s = &e.services[si];
+                for si in 0..self.services.len() {
+                    let s = &self.services[si];
                     let dev = s.developers.index();
-                    if e.empower[dev] == Empower::NotStarted
+                    if self.empower[dev] == Empower::NotStarted
                         && s.onboarded
                         && !s.handed_back
-                        && self.world.services[si].phase.is_some()
+                        && world.services[si].phase.is_some()
                     {
-                        e.empower[dev] = Empower::Running {
+                        self.empower[dev] = Empower::Running {
                             start: t,
                             sre: s.sre,
                         };
@@ -600,80 +576,81 @@ impl Model<'_> {
             }
             _ => {}
         }
-        for (service, reason) in changes {
-            let phase = self.world.service(service).phase;
-            self.set_holder(service, phase, reason, t);
+        for (service, why) in changes {
+            let phase = world.service(service).phase;
+            out.push(self.set_holder(service, phase, why));
         }
     }
 
-    /// At the end of a week (`t`), after every team's week has closed: `ops_overload`'s
-    /// hand-backs and `empower_then_exit`'s weekly work and exits.
-    pub(super) fn disengage_week(&mut self, t: f64) {
-        let Some(e) = &mut self.engagement else {
-            return;
-        };
-        e.roll_week(self.week_index);
+    /// At the end of week `week` (at `t`), after every team's week has closed:
+    /// `ops_overload`'s hand-backs and `empower_then_exit`'s weekly work and exits.
+    pub fn disengage_week(&mut self, world: &World, week: u64, t: f64, out: &mut Vec<Decision>) {
+        self.roll_week(world, week);
         if t >= self.horizon {
             return;
         }
-        let mut changes: Vec<(ServiceId, &'static str)> = Vec::new();
+        let mut changes: Vec<(ServiceId, HolderReason)> = Vec::new();
         // Page-rate factors the developers' new tooling leaves (`empower_then_exit`).
         let mut rates: Vec<(ServiceId, f64)> = Vec::new();
-        match e.cfg.disengage {
+        match self.cfg.disengage {
             Disengage::OpsOverload => {
-                for ti in 0..self.world.teams.len() {
-                    let tm = &mut self.world.teams[ti];
-                    if tm.kind != TeamKind::Sre || tm.weeks_over_cap < e.cfg.overload_weeks {
+                for ti in 0..world.teams.len() {
+                    let tm = &world.teams[ti];
+                    if tm.kind != TeamKind::Sre || tm.weeks_over_cap < self.cfg.overload_weeks {
                         continue;
                     }
-                    tm.weeks_over_cap = 0;
+                    out.push(Decision::ResetOverCap {
+                        team: TeamId::new(ti),
+                    });
                     // The service with the most ops hours per unit of tier weight (a
                     // tier-1 service weighs most).
-                    let costliest = (0..e.services.len())
+                    let costliest = (0..self.services.len())
                         .filter(|&si| {
-                            let s = &e.services[si];
+                            let s = &self.services[si];
                             s.sre.index() == ti && s.onboarded && !s.handed_back
                         })
                         .map(|si| {
-                            let s = &e.services[si];
+                            let s = &self.services[si];
                             let ops: f64 = s.ops_recent.iter().sum();
                             (si, ops * f64::from(s.tier))
                         })
                         .filter(|&(_, score)| score > 0.0)
                         .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
                     if let Some((si, _)) = costliest {
-                        let s = &mut e.services[si];
+                        let s = &mut self.services[si];
                         s.handed_back = true;
                         s.for_good = true;
                         s.handed_back_at = t;
-                        changes.push((ServiceId::new(si), "overload"));
+                        changes.push((ServiceId::new(si), HolderReason::Overload));
                     }
                 }
             }
             Disengage::EmpowerThenExit => {
-                let weeks = e.cfg.empower_weeks * HOURS_PER_WEEK;
-                let base = e.cfg.dev_mitigation_factor;
-                for dev in 0..e.empower.len() {
-                    let Empower::Running { start, sre } = e.empower[dev] else {
+                let weeks = self.cfg.empower_weeks * HOURS_PER_WEEK;
+                let base = self.cfg.dev_mitigation_factor;
+                for dev in 0..self.empower.len() {
+                    let Empower::Running { start, sre } = self.empower[dev] else {
                         continue;
                     };
                     // This week's work with the developers, from SRE's project time.
-                    let h = e.cfg.empower_hours_per_week;
-                    self.ledgers[sre.index()].engagement_hours += h;
-                    self.recorder
-                        .engagement_hours(EngagementWork::Empowerment, h, (t, t));
+                    out.push(Decision::Work {
+                        team: sre,
+                        work: EngagementWork::Empowerment,
+                        hours: self.cfg.empower_hours_per_week,
+                        span: (t, t),
+                    });
                     let progress = if weeks > 0.0 {
                         ((t - start) / weeks).min(1.0)
                     } else {
                         1.0
                     };
-                    e.dev_factor[dev] = base + (e.cfg.empowered_dev_factor - base) * progress;
-                    let rate = 1.0 + (e.cfg.empower_page_rate_factor - 1.0) * progress;
+                    self.dev_factor[dev] = base + (self.cfg.empowered_dev_factor - base) * progress;
+                    let rate = 1.0 + (self.cfg.empower_page_rate_factor - 1.0) * progress;
                     let done = progress >= 1.0;
                     if done {
-                        e.empower[dev] = Empower::Done;
+                        self.empower[dev] = Empower::Done;
                     }
-                    for (si, s) in e.services.iter_mut().enumerate() {
+                    for (si, s) in self.services.iter_mut().enumerate() {
                         if s.developers.index() != dev {
                             continue;
                         }
@@ -682,58 +659,71 @@ impl Model<'_> {
                             s.handed_back = true;
                             s.for_good = true;
                             s.handed_back_at = t;
-                            changes.push((ServiceId::new(si), "exit"));
+                            changes.push((ServiceId::new(si), HolderReason::Exit));
                         }
                     }
                 }
             }
             _ => {}
         }
-        for (service, factor) in rates {
-            self.set_engagement_factor(service, factor);
+        for (service, value) in rates {
+            out.push(Decision::SetFactor {
+                service,
+                factor: RateFactor::Engagement,
+                value,
+            });
         }
-        for (service, reason) in changes {
-            let phase = self.world.service(service).phase;
-            self.set_holder(service, phase, reason, t);
+        for (service, why) in changes {
+            let phase = world.service(service).phase;
+            out.push(self.set_holder(service, phase, why));
         }
     }
 
     /// A release freeze of `service` starts at `t`: the change-induced part of its page
     /// rate stops until the freeze ends.
-    pub(super) fn freeze(&mut self, service: ServiceId, t: f64) {
-        let Some(e) = &mut self.engagement else {
-            return;
-        };
-        let Some(policy) = e.cfg.budget_policy else {
-            return;
-        };
-        e.services[service.index()].frozen_until = t + policy.freeze_weeks * HOURS_PER_WEEK;
-        if let Some(change) = self.changes.get_mut(service.index()) {
-            change.set_factor(ArrivalFactor::Freeze, 0.0);
-        }
-        self.recorder.freeze_started(t);
+    pub fn freeze(
+        &mut self,
+        service: ServiceId,
+        t: f64,
+        recorder: &mut Recorder,
+    ) -> Option<Decision> {
+        let policy = self.cfg.budget_policy?;
+        self.services[service.index()].frozen_until = t + policy.freeze_weeks * HOURS_PER_WEEK;
+        recorder.freeze_started(t);
+        Some(Decision::Freeze {
+            service,
+            frozen: true,
+        })
     }
 
     /// At the end of the week that started at `week_start` and ends at `t`: the
     /// developer hours the budget policy asks for (from the developers' project time)
     /// and the freezes, counted and ended when due.
-    pub(super) fn budget_policy_week(&mut self, week_start: f64, t: f64) {
-        let Some(e) = &mut self.engagement else {
-            return;
-        };
+    pub fn budget_policy_week(
+        &mut self,
+        world: &World,
+        week_start: f64,
+        t: f64,
+        recorder: &mut Recorder,
+        out: &mut Vec<Decision>,
+    ) {
         let fraction = (t - week_start) / HOURS_PER_WEEK;
-        for si in 0..e.services.len() {
-            let s = &mut e.services[si];
-            if s.dev_hours > 0.0 && self.world.services[si].phase.is_some() {
-                self.ledgers[s.developers.index()].engagement_hours += s.dev_hours * fraction;
+        for si in 0..self.services.len() {
+            let s = &mut self.services[si];
+            if s.dev_hours > 0.0 && world.services[si].phase.is_some() {
+                out.push(Decision::DeveloperWork {
+                    team: s.developers,
+                    hours: s.dev_hours * fraction,
+                });
             }
             if s.frozen_until.is_finite() {
-                self.recorder.frozen(week_start, fraction);
+                recorder.frozen(week_start, fraction);
                 if s.frozen_until <= t {
                     s.frozen_until = f64::NAN;
-                    if let Some(change) = self.changes.get_mut(si) {
-                        change.set_factor(ArrivalFactor::Freeze, 1.0);
-                    }
+                    out.push(Decision::Freeze {
+                        service: ServiceId::new(si),
+                        frozen: false,
+                    });
                 }
             }
         }
@@ -742,22 +732,15 @@ impl Model<'_> {
     /// Where a page of `service` in `phase` goes: the holder's route, except that in
     /// general availability the developers keep a share of a supported service's
     /// incidents (drawn from the service's engagement stream).
-    pub(super) fn engagement_route(
-        &mut self,
-        service: ServiceId,
-        phase: Phase,
-        route: Route,
-    ) -> Route {
-        let Some(e) = &mut self.engagement else {
-            return route;
-        };
-        let s = &e.services[service.index()];
-        if !s.onboarded || phase != Phase::GeneralAvailability || e.cfg.dev_share <= 0.0 {
+    #[inline]
+    pub fn route(&mut self, service: ServiceId, phase: Phase, route: Route) -> Route {
+        let s = &self.services[service.index()];
+        if !s.onboarded || phase != Phase::GeneralAvailability || self.cfg.dev_share <= 0.0 {
             return route;
         }
         let dev = s.developers;
-        let u: f64 = e.rngs[service.index()].random();
-        if u < e.cfg.dev_share {
+        let u: f64 = self.rngs[service.index()].random();
+        if u < self.cfg.dev_share {
             Route {
                 first: dev,
                 backup: None,
@@ -766,14 +749,13 @@ impl Model<'_> {
             route
         }
     }
+}
 
-    /// Services SRE supports at the horizon.
-    pub(super) fn supported_at_end(&self) -> u64 {
-        let t = self.horizon;
-        self.world
-            .service_ids()
-            .filter(|&s| self.world.service(s).schedule.phase_at(t).is_some())
-            .filter(|&s| sre_holds(&self.world, s))
-            .count() as u64
-    }
+/// Services SRE supports at `t` (the horizon).
+pub fn supported_at(world: &World, t: f64) -> u64 {
+    world
+        .service_ids()
+        .filter(|&s| world.service(s).schedule.phase_at(t).is_some())
+        .filter(|&s| sre_holds(world, s))
+        .count() as u64
 }

@@ -11,12 +11,14 @@
 use super::accounting::WeekLedger;
 use super::durations::Sampler;
 use super::event::Event;
-use super::run::{Model, Unstable, MAX_WAITING_PAGES};
+use super::options::{RunOptions, Unstable, MAX_WAITING_PAGES};
+use super::recorder::Recorder;
 use super::world::{
-    Engineer, EngineerId, Incident, IncidentId, Rotation, ServiceId, Team, TeamId, TeamKind,
-    TeamParams,
+    Engineer, EngineerId, Incident, IncidentId, Rotation, Route, ServiceId, Team, TeamId, TeamKind,
+    TeamParams, World,
 };
 use crate::engine::calendar::{DailyWindow, HOURS_PER_WEEK};
+use crate::engine::{SimRng, Simulation};
 use crate::scenario::{Phase, ScenarioConfig};
 
 /// An engineer's working time: weekdays 07:00–22:00 local. Everything else (nights
@@ -79,6 +81,7 @@ pub fn build_teams(cfg: &ScenarioConfig) -> (Vec<Engineer>, Vec<f64>, Vec<Team>)
                         handling: None,
                         on_shift: false,
                         busy_since: 0.0,
+                        offhours_pages_week: 0,
                     });
                     on_call_from.push(from);
                     EngineerId::new(engineers.len() - 1)
@@ -120,6 +123,8 @@ pub fn build_teams(cfg: &ScenarioConfig) -> (Vec<Engineer>, Vec<f64>, Vec<Team>)
             main_stack: None,
             merged_into: None,
             weeks_over_cap: 0,
+            fatigue_ttm_factor: 1.0,
+            dev_ttm_factor: 1.0,
         });
     }
     (engineers, on_call_from, teams)
@@ -156,21 +161,56 @@ fn covering_site(offsets: &[f64], start: f64, end: f64) -> usize {
     best
 }
 
-impl Model<'_> {
+/// The on-call part: each service's handling stream (severity, acknowledge delay, time
+/// to mitigate) and whether a queue grew past its bound. Rotations, queues and
+/// incidents are the world's; the part works them through a [`Desk`].
+#[derive(Debug)]
+pub struct OnCall {
+    /// By service.
+    handling: Vec<SimRng>,
+    horizon: f64,
+    opts: RunOptions,
+    unstable: Option<Unstable>,
+}
+
+/// What the on-call part works on while it handles an event: the world, the event
+/// queue, the recorder (for its facts) and each team's week ledger.
+pub struct Desk<'m> {
+    /// The entities.
+    pub world: &'m mut World,
+    /// The event queue.
+    pub sim: &'m mut Simulation<Event>,
+    /// Facts go here.
+    pub recorder: &'m mut Recorder,
+    /// The current week's ledger, by team.
+    pub ledgers: &'m mut [WeekLedger],
+}
+
+impl OnCall {
+    /// The part for a run to `horizon` hours, with each service's handling stream.
+    pub fn new(handling: Vec<SimRng>, horizon: f64, opts: RunOptions) -> Self {
+        OnCall {
+            handling,
+            horizon,
+            opts,
+            unstable: None,
+        }
+    }
+
     /// Starts shift `k` of `team` at `t`: takes the next eligible responders of the
     /// covering site, schedules the next shift and lets free responders take waiting
     /// pages.
-    pub(super) fn begin_shift(&mut self, team: TeamId, k: i64, t: f64) {
+    pub fn begin_shift(&mut self, d: &mut Desk, team: TeamId, k: i64, t: f64) {
         let horizon = self.horizon;
         // Responders still handling a page leave the shift: their time so far was on
         // shift.
-        for r in 0..self.world.team(team).rotation.on_shift.len() {
-            let e = self.world.team(team).rotation.on_shift[r];
-            self.book_busy(e, t);
+        for r in 0..d.world.team(team).rotation.on_shift.len() {
+            let e = d.world.team(team).rotation.on_shift[r];
+            book_busy(d, e, t);
         }
-        let Model { world, sim, .. } = self;
-        let engineers = &mut world.engineers;
-        let tm = &mut world.teams[team.index()];
+        let sim = &mut *d.sim;
+        let engineers = &mut d.world.engineers;
+        let tm = &mut d.world.teams[team.index()];
         let rot = &mut tm.rotation;
         for &e in &rot.on_shift {
             engineers[e.index()].on_shift = false;
@@ -202,30 +242,30 @@ impl Model<'_> {
         rot.next_shift =
             (shift_end <= horizon).then(|| sim.schedule(shift_end, Event::ShiftStarted { team }));
         for r in 0..responders {
-            let e = self.world.team(team).rotation.on_shift[r];
+            let e = d.world.team(team).rotation.on_shift[r];
             // A responder still handling a page from an earlier shift: that time was
             // after the end of their shift.
-            self.book_busy(e, t);
-            self.world.engineer_mut(e).on_shift = true;
+            book_busy(d, e, t);
+            d.world.engineer_mut(e).on_shift = true;
         }
         // Free responders take queued pages, in responder order.
         for r in 0..responders {
-            let e = self.world.team(team).rotation.on_shift[r];
-            if self.world.engineer(e).busy() {
+            let e = d.world.team(team).rotation.on_shift[r];
+            if d.world.engineer(e).busy() {
                 continue;
             }
-            let Some(next) = self.world.team_mut(team).queue.pop_front() else {
+            let Some(next) = d.world.team_mut(team).queue.pop_front() else {
                 break;
             };
-            self.recorder.queue_changed(t, -1);
-            self.start_handling(e, next, t);
+            d.recorder.queue_changed(t, -1);
+            self.start_handling(d, e, next, t);
         }
     }
 
     /// The current shift of `team` ends at `t`: books it and begins the next one.
-    pub(super) fn end_shift(&mut self, team: TeamId, t: f64) {
-        self.book_shift_time(team, t);
-        let tm = self.world.team(team);
+    pub fn end_shift(&mut self, d: &mut Desk, team: TeamId, t: f64) {
+        book_shift_time(d, team, t);
+        let tm = d.world.team(team);
         let rot = &tm.rotation;
         let (span, pages, k) = (
             (rot.shift_start, rot.shift_end),
@@ -233,60 +273,39 @@ impl Model<'_> {
             rot.shift_index,
         );
         let budget = tm.params.pager_budget;
-        if self.recorder.shift_ended(team, span, pages, budget) {
-            let ledger = &mut self.ledgers[team.index()];
+        if d.recorder.shift_ended(team, span, pages, budget) {
+            let ledger = &mut d.ledgers[team.index()];
             ledger.shifts += 1;
             ledger.shift_pages += u64::from(pages);
         }
-        self.begin_shift(team, k + 1, t);
+        self.begin_shift(d, team, k + 1, t);
     }
 
     /// Ends the current shift of `team` now if it ends by `t` (a shift ending exactly at
     /// a week's end belongs to that week), cancelling its pending `ShiftStarted`.
-    pub(super) fn end_shift_by(&mut self, team: TeamId, t: f64) {
-        if self.world.team(team).rotation.shift_end <= t {
-            if let Some(id) = self.world.team_mut(team).rotation.next_shift.take() {
-                self.sim.cancel(id);
+    pub fn end_shift_by(&mut self, d: &mut Desk, team: TeamId, t: f64) {
+        if d.world.team(team).rotation.shift_end <= t {
+            if let Some(id) = d.world.team_mut(team).rotation.next_shift.take() {
+                d.sim.cancel(id);
             }
-            self.end_shift(team, t);
+            self.end_shift(d, team, t);
         }
     }
 
-    /// Books the current shift's time up to `t`: every responder's hours on shift, and
-    /// the primary's working hours, written off for project work.
-    pub(super) fn book_shift_time(&mut self, team: TeamId, t: f64) {
-        let rot = &self.world.teams[team.index()].rotation;
-        let from = rot.booked_to;
-        let ledger = &mut self.ledgers[team.index()];
-        if let Some(p) = rot.primary() {
-            let off = self.world.engineer(p).utc_offset_hours;
-            ledger.writeoff_hours += WORKING_DAY.overlap_hours(from, t, off);
-        }
-        ledger.oncall_hours += (t - from) * rot.on_shift.len() as f64;
-        self.recorder
-            .oncall_booked(&self.world, team, (from, t), &rot.on_shift);
-        self.world.team_mut(team).rotation.booked_to = t;
-    }
-
-    /// Books engineer `e`'s handling time since it was last booked, as time on shift or
-    /// after the end of their shift.
-    pub(super) fn book_busy(&mut self, e: EngineerId, t: f64) {
-        let eng = self.world.engineer_mut(e);
-        if eng.busy() {
-            let from = std::mem::replace(&mut eng.busy_since, t);
-            self.recorder.busy_booked(eng.team, from, t, eng.on_shift);
-        }
-    }
-
-    /// A page of `service` (in `phase`) at `t`: routed by its pager holder.
-    pub(super) fn page(&mut self, service: ServiceId, phase: Phase, t: f64) {
-        let counted = self.recorder.counts(t);
-        let severity = self.pick_severity(service);
-        let slo_window = if counted {
-            self.slo[service.index()].incident_opened(t)
-        } else {
-            0
-        };
+    /// A page of `service` (in `phase`) at `t`, counted in the statistics or not and in
+    /// SLO window `slo_window`: routed by its pager holder, whose route `reroute` may
+    /// change (the engagement's share of the developers).
+    #[inline]
+    pub fn page(
+        &mut self,
+        d: &mut Desk,
+        service: ServiceId,
+        phase: Phase,
+        (counted, slo_window): (bool, u64),
+        t: f64,
+        reroute: impl FnOnce(Route) -> Route,
+    ) {
+        let severity = self.pick_severity(d.world, service);
         let mut inc = Incident {
             service,
             team: None,
@@ -300,41 +319,37 @@ impl Model<'_> {
             ack: f64::NAN,
             responder: None,
         };
-        let holder = self.world.service(service).holder;
+        let holder = d.world.service(service).holder;
         let Some(route) = holder.route(severity) else {
-            self.unanswered(inc, t);
+            self.unanswered(d, inc, t);
             return;
         };
-        let route = self.engagement_route(service, phase, route);
+        let route = reroute(route);
         let team = route.first;
-        let tm = self.world.team_mut(team);
+        let Desk { world, ledgers, .. } = d;
+        let tm = &mut world.teams[team.index()];
         tm.rotation.shift_pages += 1;
-        let ledger = &mut self.ledgers[team.index()];
+        let ledger = &mut ledgers[team.index()];
         ledger.incidents += 1;
         ledger.followup_hours += tm.params.followup_hours;
         ledger.interrupt_hours += tm.params.interrupt_hours;
-        if let Some(e) = &mut self.engagement {
-            e.service_ops(
-                service,
-                tm.params.followup_hours + tm.params.interrupt_hours,
-            );
-        }
+        let ops = tm.params.followup_hours + tm.params.interrupt_hours;
         inc.team = Some(team);
         inc.uncovered = tm.rotation.on_shift.is_empty();
-        self.recorder.paged(&inc);
-        let id = self.world.incidents.open(inc);
-        let free = self
-            .free_responder(team)
-            .or_else(|| route.backup.and_then(|b| self.free_responder(b)));
+        world.services[service.index()].ops_hours_week += ops;
+        d.recorder.paged(&inc);
+        let id = d.world.incidents.open(inc);
+        let free = free_responder(d.world, team)
+            .or_else(|| route.backup.and_then(|b| free_responder(d.world, b)));
         match free {
-            Some(e) => self.start_handling(e, id, t),
+            Some(e) => self.start_handling(d, e, id, t),
             None => {
-                let q = &mut self.world.team_mut(team).queue;
+                let q = &mut d.world.team_mut(team).queue;
                 q.push_back(id);
                 let waiting = q.len();
-                self.recorder.queue_changed(t, 1);
+                d.recorder.queue_changed(t, 1);
                 if waiting >= MAX_WAITING_PAGES {
-                    self.stop_unstable(team, t);
+                    self.stop_unstable(d, team, t);
                 }
             }
         }
@@ -342,47 +357,41 @@ impl Model<'_> {
 
     /// Stops the run: `team`'s queue passed [`MAX_WAITING_PAGES`] at `t`.
     #[cold]
-    fn stop_unstable(&mut self, team: TeamId, t: f64) {
+    fn stop_unstable(&mut self, d: &mut Desk, team: TeamId, t: f64) {
         self.unstable = Some(Unstable {
-            team: self.world.team(team).name.clone(),
+            team: d.world.team(team).name.clone(),
             week: t / HOURS_PER_WEEK,
             point: self.opts.point,
             replication: self.opts.replication,
         });
-        self.sim.clear();
+        d.sim.clear();
     }
 
-    /// The first on-shift responder of `team` who is not busy.
-    #[inline]
-    fn free_responder(&self, team: TeamId) -> Option<EngineerId> {
-        self.world
-            .team(team)
-            .rotation
-            .on_shift
-            .iter()
-            .copied()
-            .find(|&e| !self.world.engineer(e).busy())
+    /// Why the run stopped early, if it did.
+    pub fn take_unstable(&mut self) -> Option<Unstable> {
+        self.unstable.take()
     }
 
     /// A page nobody answers: the incident lasts its time to mitigate, unhandled.
-    fn unanswered(&mut self, inc: Incident, t: f64) {
-        let rng = &mut self.rngs[inc.service.index()].handling;
-        let mitigation = self.world.service(inc.service).severities[inc.severity as usize]
+    fn unanswered(&mut self, d: &mut Desk, inc: Incident, t: f64) {
+        let rng = &mut self.handling[inc.service.index()];
+        let mitigation = d.world.service(inc.service).severities[inc.severity as usize]
             .ttm
             .sample(rng);
-        self.recorder.paged(&inc);
-        let id = self.world.incidents.open(inc);
-        self.sim
+        d.recorder.paged(&inc);
+        let id = d.world.incidents.open(inc);
+        d.sim
             .schedule(t + mitigation, Event::IncidentMitigated { incident: id });
     }
 
     /// The severity index of a new page of `service` (draws only with several levels).
-    fn pick_severity(&mut self, service: ServiceId) -> u16 {
-        let levels = &self.world.services[service.index()].severities;
+    #[inline]
+    fn pick_severity(&mut self, world: &World, service: ServiceId) -> u16 {
+        let levels = &world.services[service.index()].severities;
         if levels.len() == 1 {
             return 0;
         }
-        let u: f64 = rand::Rng::random(&mut self.rngs[service.index()].handling);
+        let u: f64 = rand::Rng::random(&mut self.handling[service.index()]);
         levels
             .iter()
             .position(|s| u < s.cumulative_share)
@@ -390,92 +399,124 @@ impl Model<'_> {
     }
 
     /// Engineer `e` starts handling incident `id` at `t`.
-    pub(super) fn start_handling(&mut self, e: EngineerId, id: IncidentId, t: f64) {
-        let inc = *self.world.incidents.get(id);
-        let eng = self.world.engineer_mut(e);
+    pub fn start_handling(&mut self, d: &mut Desk, e: EngineerId, id: IncidentId, t: f64) {
+        let Desk {
+            world,
+            sim,
+            recorder,
+            ledgers,
+        } = d;
+        let inc = *world.incidents.get(id);
+        let eng = world.engineer_mut(e);
         eng.handling = Some(id);
         eng.busy_since = t;
         let offset = eng.utc_offset_hours;
         let (team, site) = (eng.team, eng.site);
         let offhours = !WORKING_TIME.contains(t, offset);
         if offhours {
-            if let Some(p) = &mut self.people {
-                p.offhours_page(e);
-            }
+            eng.offhours_pages_week += 1;
         }
-        let tm = &self.world.teams[team.index()];
-        let rng = &mut self.rngs[inc.service.index()].handling;
+        let tm = &world.teams[team.index()];
+        let rng = &mut self.handling[inc.service.index()];
         let ack = if offhours {
             tm.params.ack_off.sample(rng)
         } else {
             tm.params.ack_working.sample(rng)
         };
-        let svc = &self.world.services[inc.service.index()];
+        let svc = &world.services[inc.service.index()];
         let mut mitigation = svc.severities[inc.severity as usize].ttm.sample(rng);
         if tm.main_stack.is_some_and(|m| m != svc.stack) {
             mitigation *= tm.params.unfamiliar_ttm_factor;
         }
-        if let Some(p) = &self.people {
-            mitigation *= p.fatigue(team);
-        }
+        mitigation *= tm.fatigue_ttm_factor;
         if tm.kind == TeamKind::Developer {
             // Developers know the code, not the operations.
-            mitigation *= self
-                .engagement
-                .as_ref()
-                .map_or(1.0, |e| e.dev_mitigation_factor(team));
+            mitigation *= tm.dev_ttm_factor;
         }
         let end = t + ack + mitigation;
-        let ledger: &mut WeekLedger = &mut self.ledgers[team.index()];
+        let ledger: &mut WeekLedger = &mut ledgers[team.index()];
         ledger.handling_hours += ack + mitigation;
-        if let Some(e) = &mut self.engagement {
-            e.service_ops(inc.service, ack + mitigation);
-        }
         if tm.rotation.primary() == Some(e) {
             ledger.primary_workday_handling_hours +=
                 WORKING_DAY.overlap_hours(t, end.min(tm.rotation.shift_end), offset);
         }
-        let slot = self.world.incidents.get_mut(id);
+        world.services[inc.service.index()].ops_hours_week += ack + mitigation;
+        let slot = world.incidents.get_mut(id);
         slot.started_at = t;
         slot.ack = ack;
         slot.responder = Some(e);
         let started = *slot;
-        self.recorder
-            .handling_started((team, site), &started, t, offhours);
-        self.sim
-            .schedule(end, Event::IncidentMitigated { incident: id });
+        recorder.handling_started((team, site), &started, t, offhours);
+        sim.schedule(end, Event::IncidentMitigated { incident: id });
     }
 
-    /// Incident `id` was mitigated at `t`: its responder takes the next waiting page.
-    pub(super) fn mitigated(&mut self, id: IncidentId, t: f64) {
-        let inc = self.world.incidents.close(id);
+    /// Incident `id` was mitigated at `t`: its responder is free again. Returns the
+    /// incident (its downtime is the SLO's, its row the recorder's); hand it to
+    /// [`OnCall::next_page`] after.
+    #[inline]
+    pub fn close(&mut self, d: &mut Desk, id: IncidentId, t: f64) -> Incident {
+        let inc = d.world.incidents.close(id);
         if let Some(e) = inc.responder {
-            self.book_busy(e, t);
-            self.world.engineer_mut(e).handling = None;
+            book_busy(d, e, t);
+            d.world.engineer_mut(e).handling = None;
         }
-        self.recorder.mitigated(&inc, t);
-        if inc.counted {
-            let impact = self.world.service(inc.service).severities[inc.severity as usize].impact;
-            self.slo[inc.service.index()].spend(inc.slo_window, (t - inc.paged_at) * impact, true);
-            if self.recorder.tracing() {
-                self.recorder.record(self.cfg, &self.world, &inc, Some(t));
-            }
-        }
+        d.recorder.mitigated(&inc, t);
+        inc
+    }
+
+    /// After `inc` closed at `t`: its responder, if still on shift, takes the next
+    /// waiting page.
+    #[inline]
+    pub fn next_page(&mut self, d: &mut Desk, inc: &Incident, t: f64) {
         let Some(e) = inc.responder else {
             return;
         };
-        let eng = self.world.engineer(e);
+        let eng = d.world.engineer(e);
         if eng.on_shift {
             let team = eng.team;
-            if let Some(next) = self.world.team_mut(team).queue.pop_front() {
-                self.recorder.queue_changed(t, -1);
-                self.start_handling(e, next, t);
+            if let Some(next) = d.world.team_mut(team).queue.pop_front() {
+                d.recorder.queue_changed(t, -1);
+                self.start_handling(d, e, next, t);
             }
         }
     }
+}
 
-    /// Engineer `e` may be put on call from the next shift boundary.
-    pub(super) fn engineer_joined(&mut self, e: EngineerId) {
-        self.world.engineer_mut(e).on_call_eligible = true;
+/// Books the current shift's time of `team` up to `t`: every responder's hours on
+/// shift, and the primary's working hours, written off for project work.
+pub fn book_shift_time(d: &mut Desk, team: TeamId, t: f64) {
+    let rot = &d.world.teams[team.index()].rotation;
+    let from = rot.booked_to;
+    let ledger = &mut d.ledgers[team.index()];
+    if let Some(p) = rot.primary() {
+        let off = d.world.engineer(p).utc_offset_hours;
+        ledger.writeoff_hours += WORKING_DAY.overlap_hours(from, t, off);
     }
+    ledger.oncall_hours += (t - from) * rot.on_shift.len() as f64;
+    d.recorder
+        .oncall_booked(d.world, team, (from, t), &rot.on_shift);
+    d.world.team_mut(team).rotation.booked_to = t;
+}
+
+/// Books engineer `e`'s handling time since it was last booked, as time on shift or
+/// after the end of their shift.
+#[inline]
+pub fn book_busy(d: &mut Desk, e: EngineerId, t: f64) {
+    let eng = d.world.engineer_mut(e);
+    if eng.busy() {
+        let from = std::mem::replace(&mut eng.busy_since, t);
+        d.recorder.busy_booked(eng.team, from, t, eng.on_shift);
+    }
+}
+
+/// The first on-shift responder of `team` who is not busy.
+#[inline]
+fn free_responder(world: &World, team: TeamId) -> Option<EngineerId> {
+    world
+        .team(team)
+        .rotation
+        .on_shift
+        .iter()
+        .copied()
+        .find(|&e| !world.engineer(e).busy())
 }

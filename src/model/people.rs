@@ -12,9 +12,8 @@
 use rand::Rng;
 
 use super::accounting::{WeekFigures, ONCALL_CAP_FRAC, OPS_CAP_FRAC};
-use super::event::Event;
-use super::run::Model;
-use super::world::{Engineer, EngineerId, TeamId, TeamKind};
+use super::decision::Decision;
+use super::world::{EngineerId, TeamId, TeamKind, World};
 use crate::engine::calendar::{HOURS_PER_WEEK, WEEKS_PER_MONTH, WEEKS_PER_YEAR};
 use crate::engine::{fnv1a64, SimRng};
 use crate::scenario::{Hiring, PeopleConfig};
@@ -56,8 +55,6 @@ pub struct People {
     cfg: PeopleConfig,
     /// By team.
     rngs: Vec<SimRng>,
-    /// By engineer: off-hours pages this week.
-    this_week: Vec<u32>,
     /// By engineer: off-hours pages in each of the last weeks (a ring).
     recent: Vec<[u32; LOAD_WEEKS]>,
     slot: usize,
@@ -84,7 +81,6 @@ impl People {
         People {
             cfg: cfg.clone(),
             rngs,
-            this_week: vec![0; engineers],
             recent: vec![[0; LOAD_WEEKS]; engineers],
             slot: 0,
             weeks_over: vec![0; teams],
@@ -129,23 +125,24 @@ impl People {
         self.fatigue[ti] = 1.0 + self.cfg.fatigue_per_ops_load * (mean - OPS_CAP_FRAC).max(0.0);
     }
 
-    /// Engineer `e` handled a page off-hours.
-    #[inline]
-    pub fn offhours_page(&mut self, e: EngineerId) {
-        self.this_week[e.index()] += 1;
-    }
-
-    /// Off-hours pages per month of `e` over the last quarter, this week included.
-    fn pages_per_month(&self, e: usize) -> f64 {
+    /// Off-hours pages per month of `e` over the last quarter, this week's
+    /// `this_week` included.
+    fn pages_per_month(&self, e: usize, this_week: u32) -> f64 {
         let quarter: u32 =
-            self.recent[e].iter().sum::<u32>() - self.recent[e][self.slot] + self.this_week[e];
+            self.recent[e].iter().sum::<u32>() - self.recent[e][self.slot] + this_week;
         f64::from(quarter) / LOAD_WEEKS as f64 * WEEKS_PER_MONTH
     }
 
-    /// Moves this week's counts into the ring (after every team's week has closed).
-    pub fn roll_week(&mut self) {
-        for (r, w) in self.recent.iter_mut().zip(self.this_week.iter_mut()) {
-            r[self.slot] = std::mem::take(w);
+    /// Moves this week's off-hours pages of every engineer of `world` into the ring
+    /// (after every team's week has closed).
+    pub fn roll_week(&mut self, world: &World) {
+        self.roll_counts(world.engineers.iter().map(|e| e.offhours_pages_week));
+    }
+
+    /// Moves this week's off-hours pages, by engineer, into the ring.
+    fn roll_counts(&mut self, this_week: impl Iterator<Item = u32>) {
+        for (r, w) in self.recent.iter_mut().zip(this_week) {
+            r[self.slot] = w;
         }
         self.slot = (self.slot + 1) % LOAD_WEEKS;
     }
@@ -157,151 +154,109 @@ fn uniform_hours(rng: &mut SimRng, (lo, hi): (f64, f64)) -> f64 {
     (lo + (hi - lo) * u) * HOURS_PER_WEEK
 }
 
-impl Model<'_> {
-    /// Schedules the planned hires (before the run starts).
-    pub(super) fn schedule_planned_hires(&mut self) {
-        let Some(p) = &self.people else {
-            return;
-        };
-        for h in &p.cfg.plan {
+impl People {
+    /// The planned hires of `[people]`: when (hours), the team and the site of each.
+    pub fn planned_hires(&self) -> impl Iterator<Item = (f64, TeamId, usize)> + '_ {
+        self.cfg.plan.iter().flat_map(|h| {
             let at = h.week * HOURS_PER_WEEK;
-            if at > self.horizon {
-                continue;
-            }
-            for _ in 0..h.count {
-                self.sim.schedule(
-                    at,
-                    Event::EngineerHired {
-                        team: TeamId::new(h.team),
-                        site: h.site as u32,
-                    },
-                );
-            }
-        }
+            (0..h.count).map(move |_| (at, TeamId::new(h.team), h.site))
+        })
     }
 
-    /// At the end of `team`'s week (`t`, a share `week_fraction` of a whole week),
-    /// before the week closes: each engineer may leave.
-    pub(super) fn attrition(&mut self, team: TeamId, week_fraction: f64, t: f64) {
-        let Some(p) = self.people.as_mut() else {
-            return;
-        };
-        if t >= self.horizon || self.world.team(team).kind == TeamKind::Developer {
-            // The run ends here: nobody leaves at the horizon. Developers' turnover is
-            // outside the model.
-            return;
-        }
+    /// At the end of SRE team `team`'s week (a share `week_fraction` of a whole week),
+    /// before the week closes: the engineers who leave.
+    pub fn attrition(&mut self, world: &World, team: TeamId, week_fraction: f64) -> Vec<Decision> {
+        let mut leaving = Vec::new();
         // Every engineer draws every week, leaving or not, so that one engineer's fate
         // does not shift the others' draws.
-        for i in 0..self.world.engineers.len() {
-            let e = &self.world.engineers[i];
+        for (i, e) in world.engineers.iter().enumerate() {
             if e.team != team || !e.active {
                 continue;
             }
-            let multiplier = load_multiplier(&p.cfg, p.pages_per_month(i));
-            let hazard = p.cfg.attrition_per_year * multiplier * week_fraction / WEEKS_PER_YEAR;
-            let u: f64 = p.rngs[team.index()].random();
+            let multiplier =
+                load_multiplier(&self.cfg, self.pages_per_month(i, e.offhours_pages_week));
+            let hazard = self.cfg.attrition_per_year * multiplier * week_fraction / WEEKS_PER_YEAR;
+            let u: f64 = self.rngs[team.index()].random();
             if u < 1.0 - (-hazard).exp() {
-                self.world.engineers[i].active = false;
-                self.ledgers[team.index()].departures += 1;
-                self.recorder.departed(team, t);
+                leaving.push(Decision::Leave {
+                    engineer: EngineerId::new(i),
+                });
             }
         }
+        leaving
     }
 
-    /// After `team`'s week closed at `t` with `f`: fatigue follows the ops load; with
-    /// load-triggered hiring, a requisition opens once the team has been over a limit
-    /// for long enough.
-    pub(super) fn hiring(&mut self, team: TeamId, f: &WeekFigures, t: f64) {
-        let Some(p) = self.people.as_mut() else {
-            return;
-        };
-        p.tire(team, f.ops_load, self.week_index as usize);
-        if t >= self.horizon
-            || p.cfg.hiring != Hiring::Load
-            || self.world.team(team).kind == TeamKind::Developer
-        {
-            return;
+    /// After `team`'s week `week` closed with `f`: fatigue follows the ops load; with
+    /// load-triggered hiring (not in the `last` week, not for developers), a
+    /// requisition opens once the team has been over a limit for long enough. Returns
+    /// the requisition: the site and the lead time, hours.
+    pub fn week_closed(
+        &mut self,
+        world: &World,
+        team: TeamId,
+        f: &WeekFigures,
+        week: u64,
+        last: bool,
+    ) -> Option<(usize, f64)> {
+        self.tire(team, f.ops_load, week as usize);
+        if last || self.cfg.hiring != Hiring::Load || world.team(team).kind == TeamKind::Developer {
+            return None;
         }
-        let params = &self.world.team(team).params;
+        let tm = world.team(team);
         let pages_per_shift = if f.ledger.shifts > 0 {
             f.ledger.shift_pages as f64 / f.ledger.shifts as f64
         } else {
             0.0
         };
         let over = f.ops_load > OPS_CAP_FRAC
-            || pages_per_shift > f64::from(params.pager_budget)
+            || pages_per_shift > f64::from(tm.params.pager_budget)
             || f.oncall_frac > ONCALL_CAP_FRAC
-            || self.world.understaffed(team);
+            || world.understaffed(team);
         let ti = team.index();
-        p.weeks_over[ti] = if over { p.weeks_over[ti] + 1 } else { 0 };
-        let headcount = self.world.headcount(team);
-        if p.weeks_over[ti] >= p.cfg.trigger_weeks
-            && headcount + p.open[ti] < p.cfg.headcount_ceiling
+        self.weeks_over[ti] = if over { self.weeks_over[ti] + 1 } else { 0 };
+        let headcount = world.headcount(team);
+        if self.weeks_over[ti] < self.cfg.trigger_weeks
+            || headcount + self.open[ti] >= self.cfg.headcount_ceiling
         {
-            p.weeks_over[ti] = 0;
-            p.open[ti] += 1;
-            // The hire goes to the team's site with the fewest engineers.
-            let rot = &self.world.team(team).rotation;
-            let site = (0..rot.by_site.len())
-                .min_by_key(|&r| {
-                    rot.by_site[r]
-                        .iter()
-                        .filter(|&&e| self.world.engineer(e).active)
-                        .count()
-                })
-                .map_or(0, |r| rot.roster_sites[r]);
-            let at = t + uniform_hours(&mut p.rngs[ti], p.cfg.lead_time_weeks);
-            if at <= self.horizon {
-                self.sim.schedule(
-                    at,
-                    Event::EngineerHired {
-                        team,
-                        site: site as u32,
-                    },
-                );
-            }
+            return None;
         }
+        self.weeks_over[ti] = 0;
+        self.open[ti] += 1;
+        // The hire goes to the team's site with the fewest engineers.
+        let rot = &tm.rotation;
+        let site = (0..rot.by_site.len())
+            .min_by_key(|&r| {
+                rot.by_site[r]
+                    .iter()
+                    .filter(|&&e| world.engineer(e).active)
+                    .count()
+            })
+            .map_or(0, |r| rot.roster_sites[r]);
+        Some((
+            site,
+            uniform_hours(&mut self.rngs[ti], self.cfg.lead_time_weeks),
+        ))
     }
 
-    /// A requisition of `team` was filled at `t`: a new engineer at `site` starts their
-    /// ramp-up, and may go on call once it ends.
-    pub(super) fn engineer_hired(&mut self, team: TeamId, site: usize, t: f64) {
-        // A requisition of a team that has since merged is filled for the merged team.
-        let team = self.world.current_team(team);
-        let Some(p) = self.people.as_mut() else {
-            return;
-        };
+    /// A requisition of `team` (the merged team, if it merged since) was filled at
+    /// `site` (`site_name`): the new engineer and their ramp-up.
+    pub fn hired(&mut self, world: &World, team: TeamId, site: usize, site_name: &str) -> Decision {
         let ti = team.index();
-        p.open[ti] = p.open[ti].saturating_sub(1);
-        p.hired[ti] += 1;
+        self.open[ti] = self.open[ti].saturating_sub(1);
+        self.hired[ti] += 1;
         let name = format!(
             "{}-{}-h{}",
-            self.world.team(team).name,
-            self.cfg.sites[site].name,
-            p.hired[ti]
+            world.team(team).name,
+            site_name,
+            self.hired[ti]
         );
-        let ramp = uniform_hours(&mut p.rngs[ti], p.cfg.ramp_up_weeks);
-        p.this_week.push(0);
-        p.recent.push([0; LOAD_WEEKS]);
-        self.world.engineers.push(Engineer {
-            name,
+        let ramp_hours = uniform_hours(&mut self.rngs[ti], self.cfg.ramp_up_weeks);
+        self.recent.push([0; LOAD_WEEKS]);
+        Decision::Hire {
             team,
             site,
-            utc_offset_hours: self.cfg.sites[site].utc_offset_hours,
-            on_call_eligible: false,
-            active: true,
-            handling: None,
-            on_shift: false,
-            busy_since: 0.0,
-        });
-        let id = EngineerId::new(self.world.engineers.len() - 1);
-        self.join_roster(team, id);
-        self.ledgers[ti].hires += 1;
-        self.recorder.hired(team, t);
-        if t + ramp <= self.horizon {
-            self.sim
-                .schedule(t + ramp, Event::EngineerJoined { engineer: id });
+            name,
+            ramp_hours,
         }
     }
 }
@@ -341,12 +296,11 @@ mod tests {
     fn a_quarter_of_pages_rolls_through_the_ring() {
         let mut p = People::new(&cfg(), 1, std::iter::empty());
         for _ in 0..LOAD_WEEKS {
-            p.offhours_page(EngineerId::new(0));
-            p.roll_week();
+            p.roll_counts(std::iter::once(1));
         }
         // 13 pages in 13 weeks: one a week, 52/12 a month.
-        assert!((p.pages_per_month(0) - 12.0 / 13.0 * WEEKS_PER_MONTH).abs() < 1e-12);
-        p.roll_week();
-        assert!((p.pages_per_month(0) - 11.0 / 13.0 * WEEKS_PER_MONTH).abs() < 1e-12);
+        assert!((p.pages_per_month(0, 0) - 12.0 / 13.0 * WEEKS_PER_MONTH).abs() < 1e-12);
+        p.roll_counts(std::iter::once(0));
+        assert!((p.pages_per_month(0, 0) - 11.0 / 13.0 * WEEKS_PER_MONTH).abs() < 1e-12);
     }
 }

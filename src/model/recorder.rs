@@ -6,13 +6,14 @@
 //! [`Recorder::finish`] turns the counts into result rows.
 
 use super::accounting::{ratio, WeekFigures, OPS_CAP_FRAC};
+use super::decision::EngagementWork;
 use super::metrics::{Metric, MetricValues};
 use super::oncall::WORKING_TIME;
+use super::options::RunOptions;
 use super::results::{
     EngagementRecord, IncidentRecord, ReorgRecord, RunResult, ServiceResult, SiteResult, Summary,
     TeamResult, WeeklyRow,
 };
-use super::run::RunOptions;
 use super::slo::ClosedWindow;
 use super::stats::{CountHistogram, LogHistogram, Mean};
 use super::world::{EngineerId, Incident, ServiceId, TeamId, TeamKind, World};
@@ -302,19 +303,6 @@ impl Pooled<'_> {
     }
 }
 
-/// SRE work of an engagement, counted apart from ops.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EngagementWork {
-    /// A design consultation.
-    Consultation,
-    /// A production readiness review.
-    Review,
-    /// Removing an unsupported service.
-    Cleanup,
-    /// Work with the developers on their tooling and skills (`empower_then_exit`).
-    Empowerment,
-}
-
 /// Counts what happens in one run.
 #[derive(Debug)]
 pub struct Recorder {
@@ -399,12 +387,10 @@ impl Recorder {
     /// included; hand-backs and take-backs inside the window are counted).
     pub fn holder_changed(&mut self, t: f64, mut row: EngagementRecord) {
         if self.counts(t) {
-            match row.reason {
-                "abandoned" | "handover" | "handback" | "overload" | "exit" => {
-                    self.run.handbacks += 1
-                }
-                "takeback" => self.run.takebacks += 1,
-                _ => {}
+            if row.reason.is_handback() {
+                self.run.handbacks += 1;
+            } else if row.reason.is_takeback() {
+                self.run.takebacks += 1;
             }
         }
         row.point = self.opts.point;

@@ -12,9 +12,8 @@
 //! automated or grown back). An overloaded team has no project hours left, its services
 //! drift up, they page more, and its ops load rises further.
 
-use super::arrivals::ArrivalFactor;
-use super::run::Model;
-use super::world::{PagerHolder, ServiceId, TeamId, TeamKind};
+use super::decision::{Decision, RateFactor};
+use super::world::{PagerHolder, ServiceId, TeamId, TeamKind, World};
 use crate::scenario::ReliabilityConfig;
 
 /// The reliability state of one run.
@@ -61,39 +60,31 @@ fn holds(holder: PagerHolder, team: TeamId) -> bool {
     }
 }
 
-impl Model<'_> {
-    /// The engagement made `service`'s page rate `x` times the scenario's (a review's
-    /// findings, the developers' tooling): its rate factor becomes `x` times what
-    /// reliability work has made of it.
-    pub(super) fn set_engagement_factor(&mut self, service: ServiceId, x: f64) {
-        self.world.service_mut(service).engagement_factor = x;
-        let f = self
-            .reliability
-            .as_ref()
-            .map_or(1.0, |r| r.factor[service.index()]);
-        self.set_rate_factor(service, x * f);
+impl Reliability {
+    /// What reliability work and neglect have made of `service`'s rates now.
+    pub fn factor(&self, service: ServiceId) -> f64 {
+        self.factor[service.index()]
     }
 
-    fn set_rate_factor(&mut self, service: ServiceId, x: f64) {
-        self.arrivals[service.index()].set_factor(ArrivalFactor::Reliability, x);
-        if let Some(change) = self.changes.get_mut(service.index()) {
-            change.set_factor(ArrivalFactor::Reliability, x);
-        }
-        self.world.service_mut(service).rate_factor = x;
-    }
-
-    /// At the end of the week starting at `week_start`: each SRE team's reliability
-    /// work (`project_hours`: what each team's week left), then every launched service's
-    /// drift and the work's effect.
-    pub(super) fn reliability_week(&mut self, project_hours: &[(TeamId, f64)], week_start: f64) {
-        let Some(r) = &self.reliability else {
-            return;
-        };
-        let cfg = r.cfg;
-        let n = self.world.services.len();
+    /// At the end of a week: each SRE team's reliability work (`project_hours`: what
+    /// each team's week left, spread over the services it supports by the pages each
+    /// is expected to bring, `pages_per_hour`), plus the developer hours the
+    /// error-budget policy puts on each service (`dev_hours`), then every launched
+    /// service's drift and the work's effect. Returns the hours each team spent and
+    /// the new factors.
+    pub fn week(
+        &mut self,
+        world: &World,
+        project_hours: &[(TeamId, f64)],
+        pages_per_hour: impl Fn(ServiceId) -> f64,
+        dev_hours: impl Fn(ServiceId) -> f64,
+    ) -> ReliabilityWeek {
+        let cfg = self.cfg;
+        let n = world.services.len();
         let mut hours = vec![0.0; n];
+        let mut spent = Vec::new();
         for &(team, project) in project_hours {
-            let tm = self.world.team(team);
+            let tm = world.team(team);
             if tm.kind != TeamKind::Sre || tm.merged_into.is_some() {
                 continue;
             }
@@ -101,10 +92,10 @@ impl Model<'_> {
             // Where the pages are expected to come from now.
             let weights: Vec<(usize, f64)> = (0..n)
                 .filter_map(|si| {
-                    let s = &self.world.services[si];
+                    let s = &world.services[si];
                     let phase = s.phase?;
                     holds(s.holder, team).then(|| {
-                        let pages = self.arrivals[si].base_rate_per_hour()
+                        let pages = pages_per_hour(ServiceId::new(si))
                             * s.schedule.multiplier[phase.index()]
                             * s.rate_factor;
                         (si, pages)
@@ -123,29 +114,37 @@ impl Model<'_> {
                 };
                 hours[si] += budget * share;
             }
-            self.recorder.reliability_hours(budget, week_start);
+            spent.push(budget);
         }
         // Developer hours the error-budget policy puts on a service count as its
         // reliability work too.
-        if let Some(e) = &self.engagement {
-            for (si, h) in hours.iter_mut().enumerate() {
-                *h += e.budget_dev_hours(ServiceId::new(si));
-            }
+        for (si, h) in hours.iter_mut().enumerate() {
+            *h += dev_hours(ServiceId::new(si));
         }
+        let mut factors = Vec::with_capacity(n);
         for (si, &h) in hours.iter().enumerate() {
-            if self.world.services[si].phase.is_none() {
+            if world.services[si].phase.is_none() {
                 continue;
             }
-            let Some(r) = &mut self.reliability else {
-                return;
-            };
-            let f = next_factor(&cfg, r.factor[si], h);
-            r.factor[si] = f;
-            let engaged = self.world.services[si].engagement_factor;
-            self.world.services[si].toil_factor = f;
-            self.set_rate_factor(ServiceId::new(si), engaged * f);
+            let f = next_factor(&cfg, self.factor[si], h);
+            self.factor[si] = f;
+            factors.push(Decision::SetFactor {
+                service: ServiceId::new(si),
+                factor: RateFactor::Reliability,
+                value: f,
+            });
         }
+        ReliabilityWeek { spent, factors }
     }
+}
+
+/// What a week of reliability work came to.
+#[derive(Debug)]
+pub struct ReliabilityWeek {
+    /// Hours each SRE team spent on reliability work, in team order.
+    pub spent: Vec<f64>,
+    /// The new reliability factor of every launched service.
+    pub factors: Vec<Decision>,
 }
 
 #[cfg(test)]

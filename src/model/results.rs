@@ -8,6 +8,7 @@ use std::ops::Index;
 use serde::ser::SerializeStruct;
 use serde::Serialize;
 
+use super::decision::{HolderReason, ReorgKind};
 use super::metrics::{serialize_fields, Metric, MetricValues, N_METRICS};
 
 /// The metrics of one replication over the statistics window `[warmup, horizon)`,
@@ -226,7 +227,7 @@ pub struct ReorgRecord {
     /// The week that ended when it happened (0-based).
     pub week: u64,
     /// `split` or `merge`.
-    pub kind: &'static str,
+    pub kind: ReorgKind,
     /// The teams before, `;`-separated.
     pub teams_before: String,
     /// The teams after, `;`-separated.
@@ -261,7 +262,7 @@ pub struct EngagementRecord {
     pub to: String,
     /// Why: `onboarded`, `shared_launch`, `general_availability`, `abandoned`,
     /// `unsupported`, `retired`, …
-    pub reason: &'static str,
+    pub reason: HolderReason,
 }
 
 /// Everything one replication produced.

@@ -1,54 +1,35 @@
 //! One replication: [`simulate`] builds the world from a validated scenario, runs the
 //! event loop to the horizon and hands the recorder's rows back.
 //!
-//! The loop owns the event dispatch and the ordering between the parts: arrivals
-//! become pages for the on-call part; a week's end first closes any shift ending with
-//! it, then each team's week (accounting), then the SLO windows that can no longer
-//! change.
+//! The loop owns the event dispatch, the ordering between the parts and `apply`:
+//! arrivals become pages for the on-call part; a week's end first closes any shift
+//! ending with it, then each team's week (accounting), then the parts' weekly work
+//! (reliability, disengagement, service reviews, re-organisation), then the SLO windows
+//! that can no longer change. Every decision a part returns goes through `apply`, the
+//! only writer of pager holders, teams and rosters and of the `engagements.csv` and
+//! `reorgs.csv` rows.
 
 use super::accounting::{tickets, WeekLedger, OPS_CAP_FRAC};
 use super::arrivals::{service_stream, ArrivalFactor, ArrivalProcess, ServiceStream};
+use super::decision::{Decision, HolderReason, RateFactor, ReorgKind, Split};
 use super::durations::Sampler;
-use super::engagement::Engagement;
+use super::engagement::{supported_at, Engagement};
 use super::event::Event;
-use super::oncall::build_teams;
+use super::oncall::{book_busy, book_shift_time, build_teams, covering_pattern, Desk, OnCall};
+use super::options::{RunOptions, Unstable};
 use super::people::{people_stream, People};
 use super::recorder::Recorder;
 use super::reliability::Reliability;
 use super::reorg::Reorg;
-use super::results::RunResult;
+use super::results::{EngagementRecord, ReorgRecord, RunResult};
 use super::slo::SloTracker;
 use super::world::{
-    EngineerId, Incidents, PagerHolder, PhaseSchedule, Service, ServiceId, SeverityModel, TeamId,
-    World,
+    Engineer, EngineerId, IncidentId, Incidents, PagerHolder, PhaseSchedule, Rotation, Service,
+    ServiceId, SeverityModel, Team, TeamId, TeamKind, World,
 };
 use crate::engine::calendar::HOURS_PER_WEEK;
 use crate::engine::{stream_rng, SimRng, Simulation};
-use crate::scenario::{Phase, ScenarioConfig};
-
-/// Which run of which sweep point this is, and what to record.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct RunOptions {
-    /// Sweep point index (0 for a plain run); labels the rows.
-    pub point: u64,
-    /// Point index mixed into every stream's seed. Sweeps and comparisons pass 0 for
-    /// every point, so that replication r of every point sees the same random streams
-    /// (common random numbers).
-    pub stream_point: u64,
-    /// Replication index; part of every stream's seed.
-    pub replication: u64,
-    /// Record one row per incident.
-    pub trace: bool,
-}
-
-/// A service's streams other than its arrivals.
-#[derive(Debug, Clone)]
-pub(super) struct ServiceRngs {
-    /// Severity, acknowledge delay, time to mitigate.
-    pub handling: SimRng,
-    /// Ticket counts.
-    pub tickets: SimRng,
-}
+use crate::scenario::{Phase, ScenarioConfig, SplitAlong};
 
 /// The state of one run: the world, the processes acting on it, and the recorder.
 pub(super) struct Model<'a> {
@@ -62,7 +43,9 @@ pub(super) struct Model<'a> {
     /// stops (empty without `[engagement.budget_policy]`).
     pub changes: Vec<ArrivalProcess>,
     /// The other random streams, by service.
-    pub rngs: Vec<ServiceRngs>,
+    pub tickets: Vec<SimRng>,
+    /// Rotations, shifts, routing, handling and the waiting queues.
+    pub oncall: OnCall,
     /// The current week's ledger, by team.
     pub ledgers: Vec<WeekLedger>,
     /// SLO windows, by service.
@@ -70,8 +53,6 @@ pub(super) struct Model<'a> {
     pub recorder: Recorder,
     pub week_start: f64,
     pub week_index: u64,
-    /// Set when a team's queue passed [`MAX_WAITING_PAGES`] (the run then stops).
-    pub unstable: Option<Unstable>,
     /// Attrition, ramp-up and hiring, when the scenario has `[people]`.
     pub people: Option<People>,
     /// Splits and merges, when the scenario has `split_when` or `merge_when`.
@@ -82,42 +63,9 @@ pub(super) struct Model<'a> {
     /// Reliability work and neglect, when the scenario has `[reliability]`.
     pub reliability: Option<Reliability>,
     pub opts: RunOptions,
+    /// A part's decisions waiting for `apply` (kept to reuse its allocation).
+    decisions: Vec<Decision>,
 }
-
-/// Pages waiting for a responder in one team's queue at which a run stops as
-/// unstable: far beyond any queue a staffed rotation sees, and a bound on the memory a
-/// run's queue takes.
-pub const MAX_WAITING_PAGES: usize = 100_000;
-
-/// A run stopped because a team's queue of waiting pages grew past
-/// [`MAX_WAITING_PAGES`]: pages arrive faster than its responders mitigate them.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Unstable {
-    /// The team whose queue grew.
-    pub team: String,
-    /// When the queue passed the bound, in weeks since the start.
-    pub week: f64,
-    /// Sweep point (0 for a plain run).
-    pub point: u64,
-    /// Replication.
-    pub replication: u64,
-}
-
-impl std::fmt::Display for Unstable {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "unstable queue: team `{}` had {MAX_WAITING_PAGES} pages waiting for a responder by week {:.1} \
-             (point {}, replication {}): pages arrive faster than its responders \
-             mitigate them, so the queue would grow without bound. Lower the services' \
-             page_rate_per_week (or phase multipliers), add responders (responders_per_shift, \
-             members) or shorten time_to_mitigate",
-            self.team, self.week, self.point, self.replication
-        )
-    }
-}
-
-impl std::error::Error for Unstable {}
 
 /// The distinct values of `items`, in first-seen order.
 fn distinct<'s>(items: impl Iterator<Item = &'s str>) -> Vec<&'s str> {
@@ -135,7 +83,7 @@ pub fn simulate(cfg: &ScenarioConfig, opts: RunOptions) -> Result<RunResult, Uns
     let mut m = Model::new(cfg, opts);
     m.start();
     m.advance_to(m.horizon);
-    match m.unstable.take() {
+    match m.oncall.take_unstable() {
         Some(u) => Err(u),
         None => Ok(m.finish()),
     }
@@ -165,7 +113,8 @@ impl<'a> Model<'a> {
             .map(|e| Engagement::new(cfg, e, &opts));
         let mut services = Vec::with_capacity(cfg.services.len());
         let mut arrivals = Vec::with_capacity(cfg.services.len());
-        let mut rngs = Vec::with_capacity(cfg.services.len());
+        let mut handling = Vec::with_capacity(cfg.services.len());
+        let mut ticket_rngs = Vec::with_capacity(cfg.services.len());
         let mut slo = Vec::with_capacity(cfg.services.len());
         let stacks = distinct(cfg.services.iter().map(|s| s.stack.as_str()));
         let products = distinct(cfg.services.iter().map(|s| s.product.as_str()));
@@ -215,16 +164,15 @@ impl<'a> Model<'a> {
                 engagement_factor: 1.0,
                 rate_factor: 1.0,
                 toil_factor: 1.0,
+                ops_hours_week: 0.0,
             });
             arrivals.push(ArrivalProcess::new(
                 sc,
                 cfg.sites[sc.site].utc_offset_hours,
                 stream(ServiceStream::Arrivals),
             ));
-            rngs.push(ServiceRngs {
-                handling: stream(ServiceStream::Handling),
-                tickets: stream(ServiceStream::Tickets),
-            });
+            handling.push(stream(ServiceStream::Handling));
+            ticket_rngs.push(stream(ServiceStream::Tickets));
             slo.push(SloTracker::new(sc.slo_window_weeks, sc.slo_target));
         }
         // The change-induced part of the page rate: its own process and stream, so a
@@ -278,7 +226,7 @@ impl<'a> Model<'a> {
             )
         });
         let n_services = world.services.len();
-        Model {
+        let mut m = Model {
             cfg,
             sim,
             horizon,
@@ -292,18 +240,21 @@ impl<'a> Model<'a> {
             world,
             arrivals,
             changes,
-            rngs,
+            tickets: ticket_rngs,
+            oncall: OnCall::new(handling, horizon, opts),
             ledgers: vec![WeekLedger::default(); n_teams],
             slo,
             week_start: 0.0,
             week_index: 0,
-            unstable: None,
             people,
             reorg: (!cfg.reorg.is_off()).then(|| Reorg::new(cfg.reorg, n_teams)),
             engagement,
             reliability,
             opts,
-        }
+            decisions: Vec::new(),
+        };
+        m.sync_dev_factors();
+        m
     }
 
     /// Schedules the first events: each service's launch, each team's first shift, the
@@ -318,11 +269,19 @@ impl<'a> Model<'a> {
         for team in teams {
             let p = &self.world.team(team).params;
             let k = ((0.0 - p.handoff_utc_hour) / p.shift_hours).floor() as i64;
-            self.begin_shift(team, k, 0.0);
+            let (oc, mut d) = self.on_call();
+            oc.begin_shift(&mut d, team, k, 0.0);
         }
         self.sim
             .schedule(HOURS_PER_WEEK.min(self.horizon), Event::WeekEnded);
-        self.schedule_planned_hires();
+        if let Some(p) = &self.people {
+            for (at, team, site) in p.planned_hires() {
+                if at <= self.horizon {
+                    let site = site as u32;
+                    self.sim.schedule(at, Event::EngineerHired { team, site });
+                }
+            }
+        }
     }
 
     /// Dispatches every event up to `until` (at most the horizon), in time order.
@@ -335,17 +294,34 @@ impl<'a> Model<'a> {
                 Event::IncidentMitigated { incident } => self.mitigated(incident, t),
                 Event::ShiftStarted { team } => {
                     self.world.team_mut(team).rotation.next_shift = None;
-                    self.end_shift(team, t);
+                    let (oc, mut d) = self.on_call();
+                    oc.end_shift(&mut d, team, t);
                 }
                 Event::WeekEnded => self.week_ended(t),
                 Event::PhaseEntered { service, phase } => {
                     self.phase_changed(service, Some(phase), t)
                 }
                 Event::ServiceRetired { service } => self.phase_changed(service, None, t),
-                Event::EngineerJoined { engineer } => self.engineer_joined(engineer),
-                Event::EngineerHired { team, site } => self.engineer_hired(team, site as usize, t),
-                Event::ReviewEnded { service } => self.review_ended(service, t),
-                Event::ReviewRetried { service } => self.review_retried(service, t),
+                Event::EngineerJoined { engineer } => {
+                    // On call from the next shift boundary.
+                    self.world.engineer_mut(engineer).on_call_eligible = true;
+                }
+                Event::EngineerHired { team, site } => {
+                    // A requisition of a team that has since merged is filled for the
+                    // merged team.
+                    let team = self.world.current_team(team);
+                    let site = site as usize;
+                    if let Some(p) = &mut self.people {
+                        let d = p.hired(&self.world, team, site, &self.cfg.sites[site].name);
+                        self.apply(d, t);
+                    }
+                }
+                Event::ReviewEnded { service } => {
+                    self.engage(t, |e, _, rec, out| e.review_ended(service, t, rec, out))
+                }
+                Event::ReviewRetried { service } => {
+                    self.engage(t, |e, w, _, out| e.review_retried(w, service, t, out))
+                }
             }
         }
     }
@@ -387,7 +363,7 @@ impl<'a> Model<'a> {
         if let Some(next) = next_change {
             self.schedule_phase_change(service, next);
         }
-        self.engagement_phase(service, phase, t);
+        self.engage(t, |e, w, _, out| e.phase_entered(w, service, phase, t, out));
     }
 
     /// Draws the next candidate arrival of `service` after `t` and schedules it if it
@@ -445,11 +421,82 @@ impl<'a> Model<'a> {
         }
     }
 
+    /// The on-call part and what it works on.
+    #[inline]
+    fn on_call(&mut self) -> (&mut OnCall, Desk<'_>) {
+        (
+            &mut self.oncall,
+            Desk {
+                world: &mut self.world,
+                sim: &mut self.sim,
+                recorder: &mut self.recorder,
+                ledgers: &mut self.ledgers,
+            },
+        )
+    }
+
+    /// A page of `service` in `phase` at `t`: it opens in its SLO window, and the
+    /// on-call part routes it (with the engagement's share of the developers).
+    #[inline]
+    fn page(&mut self, service: ServiceId, phase: Phase, t: f64) {
+        let counted = self.recorder.counts(t);
+        let slo_window = if counted {
+            self.slo[service.index()].incident_opened(t)
+        } else {
+            0
+        };
+        let engagement = &mut self.engagement;
+        let mut d = Desk {
+            world: &mut self.world,
+            sim: &mut self.sim,
+            recorder: &mut self.recorder,
+            ledgers: &mut self.ledgers,
+        };
+        self.oncall.page(
+            &mut d,
+            service,
+            phase,
+            (counted, slo_window),
+            t,
+            |route| match engagement {
+                Some(e) => e.route(service, phase, route),
+                None => route,
+            },
+        );
+    }
+
+    /// Incident `id` was mitigated at `t`: its downtime spends its SLO window, and its
+    /// responder takes the next waiting page.
+    #[inline]
+    fn mitigated(&mut self, id: IncidentId, t: f64) {
+        let (oc, mut d) = self.on_call();
+        let inc = oc.close(&mut d, id, t);
+        if inc.counted {
+            let impact = self.world.service(inc.service).severities[inc.severity as usize].impact;
+            self.slo[inc.service.index()].spend(inc.slo_window, (t - inc.paged_at) * impact, true);
+            if self.recorder.tracing() {
+                self.recorder.record(self.cfg, &self.world, &inc, Some(t));
+            }
+        }
+        let (oc, mut d) = self.on_call();
+        oc.next_page(&mut d, &inc, t);
+    }
+
+    /// Copies each developer team's time-to-mitigate factor from the engagement part
+    /// into the world, where the on-call part reads it.
+    fn sync_dev_factors(&mut self) {
+        if let Some(e) = &self.engagement {
+            for (ti, tm) in self.world.teams.iter_mut().enumerate() {
+                tm.dev_ttm_factor = e.dev_mitigation_factor(TeamId::new(ti));
+            }
+        }
+    }
+
     /// A week ended at `t`: close the shifts that end with it, each team's week, and the
     /// SLO windows that can no longer change.
     fn week_ended(&mut self, t: f64) {
         let week_fraction = (t - self.week_start) / HOURS_PER_WEEK;
-        self.book_reviews(t);
+        self.engage(t, |e, _, _, out| e.book_reviews(t, out));
         let sre_teams = self
             .world
             .team_ids()
@@ -460,30 +507,42 @@ impl<'a> Model<'a> {
             .count();
         let other_sre_teams = sre_teams.saturating_sub(1) as f64;
         let mut project_hours = Vec::with_capacity(self.world.teams.len());
+        let mut ticket_ops: Vec<(usize, f64)> = Vec::new();
         for ti in 0..self.world.teams.len() {
             let team = TeamId::new(ti);
             if self.world.team(team).merged_into.is_some() {
                 continue; // merged away: no engineers, no services, no shifts
             }
-            self.end_shift_by(team, t);
-            self.book_shift_time(team, t);
-            self.attrition(team, week_fraction, t);
+            let (oc, mut d) = self.on_call();
+            oc.end_shift_by(&mut d, team, t);
+            book_shift_time(&mut d, team, t);
+            if t < self.horizon && self.world.team(team).kind == TeamKind::Sre {
+                // The run ends at the horizon: nobody leaves there. Developers'
+                // turnover is outside the model.
+                if let Some(p) = &mut self.people {
+                    for d in p.attrition(&self.world, team, week_fraction) {
+                        self.apply(d, t);
+                    }
+                }
+            }
             let headcount = self.world.headcount(team);
             let mut ticket_hours = 0.0;
+            ticket_ops.clear();
             for (si, svc) in self.world.services.iter().enumerate() {
                 if svc.holder.ticket_team() != Some(team) {
                     continue;
                 }
-                let n = tickets(svc, &mut self.rngs[si].tickets, self.week_start, t);
+                let n = tickets(svc, &mut self.tickets[si], self.week_start, t);
                 if n > 0 {
                     let hours = n as f64 * svc.hours_per_ticket;
                     ticket_hours += hours;
-                    if let Some(e) = &mut self.engagement {
-                        e.service_ops(ServiceId::new(si), hours);
-                    }
+                    ticket_ops.push((si, hours));
                     self.recorder
                         .tickets(ServiceId::new(si), n, self.week_start);
                 }
+            }
+            for &(si, hours) in &ticket_ops {
+                self.world.services[si].ops_hours_week += hours;
             }
             let params = &self.world.team(team).params;
             let hours_per_week = params.hours_per_week;
@@ -509,7 +568,18 @@ impl<'a> Model<'a> {
                 self.week_start,
                 &figures,
             );
-            self.hiring(team, &figures, t);
+            if let Some(p) = &mut self.people {
+                let last = t >= self.horizon;
+                let req = p.week_closed(&self.world, team, &figures, self.week_index, last);
+                self.world.team_mut(team).fatigue_ttm_factor = p.fatigue(team);
+                if let Some((site, lead_hours)) = req {
+                    if t + lead_hours <= self.horizon {
+                        let site = site as u32;
+                        self.sim
+                            .schedule(t + lead_hours, Event::EngineerHired { team, site });
+                    }
+                }
+            }
             project_hours.push((team, figures.project_hours));
             let over = figures.ops_load > OPS_CAP_FRAC;
             let tm = self.world.team_mut(team);
@@ -527,14 +597,24 @@ impl<'a> Model<'a> {
             }
         }
         if let Some(p) = &mut self.people {
-            p.roll_week();
+            p.roll_week(&self.world);
+        }
+        for e in &mut self.world.engineers {
+            e.offhours_pages_week = 0;
         }
         if t < self.horizon {
-            self.reliability_week(&project_hours, self.week_start);
+            self.reliability_week(&project_hours, self.week_start, t);
         }
-        self.disengage_week(t);
-        self.budget_policy_week(self.week_start, t);
-        self.service_reviews(t);
+        let (week, week_start) = (self.week_index, self.week_start);
+        self.engage(t, |e, w, _, out| e.disengage_week(w, week, t, out));
+        for s in &mut self.world.services {
+            s.ops_hours_week = 0.0;
+        }
+        self.sync_dev_factors();
+        self.engage(t, |e, w, rec, out| {
+            e.budget_policy_week(w, week_start, t, rec, out)
+        });
+        self.engage(t, |e, w, rec, out| e.service_reviews(w, t, rec, out));
         self.reorganize(t);
         self.close_slo_windows(t, false);
         self.week_start = t;
@@ -567,15 +647,448 @@ impl<'a> Model<'a> {
             });
         }
         for service in freezes {
-            self.freeze(service, t);
+            if let Some(e) = &mut self.engagement {
+                if let Some(d) = e.freeze(service, t, &mut self.recorder) {
+                    self.apply(d, t);
+                }
+            }
         }
+    }
+
+    /// At the end of the week at `t`: the merges, then the splits, the rules ask for.
+    fn reorganize(&mut self, t: f64) {
+        let Some(reorg) = &self.reorg else {
+            return;
+        };
+        if t >= self.horizon {
+            return;
+        }
+        let (merges, splits) = (reorg.merges(&self.world), reorg.splits());
+        let mut changed = false;
+        for d in merges {
+            self.apply(d, t);
+            changed = true;
+        }
+        if splits {
+            for ti in 0..self.world.teams.len() {
+                let team = TeamId::new(ti);
+                let split = self
+                    .reorg
+                    .as_ref()
+                    .and_then(|r| r.split(&self.world, team, t));
+                if let Some(d) = split {
+                    self.apply(d, t);
+                    changed = true;
+                }
+            }
+        }
+        if changed {
+            self.world.refresh_main_stacks();
+        }
+    }
+
+    /// Runs `handle` on the engagement part, if the scenario has one, with read access
+    /// to the world and the recorder for its facts, then applies what it decided, in
+    /// order.
+    fn engage(
+        &mut self,
+        t: f64,
+        handle: impl FnOnce(&mut Engagement, &World, &mut Recorder, &mut Vec<Decision>),
+    ) {
+        let Some(e) = &mut self.engagement else {
+            return;
+        };
+        let mut out = std::mem::take(&mut self.decisions);
+        handle(e, &self.world, &mut self.recorder, &mut out);
+        for d in out.drain(..) {
+            self.apply(d, t);
+        }
+        self.decisions = out;
+    }
+
+    /// Carries out decision `d` at `t`: the only writer of pager holders, teams and
+    /// rosters, and of the `engagements.csv` and `reorgs.csv` rows.
+    pub(super) fn apply(&mut self, d: Decision, t: f64) {
+        match d {
+            Decision::SetHolder { service, to, why } => self.set_holder(service, to, why, t),
+            Decision::Split(split) => self.split(split, t),
+            Decision::Merge {
+                keep,
+                absorbed,
+                weeks,
+            } => self.merge(keep, absorbed, weeks, t),
+            Decision::SetFactor {
+                service,
+                factor,
+                value,
+            } => self.set_factor(service, factor, value),
+            Decision::Leave { engineer } => self.leave(engineer, t),
+            Decision::Work {
+                team,
+                work,
+                hours,
+                span,
+            } => {
+                self.ledgers[team.index()].engagement_hours += hours;
+                self.recorder.engagement_hours(work, hours, span);
+            }
+            Decision::DeveloperWork { team, hours } => {
+                self.ledgers[team.index()].engagement_hours += hours;
+            }
+            Decision::Schedule { at, event } => {
+                self.sim.schedule(at, event);
+            }
+            Decision::Freeze { service, frozen } => {
+                if let Some(change) = self.changes.get_mut(service.index()) {
+                    change.set_factor(ArrivalFactor::Freeze, if frozen { 0.0 } else { 1.0 });
+                }
+            }
+            Decision::ResetOverCap { team } => self.world.team_mut(team).weeks_over_cap = 0,
+            Decision::Hire {
+                team,
+                site,
+                name,
+                ramp_hours,
+            } => self.hire(team, site, name, ramp_hours, t),
+        }
+    }
+
+    /// Engineer `e` leaves their team at `t`.
+    fn leave(&mut self, e: EngineerId, t: f64) {
+        let eng = self.world.engineer_mut(e);
+        eng.active = false;
+        let team = eng.team;
+        self.ledgers[team.index()].departures += 1;
+        self.recorder.departed(team, t);
+    }
+
+    /// A new engineer `name` joins `team` at `site` at `t`, on call after `ramp_hours`.
+    fn hire(&mut self, team: TeamId, site: usize, name: String, ramp_hours: f64, t: f64) {
+        self.world.engineers.push(Engineer {
+            name,
+            team,
+            site,
+            utc_offset_hours: self.cfg.sites[site].utc_offset_hours,
+            on_call_eligible: false,
+            active: true,
+            handling: None,
+            on_shift: false,
+            busy_since: 0.0,
+            offhours_pages_week: 0,
+        });
+        let id = EngineerId::new(self.world.engineers.len() - 1);
+        self.join_roster(team, id);
+        self.ledgers[team.index()].hires += 1;
+        self.recorder.hired(team, t);
+        if t + ramp_hours <= self.horizon {
+            self.sim
+                .schedule(t + ramp_hours, Event::EngineerJoined { engineer: id });
+        }
+    }
+
+    /// Sets one of `service`'s rate factors: its page rate (and, for reliability, its
+    /// tickets) follow the product of the engagement's and reliability's factors.
+    fn set_factor(&mut self, service: ServiceId, factor: RateFactor, value: f64) {
+        let svc = self.world.service_mut(service);
+        let rate = match factor {
+            RateFactor::Engagement => {
+                svc.engagement_factor = value;
+                let f = self.reliability.as_ref().map_or(1.0, |r| r.factor(service));
+                value * f
+            }
+            RateFactor::Reliability => {
+                svc.toil_factor = value;
+                svc.engagement_factor * value
+            }
+        };
+        self.arrivals[service.index()].set_factor(ArrivalFactor::Reliability, rate);
+        if let Some(change) = self.changes.get_mut(service.index()) {
+            change.set_factor(ArrivalFactor::Reliability, rate);
+        }
+        self.world.service_mut(service).rate_factor = rate;
+    }
+
+    /// At the end of the week starting at `week_start` (ending at `t`): the reliability
+    /// part's week, its hours recorded and its factors applied.
+    fn reliability_week(&mut self, project_hours: &[(TeamId, f64)], week_start: f64, t: f64) {
+        let Some(r) = &mut self.reliability else {
+            return;
+        };
+        let arrivals = &self.arrivals;
+        let engagement = &self.engagement;
+        let week = r.week(
+            &self.world,
+            project_hours,
+            |s| arrivals[s.index()].base_rate_per_hour(),
+            |s| engagement.as_ref().map_or(0.0, |e| e.budget_dev_hours(s)),
+        );
+        for budget in week.spent {
+            self.recorder.reliability_hours(budget, week_start);
+        }
+        for d in week.factors {
+            self.apply(d, t);
+        }
+    }
+
+    /// Gives `service` the holder `to` at `t`; a change is a row of `engagements.csv`.
+    fn set_holder(&mut self, service: ServiceId, to: PagerHolder, why: HolderReason, t: f64) {
+        let from = self.world.service(service).holder;
+        if to == from {
+            return;
+        }
+        self.world.service_mut(service).holder = to;
+        let row = EngagementRecord {
+            week: (t / HOURS_PER_WEEK).floor() as u64,
+            at_hours: t,
+            service: self.cfg.services[service.index()].name.clone(),
+            from: describe(&self.world, from),
+            to: describe(&self.world, to),
+            reason: why,
+            ..EngagementRecord::default()
+        };
+        self.recorder.holder_changed(t, row);
+        self.world.refresh_main_stacks();
+    }
+
+    /// Restarts `team`'s counts of weeks over a rule (after it re-organised).
+    fn reset_counts(&mut self, team: TeamId) {
+        self.world.team_mut(team).weeks_over_cap = 0;
+        if let Some(r) = &mut self.reorg {
+            r.reset(team);
+        }
+    }
+
+    /// Carries out `d` at `t`: a new team takes the moving services, their waiting pages
+    /// and the moving engineers; both teams start their current shift afresh.
+    fn split(&mut self, d: Split, t: f64) {
+        let old = d.team;
+        let base = self.world.team(old).name.clone();
+        let name = (2u32..)
+            .map(|k| format!("{base}-{k}"))
+            .find(|n| self.world.teams.iter().all(|tm| tm.name != *n))
+            .unwrap_or_else(|| base.clone());
+        let new = TeamId::new(self.world.teams.len());
+        let params = self.world.team(old).params.clone();
+        self.world.teams.push(Team {
+            name: name.clone(),
+            kind: TeamKind::Sre,
+            params,
+            rotation: Rotation::default(),
+            queue: Default::default(),
+            main_stack: None,
+            merged_into: None,
+            weeks_over_cap: 0,
+            fatigue_ttm_factor: 1.0,
+            dev_ttm_factor: 1.0,
+        });
+        self.ledgers.push(Default::default());
+        self.recorder.team_added();
+        if let Some(r) = &mut self.reorg {
+            r.team_added();
+        }
+        self.reset_counts(old);
+        if let Some(e) = &mut self.engagement {
+            e.team_added();
+            self.world.team_mut(new).dev_ttm_factor = e.dev_mitigation_factor(new);
+            e.services_moved(&d.services, new);
+        }
+        if let Some(p) = &mut self.people {
+            let seed = self.cfg.simulation.seed;
+            let rng = stream_rng(
+                seed,
+                self.opts.stream_point,
+                self.opts.replication,
+                people_stream(&name),
+            );
+            p.team_added(rng);
+        }
+        for &e in &d.engineers {
+            self.move_engineer(e, new, t);
+        }
+        for &s in &d.services {
+            let svc = self.world.service_mut(s);
+            svc.holder = svc.holder.replace_team(old, new);
+        }
+        // Pages of the moving services waiting for a responder wait for the new team.
+        let moving = |s: ServiceId| d.services.binary_search(&s).is_ok();
+        let queue = std::mem::take(&mut self.world.team_mut(old).queue);
+        let (go, stay): (Vec<_>, Vec<_>) = queue
+            .into_iter()
+            .partition(|&i| moving(self.world.incidents.get(i).service));
+        self.world.team_mut(old).queue = stay.into();
+        self.world.team_mut(new).queue = go.into();
+        let (k, pages) = {
+            let rot = &self.world.team(old).rotation;
+            (rot.shift_index, rot.shift_pages)
+        };
+        // Both teams have the same rotation parameters: the new one starts in the same
+        // shift, with no pages yet.
+        self.restart_shift(old, k, pages, t);
+        self.restart_shift(new, k, 0, t);
+        let lines: Vec<&str> = d
+            .lines
+            .iter()
+            .map(|s| {
+                let sc = &self.cfg.services[s.index()];
+                match d.along {
+                    SplitAlong::Product => sc.product.as_str(),
+                    SplitAlong::Stack => sc.stack.as_str(),
+                }
+            })
+            .collect();
+        let row = ReorgRecord {
+            point: 0,
+            replication: 0,
+            week: self.week_index,
+            kind: ReorgKind::Split,
+            teams_before: base,
+            teams_after: names(&self.world, &[old, new]),
+            lines_moved: lines.join(";"),
+            services_moved: d.services.len() as u32,
+            engineers_moved: d.engineers.len() as u32,
+            reason: d.reason,
+        };
+        self.recorder.reorganized(t, &[old, new], row);
+    }
+
+    /// Merges `absorbed` into `keep` at `t`: its engineers, services, waiting pages and
+    /// open requisitions; `keep` keeps its rotation and starts its shift afresh.
+    fn merge(&mut self, keep: TeamId, absorbed: TeamId, weeks: u32, t: f64) {
+        let before = names(&self.world, &[keep, absorbed]);
+        let movers: Vec<EngineerId> = (0..self.world.engineers.len())
+            .map(EngineerId::new)
+            .filter(|&e| {
+                let eng = self.world.engineer(e);
+                eng.team == absorbed && eng.active
+            })
+            .collect();
+        // The absorbed team's shift ends now, for good.
+        if let Some(id) = self.world.team_mut(absorbed).rotation.next_shift.take() {
+            self.sim.cancel(id);
+        }
+        let on_shift = std::mem::take(&mut self.world.team_mut(absorbed).rotation.on_shift);
+        for e in on_shift {
+            let (_, mut d) = self.on_call();
+            book_busy(&mut d, e, t);
+            self.world.engineer_mut(e).on_shift = false;
+        }
+        for &e in &movers {
+            self.move_engineer(e, keep, t);
+        }
+        let mut services = 0;
+        for s in self.world.services.iter_mut() {
+            let after = s.holder.replace_team(absorbed, keep);
+            if after != s.holder {
+                s.holder = after;
+                services += 1;
+            }
+        }
+        // Waiting pages keep their order of arrival.
+        let moved = std::mem::take(&mut self.world.team_mut(absorbed).queue);
+        let incidents = &self.world.incidents;
+        let mut queue: Vec<_> = self.world.teams[keep.index()]
+            .queue
+            .drain(..)
+            .chain(moved)
+            .collect();
+        queue.sort_by(|&a, &b| {
+            incidents
+                .get(a)
+                .paged_at
+                .total_cmp(&incidents.get(b).paged_at)
+        });
+        self.world.team_mut(keep).queue = queue.into();
+        self.world.team_mut(absorbed).merged_into = Some(keep);
+        if let Some(p) = &mut self.people {
+            p.team_merged(absorbed, keep);
+        }
+        if let Some(e) = &mut self.engagement {
+            e.team_merged(absorbed, keep);
+        }
+        self.reset_counts(keep);
+        self.reset_counts(absorbed);
+        let (k, pages) = {
+            let rot = &self.world.team(keep).rotation;
+            (rot.shift_index, rot.shift_pages)
+        };
+        self.restart_shift(keep, k, pages, t);
+        let row = ReorgRecord {
+            point: 0,
+            replication: 0,
+            week: self.week_index,
+            kind: ReorgKind::Merge,
+            teams_before: before,
+            teams_after: names(&self.world, &[keep]),
+            lines_moved: String::new(),
+            services_moved: services,
+            engineers_moved: movers.len() as u32,
+            reason: format!("both under the minimum rotation {weeks} weeks in a row"),
+        };
+        self.recorder.reorganized(t, &[keep, absorbed], row);
+    }
+
+    /// Moves engineer `e` to `team` at `t`: their handling so far is booked to their
+    /// old team, and they join the new team's roster at their site.
+    fn move_engineer(&mut self, e: EngineerId, team: TeamId, t: f64) {
+        let (_, mut d) = self.on_call();
+        book_busy(&mut d, e, t);
+        let from = self.world.engineer(e).team;
+        for roster in &mut self.world.team_mut(from).rotation.by_site {
+            roster.retain(|&x| x != e);
+        }
+        let rot = &mut self.world.team_mut(from).rotation;
+        if rot.on_shift.contains(&e) {
+            rot.on_shift.retain(|&x| x != e);
+        }
+        let eng = self.world.engineer_mut(e);
+        eng.team = team;
+        eng.on_shift = false;
+        self.join_roster(team, e);
+    }
+
+    /// Puts engineer `e` on `team`'s roster at their site; a site the team has no
+    /// roster at gets one, and the sites covering each shift are worked out again.
+    fn join_roster(&mut self, team: TeamId, e: EngineerId) {
+        let site = self.world.engineer(e).site;
+        let offsets: Vec<f64>;
+        {
+            let tm = self.world.team_mut(team);
+            let rot = &mut tm.rotation;
+            if let Some(r) = rot.roster_sites.iter().position(|&s| s == site) {
+                rot.by_site[r].push(e);
+                return;
+            }
+            rot.by_site.push(vec![e]);
+            rot.roster_sites.push(site);
+            rot.cursor.push(0);
+            offsets = rot
+                .roster_sites
+                .iter()
+                .map(|&s| self.cfg.sites[s].utc_offset_hours)
+                .collect();
+        }
+        let tm = self.world.team_mut(team);
+        tm.rotation.covering =
+            covering_pattern(tm.params.shift_hours, tm.params.handoff_utc_hour, &offsets);
+    }
+
+    /// Starts shift `k` of `team` afresh at `t`, with `pages` pages so far: its
+    /// responders are picked again from its roster as it is now.
+    fn restart_shift(&mut self, team: TeamId, k: i64, pages: u32, t: f64) {
+        if let Some(id) = self.world.team_mut(team).rotation.next_shift.take() {
+            self.sim.cancel(id);
+        }
+        let (oc, mut d) = self.on_call();
+        oc.begin_shift(&mut d, team, k, t);
+        self.world.team_mut(team).rotation.shift_pages = pages;
     }
 
     fn finish(mut self) -> RunResult {
         let horizon = self.horizon;
         self.recorder.queue_changed(horizon, 0);
         for i in 0..self.world.engineers.len() {
-            self.book_busy(EngineerId::new(i), horizon);
+            let (_, mut d) = self.on_call();
+            book_busy(&mut d, EngineerId::new(i), horizon);
         }
         // Incidents still open: their downtime so far counts against their window.
         for id in self.world.incidents.open_ones() {
@@ -595,7 +1108,7 @@ impl<'a> Model<'a> {
             }
         }
         self.close_slo_windows(horizon, true);
-        let supported = self.supported_at_end();
+        let supported = supported_at(&self.world, horizon);
         self.recorder.set_supported_end(supported);
         // The page rate at the end relative to the scenario's, weighted by base rate.
         let (mut now, mut base) = (0.0, 0.0);
@@ -606,6 +1119,30 @@ impl<'a> Model<'a> {
         self.recorder
             .set_page_rate_factor_end(if base > 0.0 { now / base } else { 1.0 });
         self.recorder.finish(self.cfg, &self.world)
+    }
+}
+
+/// `teams`' names, `;`-separated.
+fn names(world: &World, teams: &[TeamId]) -> String {
+    teams
+        .iter()
+        .map(|&t| world.team(t).name.as_str())
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// How a holder is written in `engagements.csv`.
+fn describe(world: &World, h: PagerHolder) -> String {
+    let name = |t: TeamId| world.team(t).name.as_str();
+    match h {
+        PagerHolder::Team(t) => name(t).to_owned(),
+        PagerHolder::Shared { primary, secondary } => {
+            format!("{}+{}", name(primary), name(secondary))
+        }
+        PagerHolder::BestEffort {
+            developers, sre, ..
+        } => format!("{}/{}", name(developers), name(sre)),
+        PagerHolder::Nobody => String::new(),
     }
 }
 

@@ -188,6 +188,9 @@ pub struct Engineer {
     pub on_shift: bool,
     /// Start of the handling time not yet booked as on-shift or after-shift time.
     pub busy_since: f64,
+    /// Pages the engineer started handling off-hours this week (the people part's
+    /// load multiplier reads them at the week's end).
+    pub offhours_pages_week: u32,
 }
 
 impl Engineer {
@@ -292,6 +295,12 @@ pub struct Team {
     /// Weeks in a row the team has been over the 50% ops cap (the trigger of
     /// `split_when.ops_cap_weeks` and of `ops_overload`; either restarts it).
     pub weeks_over_cap: u32,
+    /// The factor fatigue puts on the team's times to mitigate now (1 without
+    /// `[people]`); the people part sets it at the end of each week.
+    pub fatigue_ttm_factor: f64,
+    /// The time-to-mitigate factor of a developer team now (the engagement part's;
+    /// unused for an SRE team).
+    pub dev_ttm_factor: f64,
 }
 
 /// One severity level of a service.
@@ -375,6 +384,9 @@ pub struct Service {
     pub rate_factor: f64,
     /// Its ticket rate now relative to the scenario's (toil automated or grown back).
     pub toil_factor: f64,
+    /// SRE ops hours spent on it this week (pages, follow-ups, tickets); the
+    /// engagement part's `ops_overload` reads them at the week's end.
+    pub ops_hours_week: f64,
 }
 
 /// An incident (one problem = one page), from page to mitigation.

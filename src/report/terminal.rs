@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 
 use super::format::{limit_phrase, metric_number, percent, signed_percent, table_number};
-use crate::model::RunResult;
 use crate::model::{Metric, Summary};
+use crate::model::{ReorgKind, RunResult};
 use crate::sweep::ci::MeanCi;
 use crate::sweep::compare::{CompareRow, ALL_TEAMS};
 
@@ -388,7 +388,7 @@ fn compact(x: f64) -> String {
 /// A line saying how often teams split and merged (mean per replication), or `None`
 /// when they never did.
 pub fn reorg_note(runs: &[RunResult]) -> Option<String> {
-    let count = |kind: &str| {
+    let count = |kind: ReorgKind| {
         let n = runs
             .iter()
             .flat_map(|r| &r.reorgs)
@@ -396,7 +396,7 @@ pub fn reorg_note(runs: &[RunResult]) -> Option<String> {
             .count();
         n as f64 / runs.len().max(1) as f64
     };
-    let (splits, merges) = (count("split"), count("merge"));
+    let (splits, merges) = (count(ReorgKind::Split), count(ReorgKind::Merge));
     (splits + merges > 0.0).then(|| {
         format!(
             "re-organisations per replication (mean): {} splits, {} merges; each one is a row of reorgs.csv\n",

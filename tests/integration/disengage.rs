@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use sresim::engine::calendar::HOURS_PER_WEEK;
-use sresim::model::{Metric, RunResult};
+use sresim::model::{HolderReason, Metric, RunResult};
 use sresim::scenario::ScenarioConfig;
 
 use crate::support::{load, resolves, run, traced};
@@ -62,7 +62,7 @@ slo_target = 0.999
     resolves(&text, sets)
 }
 
-fn reasons(r: &RunResult, service: &str) -> Vec<&'static str> {
+fn reasons(r: &RunResult, service: &str) -> Vec<HolderReason> {
     r.engagements
         .iter()
         .filter(|e| e.service == service)
@@ -82,14 +82,7 @@ fn never_never_hands_back() {
     for r in run(&cfg) {
         assert_eq!(r.summary[Metric::Handbacks], 0.0);
         assert!(
-            r.engagements.iter().all(|e| ![
-                "abandoned",
-                "handover",
-                "handback",
-                "overload",
-                "exit"
-            ]
-            .contains(&e.reason)),
+            r.engagements.iter().all(|e| !e.reason.is_handback()),
             "{:?}",
             r.engagements
         );
@@ -110,19 +103,27 @@ fn error_budget_hands_back_a_burner_and_takes_it_back_once_it_is_in_slo() {
         // quarter after.
         assert_eq!(
             hot[..3],
-            ["general_availability", "handback", "takeback"],
+            [
+                HolderReason::GeneralAvailability,
+                HolderReason::HandedBack,
+                HolderReason::TakenBack
+            ],
             "{:?}",
             r.engagements
         );
-        let at = |reason: &str| {
+        let at = |reason: HolderReason| {
             r.engagements
                 .iter()
                 .find(|e| e.service == "hot" && e.reason == reason)
                 .map(|e| e.at_hours / HOURS_PER_WEEK)
                 .expect("row")
         };
-        assert_eq!(at("handback"), 13.0);
-        assert!(at("takeback") >= 13.0 + 13.0, "{}", at("takeback"));
+        assert_eq!(at(HolderReason::HandedBack), 13.0);
+        assert!(
+            at(HolderReason::TakenBack) >= 13.0 + 13.0,
+            "{}",
+            at(HolderReason::TakenBack)
+        );
         // Every take-back follows a hand-back (a rare sev1 in general availability can
         // burn two windows in a row again).
         assert!(r.summary[Metric::Takebacks] >= 1.0);
@@ -140,7 +141,12 @@ fn ops_overload_hands_back_the_costliest_service_of_an_overloaded_team_only() {
         &[],
     );
     for r in run(&cfg) {
-        assert_eq!(reasons(&r, "hot"), ["overload"], "{:?}", r.engagements);
+        assert_eq!(
+            reasons(&r, "hot"),
+            [HolderReason::Overload],
+            "{:?}",
+            r.engagements
+        );
         assert!(reasons(&r, "calm").is_empty());
         // At the end of the fourth week in a row over the cap.
         let week = r.engagements[0].week;
@@ -177,7 +183,7 @@ fn handover_legacy_hands_a_deprecated_service_to_its_developers() {
         .expect("a row");
     assert_eq!(
         (row.reason, row.from.as_str(), row.to.as_str()),
-        ("handover", "sre", "dev-b")
+        (HolderReason::Handover, "sre", "dev-b")
     );
     assert_eq!(row.at_hours, 20.0 * HOURS_PER_WEEK);
     // Under `lifecycle` SRE keeps it through deprecation.
@@ -185,7 +191,7 @@ fn handover_legacy_hands_a_deprecated_service_to_its_developers() {
     assert!(run(&cfg)[0]
         .engagements
         .iter()
-        .all(|e| e.service != "hot" || e.reason != "handover"));
+        .all(|e| e.service != "hot" || e.reason != HolderReason::Handover));
 }
 
 #[test]
@@ -195,7 +201,12 @@ fn empower_then_exit_leaves_for_good_with_faster_developers() {
     let cfg = two_services(engagement, "page_rate_per_week = 5", &[]);
     let r = traced(&cfg);
     for service in ["calm", "hot"] {
-        assert_eq!(reasons(&r, service), ["exit"], "{:?}", r.engagements);
+        assert_eq!(
+            reasons(&r, service),
+            [HolderReason::Exit],
+            "{:?}",
+            r.engagements
+        );
     }
     // Started at the first review (week 13), done 26 weeks later.
     assert_eq!(r.engagements[0].at_hours, 39.0 * HOURS_PER_WEEK);

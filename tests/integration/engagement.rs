@@ -3,7 +3,7 @@
 //! with every service supported from week 0 and no engagement costs nothing moves.
 
 use sresim::engine::calendar::HOURS_PER_WEEK;
-use sresim::model::{simulate, Metric, RunOptions, RunResult};
+use sresim::model::{simulate, HolderReason, Metric, RunOptions, RunResult};
 use sresim::scenario::{ScenarioConfig, ScenarioError, ScenarioSource};
 
 use crate::support::{load, read, resolves, run, sresim, temp_dir, traced, with_table};
@@ -58,7 +58,7 @@ fn summary_bits(r: &RunResult) -> Vec<u64> {
 fn onboarded_at(r: &RunResult, service: &str) -> Option<f64> {
     r.engagements
         .iter()
-        .find(|e| e.service == service && e.reason == "onboarded")
+        .find(|e| e.service == service && e.reason == HolderReason::Onboarded)
         .map(|e| e.at_hours)
 }
 
@@ -161,7 +161,10 @@ fn a_failed_review_keeps_the_service_with_its_developers() {
         &[],
     );
     for r in run(&cfg) {
-        assert!(r.engagements.iter().all(|e| e.reason != "onboarded"));
+        assert!(r
+            .engagements
+            .iter()
+            .all(|e| e.reason != HolderReason::Onboarded));
         assert_eq!(r.summary[Metric::ServicesSupportedEnd], 0.0);
         let sre = r.teams.iter().find(|t| t.team == "sre").expect("sre");
         assert_eq!(
@@ -207,7 +210,11 @@ fn the_capacity_gate_never_takes_a_team_over_the_cap_by_its_own_projection() {
     );
     for r in run(&cfg) {
         let mut reviews: Vec<(u64, usize)> = Vec::new();
-        for e in r.engagements.iter().filter(|e| e.reason == "onboarded") {
+        for e in r
+            .engagements
+            .iter()
+            .filter(|e| e.reason == HolderReason::Onboarded)
+        {
             match reviews.last_mut() {
                 Some((w, n)) if *w == e.week => *n += 1,
                 _ => reviews.push((e.week, 1)),
@@ -244,7 +251,7 @@ fn the_capacity_gate_never_takes_a_team_over_the_cap_by_its_own_projection() {
     let onboarded: Vec<u64> = r
         .engagements
         .iter()
-        .filter(|e| e.reason == "onboarded")
+        .filter(|e| e.reason == HolderReason::Onboarded)
         .map(|e| e.week)
         .collect();
     assert_eq!(onboarded, vec![26; 9]);
@@ -288,7 +295,7 @@ fn no_incidents_once_unsupported_and_the_pager_follows_the_phase() {
         .incidents
         .iter()
         .all(|i| i.paged_at_hours < unsupported_from));
-    let reasons: Vec<&str> = r
+    let reasons: Vec<HolderReason> = r
         .engagements
         .iter()
         .filter(|e| e.service == "app-1")
@@ -297,11 +304,11 @@ fn no_incidents_once_unsupported_and_the_pager_follows_the_phase() {
     assert_eq!(
         reasons,
         [
-            "onboarded",
-            "shared_launch",
-            "general_availability",
-            "abandoned",
-            "unsupported"
+            HolderReason::Onboarded,
+            HolderReason::SharedLaunch,
+            HolderReason::GeneralAvailability,
+            HolderReason::Abandoned,
+            HolderReason::Unsupported
         ]
     );
     // Abandoned: SRE takes the most severe incidents only.

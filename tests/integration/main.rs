@@ -16,6 +16,7 @@ mod growth;
 mod jobs;
 mod jsonschema;
 mod layers;
+mod layout;
 mod model;
 mod ownership;
 mod people;

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use sresim::engine::calendar::HOURS_PER_WEEK;
-use sresim::model::{Metric, RunResult};
+use sresim::model::{Metric, ReorgKind, RunResult};
 use sresim::scenario::{ScenarioError, ScenarioSource};
 
 use crate::support::{load, read, root, run, sresim, temp_dir, traced, with_table};
@@ -34,7 +34,10 @@ fn a_split_conserves_head_count_and_services() {
     for r in run(&cfg) {
         assert_eq!(r.reorgs.len(), 1, "{:?}", r.reorgs);
         let split = &r.reorgs[0];
-        assert_eq!((split.kind, split.teams_before.as_str()), ("split", "sre"));
+        assert_eq!(
+            (split.kind, split.teams_before.as_str()),
+            (ReorgKind::Split, "sre")
+        );
         assert_eq!(split.teams_after, "sre;sre-2");
         assert_eq!(split.week, 0, "due at the first week's end");
         // java 14, go 14, python 12: the second-largest stack moves.
@@ -140,8 +143,8 @@ fn understaffed_teams_merge_until_one_rotation_is_staffed() {
         "organization.merge_when.understaffed_weeks=2",
     ]);
     for r in run(&cfg) {
-        let kinds: Vec<&str> = r.reorgs.iter().map(|x| x.kind).collect();
-        assert_eq!(kinds, ["merge", "merge", "merge"], "{:?}", r.reorgs);
+        let kinds: Vec<ReorgKind> = r.reorgs.iter().map(|x| x.kind).collect();
+        assert_eq!(kinds, [ReorgKind::Merge; 3], "{:?}", r.reorgs);
         // Two pairs after two weeks, then the two halves, still short, after two more.
         let weeks: Vec<u64> = r.reorgs.iter().map(|x| x.week).collect();
         assert_eq!(weeks, [1, 1, 3]);

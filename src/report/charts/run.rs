@@ -11,6 +11,7 @@ use super::style::{colour, DEFAULT_PAGER_BUDGET, LIMIT_COLOUR};
 use super::table::{Rows, Table};
 use super::ChartError;
 use crate::model::metrics::OPS_CAP;
+use crate::model::HolderReason;
 
 /// One team's values in one week, one per replication.
 #[derive(Debug, Default)]
@@ -368,10 +369,10 @@ pub(super) fn engagement_chart(
         engagements.require("week")?,
         engagements.require("reason")?,
     );
-    let so_far = |reason: &str| -> Result<Vec<Point>, ChartError> {
+    let so_far = |reason: HolderReason| -> Result<Vec<Point>, ChartError> {
         let mut counts = vec![BTreeMap::<i64, f64>::new(); reps.len()];
         for row in 0..engagements.len() {
-            if engagements.text(row, ereason) != reason {
+            if HolderReason::parse(engagements.text(row, ereason)) != Some(reason) {
                 continue;
             }
             let Some(&r) = reps.get(engagements.text(row, erep)) else {
@@ -436,10 +437,14 @@ pub(super) fn engagement_chart(
                 y_desc: "services so far".into(),
                 format: Format::Count,
                 series: vec![
-                    line("onboarded", 2, so_far("onboarded")?),
-                    line("shared launch", 3, so_far("shared_launch")?),
-                    line("to general availability", 4, so_far("general_availability")?),
-                    line("abandoned", 5, so_far("abandoned")?),
+                    line("onboarded", 2, so_far(HolderReason::Onboarded)?),
+                    line("shared launch", 3, so_far(HolderReason::SharedLaunch)?),
+                    line(
+                        "to general availability",
+                        4,
+                        so_far(HolderReason::GeneralAvailability)?,
+                    ),
+                    line("abandoned", 5, so_far(HolderReason::Abandoned)?),
                 ],
                 limits: Vec::new(),
                 shade: None,
@@ -522,9 +527,9 @@ pub(super) fn events(
             t.require("reason")?,
         );
         for row in 0..t.len() {
-            let kind = match t.text(row, reason) {
-                "onboarded" | "takeback" => EventKind::Onboarding,
-                "abandoned" | "handover" | "handback" | "overload" | "exit" => EventKind::HandBack,
+            let kind = match HolderReason::parse(t.text(row, reason)) {
+                Some(r) if r == HolderReason::Onboarded || r.is_takeback() => EventKind::Onboarding,
+                Some(r) if r.is_handback() => EventKind::HandBack,
                 _ => EventKind::PhaseChange,
             };
             note(kind, t.number(row, week)?, t.text(row, rep));
