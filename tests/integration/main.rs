@@ -14,6 +14,8 @@ mod golden;
 mod growth;
 mod jobs;
 mod jsonschema;
+#[cfg(target_os = "linux")]
+mod memory;
 mod model;
 mod ownership;
 mod people;
