@@ -218,7 +218,11 @@ fn resolve(spec: &CompareSpec) -> Result<Resolved, JobError> {
 pub fn compare_estimate(spec: &CompareSpec) -> Result<JobEstimate, JobError> {
     let r = resolve(spec)?;
     let refs: Vec<&ScenarioConfig> = r.cfgs.iter().collect();
-    Ok(compare_cost(&refs, threads(spec.common.threads)?))
+    Ok(compare_cost(
+        &refs,
+        threads(spec.common.threads)?,
+        spec.common.no_charts,
+    ))
 }
 
 /// Runs the base and every variant on the same seeds and replications and writes
@@ -237,7 +241,7 @@ pub fn compare(spec: &CompareSpec) -> Result<CompareReport, JobError> {
     } = resolve(spec)?;
     let threads = threads(c.threads)?;
     let refs: Vec<&ScenarioConfig> = cfgs.iter().collect();
-    compare_cost(&refs, threads).check(c.force)?;
+    compare_cost(&refs, threads, c.no_charts).check(c.force)?;
     let mut out = claim(
         &out_dir(c.out.as_deref(), &base_cfg.name, "-compare"),
         Claim::Replace,

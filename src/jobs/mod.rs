@@ -110,6 +110,11 @@ pub const WINDOW_BYTES: f64 = 32.0 * 1024.0 * 1024.0;
 /// and week (measured on lifecycle runs; leans upward).
 const CHART_BYTES_PER_WEEKLY_ROW: f64 = 160.0;
 
+/// Bytes of drawing charts at all, whatever their data: the bitmap of a chart, the
+/// bundled font and a chart's SVG text (a comparison of the baseline peaks about 10 MiB
+/// higher with its charts than its rows need; leans upward).
+const CHART_DRAW_BYTES: f64 = 12.0 * 1024.0 * 1024.0;
+
 /// Events one core gets through per second in a whole job (simulation, results and
 /// CSV), for the time in an estimate: measured on the baseline scenario, about 5
 /// million; an assumption for other machines and scenarios.
@@ -231,8 +236,8 @@ fn run_cost(cfg: &ScenarioConfig, trace: bool, threads: usize, no_charts: bool) 
 }
 
 /// The estimate of a compare job: every variant's replications on `threads` workers,
-/// each run reduced to its digest as it ends.
-fn compare_cost(cfgs: &[&ScenarioConfig], threads: usize) -> JobEstimate {
+/// each run reduced to its digest as it ends, with the charts unless `no_charts`.
+fn compare_cost(cfgs: &[&ScenarioConfig], threads: usize, no_charts: bool) -> JobEstimate {
     let mut e = JobEstimate::new(cfgs.first().copied());
     let mut largest: f64 = 0.0;
     let mut kept = 0.0;
@@ -244,7 +249,8 @@ fn compare_cost(cfgs: &[&ScenarioConfig], threads: usize) -> JobEstimate {
         // The digest, and its line of runs.csv (written from memory).
         kept += n as f64 * 2.0 * run.digest_bytes;
     }
-    e.bytes = BASELINE_BYTES + largest + kept;
+    let charts = if no_charts { 0.0 } else { CHART_DRAW_BYTES };
+    e.bytes = BASELINE_BYTES + largest + kept + charts;
     e
 }
 

@@ -15,6 +15,7 @@ use super::support::{read, root, temp_dir};
 /// Runs the real binary with `args` from the repository root and returns its peak
 /// resident set in bytes, as the kernel counts it for this child alone (`wait4`'s
 /// `ru_maxrss`, in KiB on Linux). Panics with its standard error when it fails.
+#[allow(clippy::zombie_processes)] // reaped by wait4, which `Child::wait` cannot follow
 fn peak_rss(args: &[&str], dir: &Path) -> f64 {
     let err_path = dir.join("stderr.txt");
     let err = File::create(&err_path).expect("stderr file");
