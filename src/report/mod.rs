@@ -20,4 +20,7 @@ pub use manifest::{
 };
 pub use outdir::{file_checksum, foreign_entries, resolve, Claim, OutputDir, PARTIAL};
 pub use terminal::headline_table;
-pub use write::{write_atomic, write_atomic_unsynced, write_csv, write_run, ReportError};
+pub use write::{
+    write_atomic, write_atomic_unsynced, write_csv, write_run, EncodedRun, ReportError, RunWriter,
+    RUN_FILES,
+};

@@ -17,6 +17,8 @@ mod jobs;
 mod jsonschema;
 mod layers;
 mod layout;
+#[cfg(target_os = "linux")]
+mod memory;
 mod model;
 mod ownership;
 mod people;
