@@ -124,7 +124,7 @@ struct Common {
     #[arg(long)]
     no_charts: bool,
     /// Run even when the job is estimated too large (more than 5e9 events, about a
-    /// quarter of an hour of one core, or a peak of 4 GiB of memory).
+    /// quarter of an hour of one core, or 4 GiB of results in memory at once).
     #[arg(long)]
     force: bool,
     /// Print a JSON summary on stdout instead of the tables (messages stay on stderr).

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use super::{
-    claim, compare_cost, finish, manifest, out_dir, prepare, threads, CommonSpec, JobError,
-    JobEstimate, Output, UsageError,
+    claim, estimate_all, finish, manifest, out_dir, prepare, threads, CommonSpec, JobError, Output,
+    UsageError,
 };
-use crate::model::{RunResult, Summary};
+use crate::model::Summary;
 use crate::report::{self, Claim, CompareManifest, Manifest, VariantOrigin};
 use crate::scenario::{Override, ScenarioConfig, ScenarioError, ScenarioSource};
 use crate::sweep::{self, compare::CompareRow};
@@ -137,20 +137,13 @@ pub struct CompareReport {
     pub wall_time: Duration,
 }
 
-/// The base and every variant resolved: the base's source and overrides, the
-/// variants' names (`base` first), their scenarios and origins. Problems of every
-/// variant are collected.
-struct Resolved {
-    source: ScenarioSource,
-    base: Vec<Override>,
-    base_cfg: ScenarioConfig,
-    names: Vec<String>,
-    cfgs: Vec<ScenarioConfig>,
-    origins: Vec<String>,
-}
-
-fn resolve(spec: &CompareSpec) -> Result<Resolved, JobError> {
-    let (source, base, base_cfg) = prepare(&spec.common)?;
+/// Runs the base and every variant on the same seeds and replications and writes
+/// `compare.csv`, `runs.csv`, `manifest.json` and the charts. Problems of every variant
+/// are collected before anything runs.
+pub fn compare(spec: &CompareSpec) -> Result<CompareReport, JobError> {
+    let started = Instant::now();
+    let c = &spec.common;
+    let (source, base, base_cfg) = prepare(c)?;
     // Every variant runs with the base's seed and replications: pairs share streams.
     let same_runs = [
         Override::new(
@@ -203,50 +196,14 @@ fn resolve(spec: &CompareSpec) -> Result<Resolved, JobError> {
     if !problems.is_empty() {
         return Err(ScenarioError::Invalid(problems).into());
     }
-    Ok(Resolved {
-        source,
-        base,
-        base_cfg,
-        names,
-        cfgs,
-        origins,
-    })
-}
-
-/// What [`compare`] with `spec` is estimated to cost (its peak memory in
-/// [`JobEstimate::bytes`]), without running anything.
-pub fn compare_estimate(spec: &CompareSpec) -> Result<JobEstimate, JobError> {
-    let r = resolve(spec)?;
-    let refs: Vec<&ScenarioConfig> = r.cfgs.iter().collect();
-    Ok(compare_cost(
-        &refs,
-        threads(spec.common.threads)?,
-        spec.common.no_charts,
-    ))
-}
-
-/// Runs the base and every variant on the same seeds and replications and writes
-/// `compare.csv`, `runs.csv`, `manifest.json` and the charts. Problems of every variant
-/// are collected before anything runs.
-pub fn compare(spec: &CompareSpec) -> Result<CompareReport, JobError> {
-    let started = Instant::now();
-    let c = &spec.common;
-    let Resolved {
-        source,
-        base,
-        base_cfg,
-        names,
-        cfgs,
-        origins,
-    } = resolve(spec)?;
     let threads = threads(c.threads)?;
     let refs: Vec<&ScenarioConfig> = cfgs.iter().collect();
-    compare_cost(&refs, threads, c.no_charts).check(c.force)?;
+    estimate_all(&refs, false).check(c.force)?;
     let mut out = claim(
         &out_dir(c.out.as_deref(), &base_cfg.name, "-compare"),
         Claim::Replace,
     )?;
-    let runs = sweep::run_many_with(&refs, false, threads, &RunResult::into_digest)?;
+    let runs = sweep::run_many(&refs, false, threads)?;
     let summaries: Vec<Vec<Summary>> = runs
         .iter()
         .map(|v| v.iter().map(|r| r.summary.clone()).collect())

@@ -38,23 +38,20 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-pub use compare::{compare, compare_estimate, parse_variant, CompareReport, CompareSpec, Variant};
+pub use compare::{compare, parse_variant, CompareReport, CompareSpec, Variant};
 pub use folder::{plot, report, FolderSpec, ReportOutcome, MAX_READ_BYTES};
 pub use merge::{merge, MergeReport, MergeSpec};
 pub use plan::{
     parse_metric, parse_scope, parse_target, plan, Blocking, Op, PlanReport, PlanSpec, Scope,
     Target, Trial, Verdict, DEFAULT_CONFIDENCE, DEFAULT_PLAN_REPLICATIONS,
 };
-pub use run::{run, run_estimate, RunReport, RunSpec};
+pub use run::{run, RunReport, RunSpec};
 pub use sensitivity::{sensitivity, KeyEffect, SensitivityReport, SensitivitySpec, DEFAULT_DELTA};
 pub use sweep::{
-    sweep, sweep_estimate, PointMeans, PointOverview, SweepHooks, SweepReport, SweepSpec,
-    DEFAULT_MAX_REPLICATIONS,
+    sweep, PointMeans, PointOverview, SweepHooks, SweepReport, SweepSpec, DEFAULT_MAX_REPLICATIONS,
 };
 pub use validate::validate;
-pub use workshop::{
-    workshop, workshop_estimate, PartKind, WorkshopPart, WorkshopReport, WorkshopSpec, WORKSHOP,
-};
+pub use workshop::{workshop, PartKind, WorkshopPart, WorkshopReport, WorkshopSpec, WORKSHOP};
 
 use crate::model::Unstable;
 use crate::report::charts::{self, ChartError};
@@ -96,32 +93,8 @@ pub struct CommonSpec {
 /// one core at [`EVENTS_PER_CORE_SECOND`].
 pub const MAX_EVENTS: f64 = 5e9;
 
-/// Bytes of memory a job may be estimated to hold at its peak without `force`.
+/// Bytes of results a job may be estimated to hold in memory at once without `force`.
 pub const MAX_RESULT_BYTES: f64 = 4.0 * 1024.0 * 1024.0 * 1024.0;
-
-/// Resident memory of the process before any results: the binary, the allocator's
-/// arenas, the worker threads' stacks, the scenario (measured: 6 to 12 MiB for a small
-/// run on one to two threads; leans upward).
-pub const BASELINE_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
-
-/// Resident memory per worker thread beyond [`BASELINE_BYTES`]: its stack and its
-/// allocator arena (an assumption that leans upward).
-pub const THREAD_BYTES: f64 = 2.0 * 1024.0 * 1024.0;
-
-/// Bytes of encoded rows a window of replications is sized to: results are written
-/// a window at a time, in replication order, while the next window runs.
-pub const WINDOW_BYTES: f64 = 32.0 * 1024.0 * 1024.0;
-
-/// Bytes the run charts hold per row of `weekly.csv`: each team-week keeps its seven
-/// charted values of every replication for the percentile bands (7 × 8 bytes, twice
-/// for the vectors' growth), and the engagement chart a map entry per replication
-/// and week (measured on lifecycle runs; leans upward).
-const CHART_BYTES_PER_WEEKLY_ROW: f64 = 160.0;
-
-/// Bytes of drawing charts at all, whatever their data: the bitmap of a chart, the
-/// bundled font and a chart's SVG text (a comparison of the baseline peaks about 10 MiB
-/// higher with its charts than its rows need; leans upward).
-const CHART_DRAW_BYTES: f64 = 12.0 * 1024.0 * 1024.0;
 
 /// Events one core gets through per second in a whole job (simulation, results and
 /// CSV), for the time in an estimate: measured on the baseline scenario, about 5
@@ -135,9 +108,7 @@ pub struct JobEstimate {
     pub runs: u64,
     /// Events over all runs.
     pub events: f64,
-    /// Peak bytes of memory: the process's baseline, the runs in flight on every
-    /// worker, the window of results waiting to be written, what is kept of every
-    /// replication for the summaries, and the charts' reading of the CSV files.
+    /// Bytes of results held in memory at once.
     pub bytes: f64,
     /// Replications per run, as the scenario (or `--replications`) sets them.
     pub replications: u32,
@@ -148,18 +119,6 @@ pub struct JobEstimate {
 }
 
 impl JobEstimate {
-    /// An estimate of nothing yet, for runs of `cfg`.
-    fn new(cfg: Option<&ScenarioConfig>) -> Self {
-        JobEstimate {
-            runs: 0,
-            events: 0.0,
-            bytes: 0.0,
-            replications: cfg.map_or(0, |c| c.simulation.replications),
-            horizon_weeks: cfg.map_or(0.0, |c| c.simulation.horizon_weeks),
-            driver: (String::new(), 0.0),
-        }
-    }
-
     /// Adds `runs` runs of a scenario estimated at `run`.
     fn add(&mut self, run: &crate::model::RunEstimate, runs: u64) {
         self.runs += runs;
@@ -184,7 +143,7 @@ impl fmt::Display for JobEstimate {
         let minutes = self.events / EVENTS_PER_CORE_SECOND / 60.0;
         write!(
             f,
-            "this job is estimated at {:.1e} events over {} runs (about {:.0} core-minutes) and a peak of {:.2} GiB of memory; \
+            "this job is estimated at {:.1e} events over {} runs (about {:.0} core-minutes) and {:.1} GiB of results held in memory; \
              without --force the limits are {MAX_EVENTS:.0e} events and {:.0} GiB. The cost grows with \
              simulation.replications (here {}), simulation.horizon_weeks (here {}) and, per run, most with {} (here {}): \
              lower them, or pass --force to run it anyway",
@@ -201,73 +160,22 @@ impl fmt::Display for JobEstimate {
     }
 }
 
-/// Replications per window of a run job: a window's encoded rows near
-/// [`WINDOW_BYTES`], and at least two runs per worker to keep every worker busy.
-fn window(run: &crate::model::RunEstimate, threads: usize) -> usize {
-    let fit = (WINDOW_BYTES / run.csv_bytes.max(1.0)) as usize;
-    fit.clamp(2 * threads.max(1), 64 * threads.max(1))
-}
-
-/// Peak bytes of `workers` runs estimated at `run` in flight at once: each holds its
-/// rows, and its CSV text while they are encoded.
-fn in_flight(run: &crate::model::RunEstimate, workers: f64) -> f64 {
-    workers * (THREAD_BYTES + run.bytes + run.csv_bytes)
-}
-
-/// Bytes the run charts need to read `runs` runs estimated at `run` back from their
-/// CSV files: the weekly series of every replication, and `teams.csv` read whole
-/// (about twice the team rows).
-fn chart_bytes(run: &crate::model::RunEstimate, runs: f64) -> f64 {
-    runs * (run.weekly_rows * CHART_BYTES_PER_WEEKLY_ROW + 2.0 * run.digest_bytes)
-}
-
-/// The estimate of a run job: `cfg`'s replications on `threads` workers, streamed to
-/// the files a window at a time, with the charts drawn from them unless `no_charts`.
-fn run_cost(cfg: &ScenarioConfig, trace: bool, threads: usize, no_charts: bool) -> JobEstimate {
-    let run = crate::model::estimate_run(cfg, trace);
-    let reps = u64::from(cfg.simulation.replications);
-    let mut e = JobEstimate::new(Some(cfg));
-    e.add(&run, reps);
-    let window = (window(&run, threads) as u64).min(reps) as f64;
-    let workers = (threads as u64).min(reps) as f64;
-    let charts = if no_charts {
-        0.0
-    } else {
-        chart_bytes(&run, reps as f64)
+/// The estimate of `runs` runs of `cfg`, all held in memory at once.
+fn estimate_all(cfgs: &[&ScenarioConfig], trace: bool) -> JobEstimate {
+    let mut e = JobEstimate {
+        runs: 0,
+        events: 0.0,
+        bytes: 0.0,
+        replications: cfgs.first().map_or(0, |c| c.simulation.replications),
+        horizon_weeks: cfgs.first().map_or(0.0, |c| c.simulation.horizon_weeks),
+        driver: (String::new(), 0.0),
     };
-    e.bytes = BASELINE_BYTES
-        + in_flight(&run, workers)
-        + 2.0 * window * (run.csv_bytes + run.digest_bytes)
-        + reps as f64 * run.digest_bytes
-        + charts;
-    e
-}
-
-/// The estimate of the runs of `cfg` held in memory all at once (a plan's or a
-/// sensitivity's point: every replication's results are read before the next point).
-fn held_cost(cfg: &ScenarioConfig, threads: usize) -> JobEstimate {
-    let run = crate::model::estimate_run(cfg, false);
-    let mut e = run_cost(cfg, false, threads, true);
-    e.bytes += f64::from(cfg.simulation.replications) * run.bytes;
-    e
-}
-
-/// The estimate of a compare job: every variant's replications on `threads` workers,
-/// each run reduced to its digest as it ends, with the charts unless `no_charts`.
-fn compare_cost(cfgs: &[&ScenarioConfig], threads: usize, no_charts: bool) -> JobEstimate {
-    let mut e = JobEstimate::new(cfgs.first().copied());
-    let mut largest: f64 = 0.0;
-    let mut kept = 0.0;
     for cfg in cfgs {
-        let run = crate::model::estimate_run(cfg, false);
+        let run = crate::model::estimate_run(cfg, trace);
         let n = u64::from(cfg.simulation.replications);
         e.add(&run, n);
-        largest = largest.max(in_flight(&run, (threads as u64).min(n) as f64));
-        // The digest, and its line of runs.csv (written from memory).
-        kept += n as f64 * 2.0 * run.digest_bytes;
+        e.bytes += run.bytes * n as f64;
     }
-    let charts = if no_charts { 0.0 } else { CHART_DRAW_BYTES };
-    e.bytes = BASELINE_BYTES + largest + kept + charts;
     e
 }
 

@@ -764,7 +764,7 @@ fn plan_job(spec: &PlanSpec, write: bool) -> Result<PlanReport, JobError> {
     };
     // Every value must be a valid scenario, and the largest job fits the limits.
     let n_points: usize = axes.iter().map(|a| a.values.len()).product();
-    let mut worst = super::JobEstimate::new(Some(&cfg));
+    let mut worst = super::estimate_all(&[], false);
     for a in &axes {
         for v in &a.values {
             let mut o = base.clone();
@@ -772,7 +772,7 @@ fn plan_job(spec: &PlanSpec, write: bool) -> Result<PlanReport, JobError> {
             let point_cfg = source.resolve(&o)?;
             let mut capped = point_cfg.clone();
             capped.simulation.replications = spec.max_replications;
-            let e = super::held_cost(&capped, threads);
+            let e = super::estimate_all(&[&capped], false);
             if e.events > worst.events {
                 worst = e;
             }

@@ -4,13 +4,12 @@
 use std::time::{Duration, Instant};
 
 use super::{
-    claim, finish, manifest, out_dir, prepare, run_cost, threads, window, CommonSpec, JobError,
-    JobEstimate, Output,
+    claim, estimate_all, finish, manifest, out_dir, prepare, threads, CommonSpec, JobError, Output,
 };
-use crate::model::{RunDigest, RunResult};
-use crate::report::{self, Claim, EncodedRun, Manifest, ReportError, RunWriter};
+use crate::model::RunResult;
+use crate::report::{self, Claim, Manifest};
 use crate::scenario::ScenarioConfig;
-use crate::sweep::{self, ExecError};
+use crate::sweep;
 
 /// The run's terminal summary, saved beside its CSV files.
 pub const SUMMARY_TXT: &str = "summary.txt";
@@ -29,10 +28,8 @@ pub struct RunSpec {
 pub struct RunReport {
     /// The scenario after overrides, validation and defaults.
     pub config: ScenarioConfig,
-    /// What the summaries keep of each replication, in replication order (the rows
-    /// per site, service and week and the incidents are in the CSV files only, written
-    /// as the replications ran).
-    pub runs: Vec<RunDigest>,
+    /// One result per replication, in replication order.
+    pub runs: Vec<RunResult>,
     /// The output folder and what was written there.
     pub output: Output,
     /// The summary printed by `sresim run` and saved as `summary.txt`
@@ -51,31 +48,12 @@ pub fn run(spec: &RunSpec) -> Result<RunReport, JobError> {
     let c = &spec.common;
     let (source, overrides, cfg) = prepare(c)?;
     let threads = threads(c.threads)?;
-    run_cost(&cfg, spec.trace, threads, c.no_charts).check(c.force)?;
+    estimate_all(&[&cfg], spec.trace).check(c.force)?;
     let mut out = claim(&out_dir(c.out.as_deref(), &cfg.name, ""), Claim::Replace)?;
-    let stage = out.staging().map_err(JobError::Report)?;
-    let mut writer = RunWriter::create(&stage, spec.trace).map_err(JobError::Report)?;
-    let window = window(&crate::model::estimate_run(&cfg, spec.trace), threads);
-    let trace = spec.trace;
-    let prepare_run = |r: RunResult| -> Result<(EncodedRun, RunDigest), ReportError> {
-        let encoded = RunWriter::encode(&r, trace)?;
-        Ok((encoded, r.into_digest()))
-    };
-    let mut runs: Vec<RunDigest> = Vec::with_capacity(cfg.simulation.replications as usize);
-    sweep::stream_replications(&cfg, trace, threads, window, &prepare_run, |prepared| {
-        let (encoded, digest) = prepared?;
-        writer.append(&encoded)?;
-        runs.push(digest);
-        Ok(())
-    })
-    .map_err(|e| match e {
-        ExecError::Pool(m) => JobError::Pool(sweep::PoolError(m)),
-        ExecError::Unstable(u) => JobError::Unstable(u),
-        ExecError::Sink(e) => JobError::Report(e),
-        ExecError::Scenario(e) => JobError::Scenario(e),
-    })?;
+    let runs = sweep::run_replications(&cfg, spec.trace, threads)?;
     let sim_seconds = started.elapsed().as_secs_f64();
-    let mut files = writer.finish().map_err(JobError::Report)?;
+    let stage = out.staging().map_err(JobError::Report)?;
+    let mut files = report::write_run(&stage, &runs, spec.trace).map_err(JobError::Report)?;
     let summary = report::terminal::run_summary(&cfg.name, &cfg.simulation, &runs);
     report::write_atomic(&stage.join(SUMMARY_TXT), summary.as_bytes()).map_err(JobError::Report)?;
     files.push(SUMMARY_TXT.into());
@@ -96,13 +74,4 @@ pub fn run(spec: &RunSpec) -> Result<RunReport, JobError> {
         summary,
         wall_time: started.elapsed(),
     })
-}
-
-/// What [`run`] with `spec` is estimated to cost (its peak memory in
-/// [`JobEstimate::bytes`]), without running anything: the figures `run` refuses a job
-/// by.
-pub fn run_estimate(spec: &RunSpec) -> Result<JobEstimate, JobError> {
-    let c = &spec.common;
-    let (_, _, cfg) = prepare(c)?;
-    Ok(run_cost(&cfg, spec.trace, threads(c.threads)?, c.no_charts))
 }

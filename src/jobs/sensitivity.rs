@@ -419,7 +419,7 @@ fn sensitivity_job(spec: &SensitivitySpec, write: bool) -> Result<SensitivityRep
         }
         picked
     };
-    let mut estimate = super::held_cost(&cfg, threads);
+    let mut estimate = super::estimate_all(&[&cfg], false);
     estimate.runs *= 2 * keys.len() as u64;
     estimate.events *= 2.0 * keys.len() as f64;
     estimate.check(c.force)?;

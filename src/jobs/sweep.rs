@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::{
     claim, finish, manifest, out_dir, prepare, threads, CommonSpec, JobError, JobEstimate, Output,
-    UsageError, BASELINE_BYTES, THREAD_BYTES,
+    UsageError,
 };
 use crate::model::{Metric, Summary};
 use crate::report::sweep::SweepWriter;
@@ -196,12 +196,9 @@ fn shadowed_sets(sets: &[String], plan: &SweepPlan) -> Vec<String> {
 }
 
 /// The estimate of a sweep (or its shard): every point's runs, at most
-/// `max_replications` each with a CI target. In memory at once: two chunks of points
-/// (one running, one being written), each of about 128 runs per thread or one point's
-/// replications where a point has more, every run's rows and their CSV text; the
-/// summaries of the first points for the overview; and the replications of one point
-/// when `points.csv` is computed.
-pub(super) fn estimate_sweep(
+/// `max_replications` each with a CI target; in memory, the runs of the points being
+/// computed and handed over at once (two chunks of about 128 runs per thread).
+fn estimate_sweep(
     source: &crate::scenario::ScenarioSource,
     base: &[crate::scenario::Override],
     plan: &SweepPlan,
@@ -209,17 +206,26 @@ pub(super) fn estimate_sweep(
     spec: &SweepSpec,
     threads: usize,
 ) -> Result<JobEstimate, JobError> {
-    let mut e = JobEstimate::new(None);
+    let mut e = JobEstimate {
+        runs: 0,
+        events: 0.0,
+        bytes: 0.0,
+        replications: 0,
+        horizon_weeks: 0.0,
+        driver: (String::new(), 0.0),
+    };
     let mut per_run_bytes: f64 = 0.0;
-    let mut digest: f64 = 0.0;
-    let mut most_per_point: u32 = 0;
+    let mut scale = 1.0;
     for p in sweep::shard_points(plan.points.len(), shard) {
         let mut o = base.to_vec();
         o.extend(plan.overrides(p));
         let cfg = source.resolve(&o)?;
         let reps = cfg.simulation.replications;
         let runs = match spec.ci_target {
-            Some(_) => spec.max_replications.max(reps),
+            Some(_) => {
+                scale = f64::from(spec.max_replications) / f64::from(reps.max(1));
+                spec.max_replications.max(reps)
+            }
             None => reps,
         };
         let run = crate::model::estimate_run(&cfg, spec.trace);
@@ -228,19 +234,10 @@ pub(super) fn estimate_sweep(
             e.horizon_weeks = cfg.simulation.horizon_weeks;
         }
         e.add(&run, u64::from(runs));
-        per_run_bytes = per_run_bytes.max(run.bytes + run.csv_bytes);
-        digest = digest.max(run.digest_bytes);
-        most_per_point = most_per_point.max(runs);
+        per_run_bytes = per_run_bytes.max(run.bytes);
     }
-    let per_point = f64::from(most_per_point);
-    let chunk = 128.0 * threads as f64 + per_point;
-    let in_flight = (2.0 * chunk).min(e.runs as f64);
-    let overview = per_point * OVERVIEW_POINTS as f64 * digest;
-    e.bytes = BASELINE_BYTES
-        + threads as f64 * THREAD_BYTES
-        + per_run_bytes * in_flight
-        + overview
-        + per_point * digest;
+    let in_flight = (2.0 * 128.0 * threads as f64 * scale).min(e.runs as f64);
+    e.bytes = per_run_bytes * in_flight;
     Ok(e)
 }
 
@@ -256,30 +253,15 @@ fn parse_shard(text: &str) -> Result<(usize, usize), UsageError> {
     Ok((k, n))
 }
 
-/// A sweep's scenario, overrides and plan, every argument checked.
-pub(super) struct Planned {
-    pub(super) source: crate::scenario::ScenarioSource,
-    pub(super) base: Vec<crate::scenario::Override>,
-    pub(super) base_cfg: ScenarioConfig,
-    pub(super) plan: SweepPlan,
-    pub(super) sample: Option<usize>,
-    pub(super) shard: Option<(usize, usize)>,
-}
-
-/// Resolves `spec`'s scenario and plan and checks its arguments.
-fn plan_of(spec: &SweepSpec) -> Result<Planned, JobError> {
-    let (source, base, base_cfg) = prepare(&spec.common)?;
-    plan_with(source, base, base_cfg, spec)
-}
-
-/// The plan of `spec` over `source` (with overrides `base`, resolving to `base_cfg`),
-/// its arguments checked.
-pub(super) fn plan_with(
-    source: crate::scenario::ScenarioSource,
-    base: Vec<crate::scenario::Override>,
-    base_cfg: ScenarioConfig,
-    spec: &SweepSpec,
-) -> Result<Planned, JobError> {
+/// Runs the sweep (or its shard) and writes `runs.csv`, `points.csv`, the per-entity
+/// CSVs, `manifest.json` and, unless a shard, the charts. Every argument and every
+/// point's scenario is checked before anything is written. Points stream into
+/// `OUT/.partial/` and move into place at the end; a stopped sweep keeps its complete
+/// points there for a resume.
+pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, JobError> {
+    let started = Instant::now();
+    let c = &spec.common;
+    let (source, base, base_cfg) = prepare(c)?;
     let file = plan::from_file(&source)?;
     let mut axes = file.axes;
     let mut varied: Vec<String> = Vec::new();
@@ -323,40 +305,6 @@ pub(super) fn plan_with(
             .into());
         }
     }
-    Ok(Planned {
-        source,
-        base,
-        base_cfg,
-        plan,
-        sample,
-        shard,
-    })
-}
-
-/// What [`sweep`] with `spec` is estimated to cost (its peak memory in
-/// [`JobEstimate::bytes`]), without running anything.
-pub fn sweep_estimate(spec: &SweepSpec) -> Result<JobEstimate, JobError> {
-    let p = plan_of(spec)?;
-    let threads = threads(spec.common.threads)?;
-    estimate_sweep(&p.source, &p.base, &p.plan, p.shard, spec, threads)
-}
-
-/// Runs the sweep (or its shard) and writes `runs.csv`, `points.csv`, the per-entity
-/// CSVs, `manifest.json` and, unless a shard, the charts. Every argument and every
-/// point's scenario is checked before anything is written. Points stream into
-/// `OUT/.partial/` and move into place at the end; a stopped sweep keeps its complete
-/// points there for a resume.
-pub fn sweep(spec: &SweepSpec, hooks: SweepHooks<'_>) -> Result<SweepReport, JobError> {
-    let started = Instant::now();
-    let c = &spec.common;
-    let Planned {
-        source,
-        base,
-        base_cfg,
-        plan,
-        sample,
-        shard,
-    } = plan_of(spec)?;
     sweep::check_plan(&source, &base, &plan)?;
     let axis_keys: Vec<String> = plan.axes.iter().map(|x| x.key.clone()).collect();
     let identity = serde_json::json!({

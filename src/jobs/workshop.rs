@@ -6,14 +6,13 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::{
-    claim, run, run_cost, sweep, threads, CommonSpec, JobError, JobEstimate, PlanSpec, RunSpec,
-    SensitivitySpec, SweepHooks, SweepSpec,
+    claim, run, sweep, CommonSpec, JobError, PlanSpec, RunSpec, SensitivitySpec, SweepHooks,
+    SweepSpec,
 };
 use crate::report::files::{PARTIAL, PROGRESS_LOG, SCENARIOS_DIR};
 use crate::report::html::{self, Part};
 use crate::report::outdir::WorkshopManifest;
 use crate::report::{Claim, ReportError};
-use crate::scenario::ScenarioSource;
 
 /// What a part of the workshop runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -306,39 +305,6 @@ fn answers(scenarios: &Path, threads: usize) -> Result<Vec<html::WorkshopAnswer>
             Some("sresim sensitivity scenarios/baseline.toml --metric ops_load_frac --keys 'teams.core.*,services.*.page_rate_per_week'"),
         ),
     ])
-}
-
-/// What [`workshop`] with `spec` is estimated to cost, without running anything: the
-/// events of every part, and the peak memory of the part that needs most (the parts
-/// run one after another).
-pub fn workshop_estimate(spec: &WorkshopSpec) -> Result<JobEstimate, JobError> {
-    let threads = threads(spec.threads)?;
-    let mut total = JobEstimate::new(None);
-    for part in WORKSHOP {
-        let source = ScenarioSource::parse(
-            part.scenario,
-            &format!("scenarios/{}.toml", part.folder),
-            part.folder,
-        )?;
-        let e = match part.kind {
-            PartKind::Run => run_cost(&source.resolve(&[])?, false, threads, false),
-            PartKind::Sweep => {
-                let cfg = source.resolve(&[])?;
-                let default = SweepSpec::default();
-                let p = super::sweep::plan_with(source, Vec::new(), cfg, &default)?;
-                super::sweep::estimate_sweep(&p.source, &p.base, &p.plan, None, &default, threads)?
-            }
-        };
-        if total.runs == 0 {
-            total.replications = e.replications;
-            total.horizon_weeks = e.horizon_weeks;
-            total.driver = e.driver.clone();
-        }
-        total.runs += e.runs;
-        total.events += e.events;
-        total.bytes = total.bytes.max(e.bytes);
-    }
-    Ok(total)
 }
 
 /// `sresim workshop` with the options that finish `spec`'s workshop.

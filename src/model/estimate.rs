@@ -2,10 +2,6 @@
 //! hold, from the scenario alone. Jobs add up their runs and refuse a job past a limit
 //! unless forced, naming the key that drives the cost.
 //!
-//! The bytes are those of one run's rows: as result rows while the run is in flight,
-//! as CSV text while they wait to be written, and as the digest kept for every
-//! replication ([`super::RunDigest`]); a job turns them into its peak memory.
-//!
 //! The figures are upper-leaning estimates, not bounds, counted in events of the
 //! baseline's cost: pages at each service's highest phase multiplier over the whole
 //! horizon, three events per page (the arrival candidate, the thinned-out candidates
@@ -14,9 +10,7 @@
 //! shift books each of its responders, a week's end each engineer. Those are cheaper
 //! than an event; their weights below come from timing runs with 10 000 responders.
 
-use super::results::{
-    EngagementRecord, IncidentRecord, ServiceResult, SiteResult, Summary, TeamResult, WeeklyRow,
-};
+use super::results::{IncidentRecord, WeeklyRow};
 use crate::engine::calendar::HOURS_PER_WEEK;
 use crate::scenario::ScenarioConfig;
 
@@ -34,30 +28,14 @@ const BOOKINGS_PER_EVENT: f64 = 30.0;
 /// Heap bytes per text field of a result row (names), on top of the row itself.
 const TEXT_BYTES: f64 = 32.0;
 
-/// Changes of pager holder per service and run, at most in the estimate: one per
-/// lifecycle phase and a hand-back and take-back besides (assumption).
-const ENGAGEMENTS_PER_SERVICE: f64 = 9.0;
-
-/// Bytes of CSV text per byte of a result row in memory: a row's numbers printed in
-/// full take about as much as the row (measured: weekly rows 140 bytes of text
-/// against 190 in memory, services 108 against 190); 1 leans upward.
-const CSV_PER_ROW_BYTE: f64 = 1.0;
-
 /// The cost of one run of a scenario.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunEstimate {
     /// Events the run is expected to process.
     pub events: f64,
-    /// Bytes of the result rows the run hands back: the weekly series, the rows per
-    /// team, site and service, the changes of pager holder and, when traced, the
-    /// incidents.
+    /// Bytes of results the run hands back (the weekly series, and incidents when
+    /// traced).
     pub bytes: f64,
-    /// Bytes of those rows as CSV text.
-    pub csv_bytes: f64,
-    /// Bytes of what summaries keep of the run (its summary and team rows).
-    pub digest_bytes: f64,
-    /// Rows of the weekly series (one per team and week).
-    pub weekly_rows: f64,
     /// The scenario key that contributes most events, as a key path (a service's
     /// `page_rate_per_week`, a team's `shift_hours`), with its value.
     pub driver: (String, f64),
@@ -112,38 +90,14 @@ pub fn estimate_run(cfg: &ScenarioConfig, trace: bool) -> RunEstimate {
             driver = (format!("teams.{}.shift_hours", t.name), t.shift_hours, e);
         }
     }
-    // Developer teams report beside the SRE teams; a split adds a team, at most one
-    // per SRE team in the estimate.
-    let split = if cfg.reorg.split.is_some() { 2.0 } else { 1.0 };
-    let teams = cfg.teams.len() as f64 * split
-        + cfg
-            .engagement
-            .as_ref()
-            .map_or(0.0, |e| e.dev_teams.len() as f64);
-    let sites = cfg.sites.len() as f64;
-    let services = cfg.services.len() as f64;
-    let row = |size: usize, texts: f64| size as f64 + texts * TEXT_BYTES;
-    let weekly_rows = weeks.ceil() * teams;
-    let team_rows = teams * row(std::mem::size_of::<TeamResult>(), 1.0);
-    let summary = row(std::mem::size_of::<Summary>(), 0.0);
-    let mut bytes = weekly_rows * row(std::mem::size_of::<WeeklyRow>(), 1.0)
-        + summary
-        + team_rows
-        + teams * sites * row(std::mem::size_of::<SiteResult>(), 2.0)
-        + services * row(std::mem::size_of::<ServiceResult>(), 4.0);
-    if cfg.engagement.is_some() {
-        bytes +=
-            services * ENGAGEMENTS_PER_SERVICE * row(std::mem::size_of::<EngagementRecord>(), 3.0);
-    }
+    let weekly_rows = weeks.ceil() * cfg.teams.len() as f64;
+    let mut bytes = weekly_rows * (std::mem::size_of::<WeeklyRow>() as f64 + TEXT_BYTES);
     if trace {
-        bytes += pages * row(std::mem::size_of::<IncidentRecord>(), 4.0);
+        bytes += pages * (std::mem::size_of::<IncidentRecord>() as f64 + 4.0 * TEXT_BYTES);
     }
     RunEstimate {
         events,
         bytes,
-        csv_bytes: bytes * CSV_PER_ROW_BYTE,
-        digest_bytes: summary + team_rows,
-        weekly_rows,
         driver: (driver.0, driver.1),
     }
 }

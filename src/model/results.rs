@@ -183,7 +183,7 @@ pub struct WeeklyRow {
 }
 
 /// One incident (written only with `--trace`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IncidentRecord {
     /// Sweep point index (0 for a plain run).
     pub point: u64,
@@ -284,34 +284,4 @@ pub struct RunResult {
     pub reorgs: Vec<ReorgRecord>,
     /// One row per change of a pager holder over the whole run (`[engagement]`).
     pub engagements: Vec<EngagementRecord>,
-}
-
-impl RunResult {
-    /// What summaries over many replications keep of this one once its rows are
-    /// written (see [`RunDigest`]).
-    pub fn into_digest(self) -> RunDigest {
-        let count = |kind: ReorgKind| self.reorgs.iter().filter(|r| r.kind == kind).count() as u64;
-        RunDigest {
-            splits: count(ReorgKind::Split),
-            merges: count(ReorgKind::Merge),
-            summary: self.summary,
-            teams: self.teams,
-        }
-    }
-}
-
-/// What the summaries over many replications (the terminal table, the comparison)
-/// need from one replication: its summary row, its team rows and its
-/// re-organisations counted by kind. Kept for every replication, while the weekly
-/// series and the other rows go to the CSV files as they are produced.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RunDigest {
-    /// Headline metrics.
-    pub summary: Summary,
-    /// One row per team.
-    pub teams: Vec<TeamResult>,
-    /// Teams split over the whole run.
-    pub splits: u64,
-    /// Teams merged over the whole run.
-    pub merges: u64,
 }

@@ -20,7 +20,4 @@ pub use manifest::{
 };
 pub use outdir::{file_checksum, foreign_entries, resolve, Claim, OutputDir, PARTIAL};
 pub use terminal::headline_table;
-pub use write::{
-    write_atomic, write_atomic_unsynced, write_csv, write_run, EncodedRun, ReportError, RunWriter,
-    RUN_FILES,
-};
+pub use write::{write_atomic, write_atomic_unsynced, write_csv, write_run, ReportError};

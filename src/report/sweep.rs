@@ -11,14 +11,14 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{BufWriter, Read as _, Write};
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::format::csv_number;
 use super::manifest::Manifest;
 use super::outdir::{checksum_text, Fnv};
-use super::write::{encode_rows, header_line, write_atomic, write_atomic_unsynced, ReportError};
+use super::write::{header_line, write_atomic, write_atomic_unsynced, ReportError};
 use crate::model::metrics::N_METRICS;
-use crate::model::{EngagementRecord, IncidentRecord, ReorgRecord, RunResult, Summary, CATALOGUE};
+use crate::model::{EngagementRecord, ReorgRecord, RunResult, Summary, CATALOGUE};
 use crate::sweep::ci::MeanCi;
 
 /// The journal of a sweep's complete points, in its partial folder.
@@ -107,6 +107,25 @@ impl EncodedPoint {
     pub fn point(&self) -> usize {
         self.point
     }
+}
+
+/// Encodes serde rows with their header, split into (header line, rows).
+fn encode_rows<T: Serialize>(
+    file: &'static str,
+    rows: &[T],
+) -> Result<(Vec<u8>, Vec<u8>), ReportError> {
+    let path = Path::new(file);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        w.serialize(r).map_err(encode(path))?;
+    }
+    let mut bytes = w.into_inner().map_err(|e| ReportError::Encode {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let split = bytes.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let rows = bytes.split_off(split);
+    Ok((bytes, rows))
 }
 
 /// Streams a sweep's CSVs into a partial folder (`DIR/.partial/`) and moves them into
@@ -523,7 +542,6 @@ impl SweepWriter {
             let empty_header = match name {
                 "reorgs.csv" => Some(header_line::<ReorgRecord>()?),
                 "engagements.csv" => Some(header_line::<EngagementRecord>()?),
-                "incidents.csv" => Some(header_line::<IncidentRecord>()?),
                 _ => None,
             };
             if let Some(header) = empty_header.filter(|_| len == 0) {

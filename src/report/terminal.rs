@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 
 use super::format::{limit_phrase, metric_number, percent, signed_percent, table_number};
-use crate::model::RunDigest;
 use crate::model::{Metric, Summary};
+use crate::model::{ReorgKind, RunResult};
 use crate::sweep::ci::MeanCi;
 use crate::sweep::compare::{CompareRow, ALL_TEAMS};
 
@@ -49,7 +49,7 @@ pub fn headline_table(summaries: &[&Summary]) -> String {
 pub fn run_summary(
     name: &str,
     sim: &crate::scenario::SimulationConfig,
-    runs: &[RunDigest],
+    runs: &[RunResult],
 ) -> String {
     let mut out = format!(
         "{}: {} replications × {} weeks ({} warm-up), seed {}\n",
@@ -239,7 +239,7 @@ fn side_by_side(
 /// Each team's headline metrics side by side (means over the replications), or `None`
 /// when the run has a single team. The book's limits apply to each team, so the pooled
 /// figures alone can mislead.
-pub fn team_table(runs: &[RunDigest]) -> Option<String> {
+pub fn team_table(runs: &[RunResult]) -> Option<String> {
     let teams = team_names(runs);
     if teams.len() < 2 {
         return None;
@@ -258,7 +258,7 @@ pub fn team_table(runs: &[RunDigest]) -> Option<String> {
 
 /// Every team of the runs, in order of first appearance (teams formed by a split
 /// appear in the runs where it happened).
-pub(crate) fn team_names(runs: &[RunDigest]) -> Vec<String> {
+pub(crate) fn team_names(runs: &[RunResult]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for t in runs.iter().flat_map(|r| &r.teams) {
         if !names.contains(&t.team) {
@@ -270,7 +270,7 @@ pub(crate) fn team_names(runs: &[RunDigest]) -> Vec<String> {
 
 /// Metric `m` of team `team` in each run that has the team.
 fn team_values<'a>(
-    runs: &'a [RunDigest],
+    runs: &'a [RunResult],
     team: &'a str,
     m: Metric,
 ) -> impl Iterator<Item = f64> + 'a {
@@ -281,7 +281,7 @@ fn team_values<'a>(
 
 /// What the engagement cost and gave (means over the replications), or `None` when the
 /// run has no developer teams (no `[engagement]`).
-pub fn engagement_note(runs: &[RunDigest]) -> Option<String> {
+pub fn engagement_note(runs: &[RunResult]) -> Option<String> {
     let engaged = runs
         .iter()
         .any(|r| r.teams.iter().any(|t| t.kind == "developer"));
@@ -310,7 +310,7 @@ pub fn engagement_note(runs: &[RunDigest]) -> Option<String> {
 /// A warning line for each SRE team past one of the book's limits on average over the
 /// replications (time on call over 25%, pages per shift over its budget, ops over 50%),
 /// or `None` when every team keeps them.
-pub fn limits_note(runs: &[RunDigest]) -> Option<String> {
+pub fn limits_note(runs: &[RunResult]) -> Option<String> {
     let mut out = String::new();
     for team in team_names(runs) {
         let rows: Vec<_> = runs
@@ -387,10 +387,16 @@ fn compact(x: f64) -> String {
 
 /// A line saying how often teams split and merged (mean per replication), or `None`
 /// when they never did.
-pub fn reorg_note(runs: &[RunDigest]) -> Option<String> {
-    let mean = |n: u64| n as f64 / runs.len().max(1) as f64;
-    let splits = mean(runs.iter().map(|r| r.splits).sum());
-    let merges = mean(runs.iter().map(|r| r.merges).sum());
+pub fn reorg_note(runs: &[RunResult]) -> Option<String> {
+    let count = |kind: ReorgKind| {
+        let n = runs
+            .iter()
+            .flat_map(|r| &r.reorgs)
+            .filter(|x| x.kind == kind)
+            .count();
+        n as f64 / runs.len().max(1) as f64
+    };
+    let (splits, merges) = (count(ReorgKind::Split), count(ReorgKind::Merge));
     (splits + merges > 0.0).then(|| {
         format!(
             "re-organisations per replication (mean): {} splits, {} merges; each one is a row of reorgs.csv\n",
@@ -402,7 +408,7 @@ pub fn reorg_note(runs: &[RunDigest]) -> Option<String> {
 
 /// A warning line for each team below the minimum rotation in some week (mean team-weeks
 /// over the replications), or `None` when every team is staffed.
-pub fn understaffed_note(runs: &[RunDigest]) -> Option<String> {
+pub fn understaffed_note(runs: &[RunResult]) -> Option<String> {
     let mut out = String::new();
     for team in team_names(runs) {
         let ci = MeanCi::of(team_values(runs, &team, Metric::UnderstaffedWeeks));

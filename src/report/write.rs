@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
 
-use crate::model::{EngagementRecord, IncidentRecord, ReorgRecord, RunResult};
+use crate::model::{EngagementRecord, ReorgRecord, RunResult};
 
 /// A failure to write an output file.
 #[derive(Debug)]
@@ -139,154 +139,38 @@ pub fn header_line<T: Serialize + Default>() -> Result<Vec<u8>, ReportError> {
     Ok(bytes)
 }
 
-/// Encodes serde rows with their header, split into (header line, rows); both empty
-/// when there are no rows.
-pub(crate) fn encode_rows<T: Serialize>(
-    file: &'static str,
-    rows: &[T],
-) -> Result<(Vec<u8>, Vec<u8>), ReportError> {
-    let path = Path::new(file);
-    let encode = |e: csv::Error| ReportError::Encode {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    };
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for r in rows {
-        w.serialize(r).map_err(encode)?;
-    }
-    let mut bytes = w.into_inner().map_err(|e| ReportError::Encode {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    let split = bytes.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let rows = bytes.split_off(split);
-    Ok((bytes, rows))
-}
-
-/// The files of a run folder, in the order they are written; `incidents.csv` only
-/// when traced.
-pub const RUN_FILES: [&str; 8] = [
-    "summary.csv",
-    "teams.csv",
-    "sites.csv",
-    "services.csv",
-    "weekly.csv",
-    "reorgs.csv",
-    "engagements.csv",
-    "incidents.csv",
-];
-
-/// One replication's rows encoded as CSV for each file of [`RUN_FILES`] (on a worker
-/// thread, see [`RunWriter::encode`]): per file, its header line (empty when the run has
-/// no rows there) and the rows.
-#[derive(Debug, Clone)]
-pub struct EncodedRun {
-    files: Vec<(Vec<u8>, Vec<u8>)>,
-}
-
-impl EncodedRun {
-    /// Bytes held: what a window of encoded runs waiting to be written costs.
-    pub fn bytes(&self) -> usize {
-        self.files.iter().map(|(h, r)| h.len() + r.len()).sum()
-    }
-}
-
-/// Streams the CSV files of a run into a folder (a job's staging folder), one
-/// replication at a time in replication order, so that no file is held in memory
-/// whole. Each file grows under a temporary name and takes its own name in
-/// [`RunWriter::finish`]; the bytes are those one [`write_csv`] per file would write.
-pub struct RunWriter {
-    dir: PathBuf,
-    /// Per file: its name, the temporary path, the writer, and whether a header went out.
-    files: Vec<(&'static str, PathBuf, std::io::BufWriter<fs::File>, bool)>,
-}
-
-impl RunWriter {
-    /// Creates the files of a run (with `trace`, `incidents.csv` too) in `dir`.
-    pub fn create(dir: &Path, trace: bool) -> Result<Self, ReportError> {
-        fs::create_dir_all(dir).map_err(io_err(dir))?;
-        let mut files = Vec::new();
-        for name in RUN_FILES.iter().take(if trace { 8 } else { 7 }) {
-            let tmp = temp_path(&dir.join(name));
-            let f = fs::File::create(&tmp).map_err(io_err(&tmp))?;
-            files.push((*name, tmp, std::io::BufWriter::new(f), false));
-        }
-        Ok(RunWriter {
-            dir: dir.to_path_buf(),
-            files,
-        })
-    }
-
-    /// Encodes one replication's rows for every file. Pure, so that jobs run it on
-    /// worker threads; the writer then only appends bytes in replication order.
-    pub fn encode(run: &RunResult, trace: bool) -> Result<EncodedRun, ReportError> {
-        let mut files = vec![
-            encode_rows("summary.csv", std::slice::from_ref(&run.summary))?,
-            encode_rows("teams.csv", &run.teams)?,
-            encode_rows("sites.csv", &run.sites)?,
-            encode_rows("services.csv", &run.services)?,
-            encode_rows("weekly.csv", &run.weekly)?,
-            encode_rows("reorgs.csv", &run.reorgs)?,
-            encode_rows("engagements.csv", &run.engagements)?,
-        ];
-        if trace {
-            files.push(encode_rows("incidents.csv", &run.incidents)?);
-        }
-        Ok(EncodedRun { files })
-    }
-
-    /// Appends one replication's rows (the header line before a file's first rows).
-    pub fn append(&mut self, run: &EncodedRun) -> Result<(), ReportError> {
-        for ((_, tmp, w, headed), (header, rows)) in self.files.iter_mut().zip(&run.files) {
-            if rows.is_empty() {
-                continue;
-            }
-            if !*headed {
-                w.write_all(header).map_err(io_err(tmp))?;
-                *headed = true;
-            }
-            w.write_all(rows).map_err(io_err(tmp))?;
-        }
-        Ok(())
-    }
-
-    /// Completes the files: `reorgs.csv`, `engagements.csv` and `incidents.csv` get
-    /// their header line when no replication had a row there; each file is flushed,
-    /// synced and renamed to its own name. Returns the file names, in
-    /// [`RUN_FILES`] order.
-    pub fn finish(self) -> Result<Vec<String>, ReportError> {
-        let mut names = Vec::new();
-        for (name, tmp, mut w, headed) in self.files {
-            if !headed {
-                let header = match name {
-                    "reorgs.csv" => header_line::<ReorgRecord>()?,
-                    "engagements.csv" => header_line::<EngagementRecord>()?,
-                    "incidents.csv" => header_line::<IncidentRecord>()?,
-                    _ => Vec::new(),
-                };
-                w.write_all(&header).map_err(io_err(&tmp))?;
-            }
-            w.flush().map_err(io_err(&tmp))?;
-            w.get_ref().sync_all().map_err(io_err(&tmp))?;
-            drop(w);
-            let path = self.dir.join(name);
-            fs::rename(&tmp, &path).map_err(io_err(&path))?;
-            names.push(name.to_string());
-        }
-        Ok(names)
-    }
-}
-
 /// Writes `summary.csv`, `teams.csv`, `sites.csv`, `services.csv`, `weekly.csv`,
-/// `reorgs.csv`, `engagements.csv` and, when `trace`, `incidents.csv` into `dir` from
-/// runs held in memory (see [`RunWriter`] to stream them). Returns the file names
-/// written.
+/// `reorgs.csv`, `engagements.csv` and, when `trace`, `incidents.csv` into `dir`. Returns the file names written.
 pub fn write_run(dir: &Path, runs: &[RunResult], trace: bool) -> Result<Vec<String>, ReportError> {
-    let mut w = RunWriter::create(dir, trace)?;
-    for r in runs {
-        w.append(&RunWriter::encode(r, trace)?)?;
+    let mut files = Vec::new();
+    let mut put = |name: &str| {
+        files.push(name.to_string());
+        dir.join(name)
+    };
+    write_csv(&put("summary.csv"), runs.iter().map(|r| &r.summary))?;
+    write_csv(&put("teams.csv"), runs.iter().flat_map(|r| &r.teams))?;
+    write_csv(&put("sites.csv"), runs.iter().flat_map(|r| &r.sites))?;
+    write_csv(&put("services.csv"), runs.iter().flat_map(|r| &r.services))?;
+    write_csv(&put("weekly.csv"), runs.iter().flat_map(|r| &r.weekly))?;
+    let reorgs = put("reorgs.csv");
+    if runs.iter().all(|r| r.reorgs.is_empty()) {
+        write_atomic(&reorgs, &header_line::<ReorgRecord>()?)?;
+    } else {
+        write_csv(&reorgs, runs.iter().flat_map(|r| &r.reorgs))?;
     }
-    w.finish()
+    let engagements = put("engagements.csv");
+    if runs.iter().all(|r| r.engagements.is_empty()) {
+        write_atomic(&engagements, &header_line::<EngagementRecord>()?)?;
+    } else {
+        write_csv(&engagements, runs.iter().flat_map(|r| &r.engagements))?;
+    }
+    if trace {
+        write_csv(
+            &put("incidents.csv"),
+            runs.iter().flat_map(|r| &r.incidents),
+        )?;
+    }
+    Ok(files)
 }
 
 #[cfg(test)]

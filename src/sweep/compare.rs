@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::ci::{t_quantile_975, MeanCi};
-use crate::model::{Metric, RunDigest};
+use crate::model::{Metric, RunResult};
 
 /// The `team` of the rows that pool every team.
 pub const ALL_TEAMS: &str = "all";
@@ -74,7 +74,7 @@ pub fn welch_ci(a: &MeanCi, b: &MeanCi) -> (f64, f64) {
 /// first. `runs[v][r]` is replication r of variant v; replications are paired by index.
 /// A team's differences are taken against the base's team of the same name; a team the
 /// base does not have gets no difference.
-pub fn compare(names: &[String], runs: &[Vec<RunDigest>]) -> Vec<CompareRow> {
+pub fn compare(names: &[String], runs: &[Vec<RunResult>]) -> Vec<CompareRow> {
     let mut rows = Vec::new();
     push_rows(&mut rows, names, ALL_TEAMS, Metric::ALL, |v, m| {
         Some(runs[v].iter().map(|r| r.summary[m]).collect())
@@ -93,7 +93,7 @@ pub fn compare(names: &[String], runs: &[Vec<RunDigest>]) -> Vec<CompareRow> {
 
 /// Every team name, in order of first appearance (a team formed by a split may be in
 /// some replications only: it gets rows where every replication of a variant has it).
-fn team_names(runs: &[Vec<RunDigest>]) -> Vec<String> {
+fn team_names(runs: &[Vec<RunResult>]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for r in runs.iter().flatten() {
         for t in &r.teams {

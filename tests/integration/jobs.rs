@@ -382,38 +382,3 @@ fn plot_of_a_folder_without_csv_is_an_error() {
     .expect_err("nothing to draw");
     assert_eq!(e.kind(), ErrorKind::Usage, "{e}");
 }
-
-/// Regression (issue 17): a traced run in which no incident happened wrote a 0-byte
-/// `incidents.csv`, without the header line that `reorgs.csv` and `engagements.csv`
-/// keep when they have no rows.
-#[test]
-fn traced_run_without_incidents_writes_the_incidents_header() {
-    let dir = temp_dir("jobs-no-incidents");
-    let out = dir.join("out");
-    let common = CommonSpec {
-        scenario: Some(root().join("scenarios/validation/mm1.toml")),
-        sets: vec![
-            "services.load.page_rate_per_week=0".into(),
-            "simulation.horizon_weeks=4".into(),
-        ],
-        ..small(&out)
-    };
-    let r = jobs::run(&RunSpec {
-        common,
-        trace: true,
-    })
-    .expect("the run succeeds");
-    assert!(r
-        .runs
-        .iter()
-        .all(|run| run.summary[sresim::model::Metric::Incidents] == 0.0));
-    let text = read(&out.join("incidents.csv"));
-    let mut lines = text.lines();
-    let header = lines.next().expect("a header line");
-    assert!(
-        header.starts_with("point,replication,service,team,severity,"),
-        "{header}"
-    );
-    assert_eq!(lines.next(), None, "no incident rows");
-    let _ = std::fs::remove_dir_all(&dir);
-}

@@ -17,8 +17,6 @@ mod jobs;
 mod jsonschema;
 mod layers;
 mod layout;
-#[cfg(target_os = "linux")]
-mod memory;
 mod model;
 mod ownership;
 mod people;

@@ -2,7 +2,7 @@
 
 use std::sync::atomic::AtomicBool;
 
-use sresim::model::{Metric, RunResult};
+use sresim::model::Metric;
 use sresim::report::sweep::SweepWriter;
 use sresim::scenario::{Override, ScenarioSource};
 use sresim::sweep::ci::MeanCi;
@@ -473,8 +473,7 @@ fn paired_differences_have_narrower_intervals_than_unpaired() {
     };
     let base = sets(&[]);
     let variant = sets(&["services.checkout.page_rate_per_week=3.0"]);
-    let runs =
-        sweep::run_many_with(&[&base, &variant], false, 2, &RunResult::into_digest).expect("pool");
+    let runs = sweep::run_many(&[&base, &variant], false, 2).expect("pool");
     let rows = compare::compare(&["base".into(), "busier checkout".into()], &runs);
     for metric in ["incidents", "pages_per_shift_mean", "ops_load_frac"] {
         let r = rows
