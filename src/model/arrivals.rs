@@ -16,7 +16,7 @@
 use rand::Rng;
 use rand_distr::{Distribution, Exp1};
 
-use super::oncall::WORKING_TIME;
+use super::hours::WORKING_TIME;
 use super::options::RunOptions;
 use crate::engine::calendar::HOURS_PER_WEEK;
 use crate::engine::{fnv1a64, stream_rng, EventId, SimRng};

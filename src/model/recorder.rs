@@ -7,8 +7,8 @@
 
 use super::accounting::{ratio, WeekFigures, OPS_CAP_FRAC};
 use super::decision::EngagementWork;
+use super::hours::WORKING_TIME;
 use super::metrics::{Metric, MetricValues};
-use super::oncall::WORKING_TIME;
 use super::options::RunOptions;
 use super::results::{
     EngagementRecord, IncidentRecord, ReorgRecord, RunResult, ServiceResult, SiteResult, Summary,

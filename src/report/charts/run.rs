@@ -437,7 +437,7 @@ pub(super) fn engagement_chart(
                 y_desc: "services so far".into(),
                 format: Format::Count,
                 series: vec![
-                    line("onboarded", 2, so_far(HolderReason::Onboarded)?),
+                    line(HolderReason::Onboarded.as_str(), 2, so_far(HolderReason::Onboarded)?),
                     line("shared launch", 3, so_far(HolderReason::SharedLaunch)?),
                     line(
                         "to general availability",
