@@ -9,6 +9,7 @@
 
 #![warn(missing_docs)]
 
+pub mod calibrate;
 pub mod engine;
 pub mod jobs;
 pub mod model;
