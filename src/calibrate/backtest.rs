@@ -106,7 +106,10 @@ pub fn compare(
             }
             let mut sims: Vec<f64> = simulated
                 .iter()
-                .map(|r| r.get(service).map_or(if i == 0 { 0.0 } else { f64::NAN }, |f| get(f, i)))
+                .map(|r| {
+                    r.get(service)
+                        .map_or(if i == 0 { 0.0 } else { f64::NAN }, |f| get(f, i))
+                })
                 .filter(|x| x.is_finite())
                 .collect();
             if sims.len() < 2 {

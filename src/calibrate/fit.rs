@@ -331,7 +331,9 @@ fn service(name: &str, xs: &[&Incident], start: f64, end: f64, weeks: f64) -> Se
     };
     let mut sevs: BTreeMap<&str, Vec<Duration>> = BTreeMap::new();
     for i in xs {
-        sevs.entry(&i.severity).or_default().push(mitigation(i, end));
+        sevs.entry(&i.severity)
+            .or_default()
+            .push(mitigation(i, end));
     }
     let mut severities: Vec<SeverityFit> = sevs
         .iter()

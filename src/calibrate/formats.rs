@@ -273,12 +273,10 @@ fn csv_rows(
             .or_else(|| Some(get(c.entity)).filter(|s| !s.is_empty()))
             .unwrap_or_else(|| get(c.service));
         let status = get(c.status).to_lowercase();
-        let open = (!status.is_empty()).then(|| {
-            matches!(
-                status.as_str(),
-                "open" | "triggered" | "acknowledged" | "active" | "investigating"
-            )
-        });
+        let open = (!status.is_empty()).then_some(matches!(
+            status.as_str(),
+            "open" | "triggered" | "acknowledged" | "active" | "investigating"
+        ));
         let mut w = csv::WriterBuilder::new()
             .flexible(true)
             .from_writer(Vec::new());
@@ -384,7 +382,10 @@ mod tests {
         assert_eq!(detect(pd).unwrap(), Format::PagerDutyCsv);
         let og = b"TinyId,Message,CreatedAt,Priority,Teams,Tags\n";
         assert_eq!(detect(og).unwrap(), Format::Opsgenie);
-        assert_eq!(detect(b" {\"incidents\": []}").unwrap(), Format::PagerDutyJson);
+        assert_eq!(
+            detect(b" {\"incidents\": []}").unwrap(),
+            Format::PagerDutyJson
+        );
         let err = detect(b"opened,closed,svc\n").unwrap_err();
         assert!(err.to_string().contains("--format generic --map"), "{err}");
     }

@@ -99,7 +99,7 @@ impl Incident {
         let how = self.created.local_hour_of_week;
         let day = (how / 24.0) as u32;
         let hour = how - f64::from(day) * 24.0;
-        day < 5 && hour >= WORKING_TIME.from_hour && hour < WORKING_TIME.to_hour
+        day < 5 && (WORKING_TIME.from_hour..WORKING_TIME.to_hour).contains(&hour)
     }
 }
 
@@ -414,7 +414,10 @@ fn severity(value: &str, format: Format, map: &[(String, String)]) -> Option<Str
     }
     let lower = v.to_lowercase();
     if !map.is_empty() {
-        return map.iter().find(|(k, _)| *k == lower).map(|(_, s)| s.clone());
+        return map
+            .iter()
+            .find(|(k, _)| *k == lower)
+            .map(|(_, s)| s.clone());
     }
     let priority = || {
         let d = lower.strip_prefix('p')?;
@@ -438,8 +441,7 @@ fn incident(
 ) -> Result<(Incident, f64), (Reason, String)> {
     let tz = opt.timezone.as_ref();
     let stamp = |field: &str, text: &str| {
-        time::parse(text, tz)
-            .map_err(|e| (Reason::UnreadableTimestamp, format!("{field}: {e}")))
+        time::parse(text, tz).map_err(|e| (Reason::UnreadableTimestamp, format!("{field}: {e}")))
     };
     if raw.created.trim().is_empty() {
         return Err((

@@ -347,7 +347,9 @@ pub fn into_base(cal: &Calibration, h: &Header, base: &str) -> Result<String, St
             .cloned()
     };
     let mut out = doc.to_string();
-    out.push_str("\n# ---- calibrated services -------------------------------------------------------\n");
+    out.push_str(
+        "\n# ---- calibrated services -------------------------------------------------------\n",
+    );
     out.push_str(&header_text(h, cal));
     out.push('\n');
     out.push_str(&services(cal, &svc_names, &team_of, site.as_deref()));

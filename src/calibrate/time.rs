@@ -119,8 +119,14 @@ mod tests {
             parse("yesterday", None),
             Err(TimeError::Unreadable(_))
         ));
-        assert_eq!(parse("1704103200", None).unwrap().unix_seconds, a.unix_seconds);
-        assert_eq!(parse("1704103200000", None).unwrap().unix_seconds, a.unix_seconds);
+        assert_eq!(
+            parse("1704103200", None).unwrap().unix_seconds,
+            a.unix_seconds
+        );
+        assert_eq!(
+            parse("1704103200000", None).unwrap().unix_seconds,
+            a.unix_seconds
+        );
     }
 
     #[test]
