@@ -72,7 +72,10 @@ pub fn num(x: f64) -> String {
         return "0".into();
     }
     let digits = (3 - x.abs().log10().floor() as i32).clamp(0, 9) as usize;
-    let s = format!("{x:.digits$}");
+    // Half away from zero (formatting alone rounds a tie to even: 1234.5 to 1234).
+    let scale = 10f64.powi(digits as i32);
+    let r = (x * scale).round() / scale;
+    let s = format!("{r:.digits$}");
     if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
